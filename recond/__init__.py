@@ -1,0 +1,61 @@
+"""Recond: a refurbishing chain for donated computers, from corporate donation to a
+training-gated handover. `create_app` builds the Flask application."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from recond.config import from_environment
+from recond.extensions import babel, csrf, db, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def select_locale() -> str:
+    from flask import has_request_context
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang") if not request.path.startswith("/api/") else None
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLite checks foreign keys only when asked, per connection.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    instance_path = os.environ.get("RECOND_INSTANCE_PATH") or None
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(PACKAGE_DIR / "translations"))
+
+    from recond import models  # noqa: F401  (register the tables)
+    from recond.blueprints import register_blueprints
+
+    register_blueprints(app)
+    return app

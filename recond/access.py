@@ -1,0 +1,128 @@
+"""Who may use what: the roles each view declares, and each role's organisation scope.
+
+Scope is a SQL condition added to the queries themselves, so a guessed URL finds nothing
+rather than something a template forgot to hide.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import ColumnElement, false, select, true
+
+from recond.errors import NotFound, NotPermitted
+from recond.extensions import db
+from recond.models import Allocation, AllocationStatus, Deposit, Device, Role, User
+
+ALL_ROLES = frozenset(Role)
+PUBLIC = "public"
+
+
+class Unauthenticated(Exception):
+    """No valid session or token; HTML views redirect to the login page, the API answers 401."""
+
+
+def current_actor() -> User | None:
+    actor = g.get("api_actor")
+    if actor is not None:
+        return actor
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def roles_required(*roles: Role | str) -> Callable:
+    """Declare (and enforce) the roles that may use a view."""
+    allowed = frozenset(Role(r) for r in roles)
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = current_actor()
+            if actor is None:
+                raise Unauthenticated()
+            if actor.role not in allowed:
+                raise NotPermitted(_l("Your role may not use this page."))
+            return view(*args, **kwargs)
+
+        wrapper.recond_roles = allowed
+        return wrapper
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    """Declare a view open to anyone (login page, health check, OpenAPI document)."""
+    view.recond_roles = PUBLIC
+    return view
+
+
+def device_scope(user: User) -> ColumnElement[bool]:
+    org = user.organisation_id
+    match user.role:
+        case Role.ADMIN | Role.COORDINATOR:
+            return true()
+        case Role.TECHNICIAN:
+            return Device.workshop_id == org
+        case Role.COLLECTOR:
+            return Device.deposit_id.in_(select(Deposit.id).where(Deposit.collector_id == org))
+        case Role.DONOR:
+            return Device.deposit_id.in_(select(Deposit.id).where(Deposit.donor_id == org))
+        case Role.STRUCTURE:
+            return Device.id.in_(
+                select(Allocation.device_id).where(
+                    Allocation.structure_id == org, Allocation.status == AllocationStatus.ACTIVE
+                )
+            )
+    return false()
+
+
+def deposit_scope(user: User) -> ColumnElement[bool]:
+    org = user.organisation_id
+    match user.role:
+        case Role.ADMIN | Role.COORDINATOR:
+            return true()
+        case Role.COLLECTOR:
+            return Deposit.collector_id == org
+        case Role.DONOR:
+            return Deposit.donor_id == org
+        case Role.TECHNICIAN:
+            return Deposit.workshop_id == org
+    return false()
+
+
+def visible_devices(user: User):
+    return select(Device).where(device_scope(user))
+
+
+def can_see_device(user: User, device: Device) -> bool:
+    if user.sees_everything:
+        return True
+    return db.session.scalar(
+        select(Device.id).where(Device.id == device.id, device_scope(user))
+    ) is not None
+
+
+def get_visible_device(user: User, public_id: str) -> Device:
+    device = db.session.scalar(visible_devices(user).where(Device.public_id == public_id))
+    if device is None:
+        raise NotFound(_l("No device %(id)s in what you may see.", id=public_id))
+    return device
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+# History payload keys that speak of the allocation: not for donors' or collectors' eyes.
+_ALLOCATION_KEYS = frozenset({"structure_id", "tier", "price_cents", "grid_version",
+                              "allocation_id", "line_id", "beneficiary_id"})
+
+
+def visible_payload(user: User, payload: dict) -> dict:
+    if user.role in (Role.DONOR, Role.COLLECTOR):
+        return {k: v for k, v in payload.items() if k not in _ALLOCATION_KEYS}
+    return payload

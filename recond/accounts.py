@@ -1,0 +1,105 @@
+"""Organisations, users and API tokens: creating them, and recognising who is calling."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from recond import siret as siret_rules
+from recond.clock import utcnow
+from recond.errors import InvalidInput, NotFound
+from recond.extensions import db
+from recond.models import ApiToken, Organisation, OrganisationKind, Role, User
+from recond.territories import territory_of
+
+# The organisation kind each role belongs to (an admin may sit in any organisation).
+ROLE_KINDS = {
+    Role.COORDINATOR: OrganisationKind.COORDINATION,
+    Role.COLLECTOR: OrganisationKind.COLLECTOR,
+    Role.TECHNICIAN: OrganisationKind.WORKSHOP,
+    Role.STRUCTURE: OrganisationKind.STRUCTURE,
+    Role.DONOR: OrganisationKind.DONOR,
+}
+TOKEN_PREFIX = "rcd_"
+
+
+def create_organisation(name: str, kind: str, *, siret: str | None = None,
+                        insee_code: str | None = None, address: str | None = None) -> Organisation:
+    if kind not in set(OrganisationKind):
+        raise InvalidInput(_l("Unknown organisation kind “%(kind)s”.", kind=kind))
+    if siret:
+        siret = siret_rules.normalise(siret)
+        if not siret_rules.is_valid(siret):
+            raise InvalidInput(_l("SIRET %(siret)s is not valid (14 digits with a Luhn check).",
+                                  siret=siret), code="invalid_siret")
+    territory = territory_of(insee_code)
+    org = Organisation(name=name.strip(), kind=kind, siret=siret or None, insee_code=insee_code,
+                       territory=territory.value if territory else None, address=address)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def create_user(email: str, *, role: str, organisation: Organisation, password: str,
+                name: str = "") -> User:
+    email = email.strip().lower()
+    if role not in set(Role):
+        raise InvalidInput(_l("Unknown role “%(role)s”.", role=role))
+    expected_kind = ROLE_KINDS.get(Role(role))
+    if expected_kind and organisation.kind != expected_kind:
+        raise InvalidInput(_l("A %(role)s user belongs to a %(kind)s organisation.",
+                              role=role, kind=expected_kind.value))
+    if len(password) < 10:
+        raise InvalidInput(_l("A password has at least 10 characters."))
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise InvalidInput(_l("A user with this e-mail already exists."))
+    user = User(email=email, name=name or email.split("@")[0], role=role,
+                organisation_id=organisation.id, password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def create_token(user: User, label: str = "") -> str:
+    """Return a new token; only its hash is stored, so this is the one time it can be read."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token), label=label))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token),
+                               ApiToken.revoked_at.is_(None)))
+    if row is None or not row.user.active:
+        return None
+    return row.user
+
+
+def revoke_token(token: str) -> None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None:
+        raise NotFound(_l("Unknown token."))
+    row.revoked_at = utcnow()
+
+
+def find_organisation(name: str) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if org is None:
+        raise NotFound(_l("No organisation named “%(name)s”.", name=name))
+    return org
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

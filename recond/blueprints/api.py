@@ -1,0 +1,170 @@
+"""The JSON API under /api/v1: bearer tokens, JSON errors, the same domain code as the pages.
+
+Writes need a token; reads also accept the signed-in session (the scan station's pages use
+it). Cookies never authorise a write, so the API needs no CSRF token.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import access, accounts, inventory, jobs, lifecycle, scan
+from recond.access import ALL_ROLES, Unauthenticated, current_actor, public, roles_required
+from recond.blueprints.api_spec import openapi_document
+from recond.blueprints.devices import ACTING_ROLES
+from recond.errors import DomainError, InvalidInput, NotFound
+from recond.extensions import csrf, db
+from recond.models import Device
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+MAX_BATCH = 500
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+@bp.before_request
+def authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            raise Unauthenticated()
+        g.api_actor = user
+    elif request.method not in ("GET", "HEAD", "OPTIONS"):
+        raise Unauthenticated()  # a cookie never stands in for a token on a write
+
+
+def _json_body() -> dict[str, Any]:
+    limit = current_app.config["API_MAX_JSON_BYTES"]
+    if (request.content_length or 0) > limit:
+        raise TooLarge(_l("The body is larger than %(n)s bytes.", n=limit))
+    body = request.get_data(cache=True)
+    if len(body) > limit:
+        raise TooLarge(_l("The body is larger than %(n)s bytes.", n=limit))
+    data = request.get_json(silent=True)
+    if data is None:
+        raise DomainError(_l("The body is not valid JSON."), code="malformed_json")
+    if not isinstance(data, dict):
+        raise InvalidInput(_l("The body must be a JSON object."))
+    return data
+
+
+def device_json(device: Device, actor, with_history: bool = False) -> dict[str, Any]:
+    body = {
+        "public_id": device.public_id,
+        "url": f"{current_app.config['PUBLIC_URL']}/d/{device.public_id}",
+        "category": device.category,
+        "brand": device.brand,
+        "model": device.model,
+        "serial": device.serial,
+        "asset_tag": device.asset_tag,
+        "specs": device.specs,
+        "status": device.status,
+        "grade": device.grade,
+        "operating_system": device.operating_system,
+        "version": device.version,
+        "actions": [a.name for a in lifecycle.available_actions(actor, device)],
+    }
+    if with_history:
+        body["history"] = [{
+            "action": e.action, "from": e.from_status, "to": e.to_status,
+            "at": e.at.isoformat() + "Z", "actor": e.actor.name if e.actor else None,
+            "organisation": e.organisation.name if e.organisation else None,
+            "payload": access.visible_payload(actor, e.payload),
+        } for e in inventory.history(device)]
+    return body
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.route("/me")
+@roles_required(*ALL_ROLES)
+def me():
+    actor = current_actor()
+    return jsonify(email=actor.email, name=actor.name, role=actor.role,
+                   organisation=actor.organisation.name)
+
+
+@bp.route("/devices")
+@roles_required(*ALL_ROLES)
+def list_devices():
+    actor = current_actor()
+    page = inventory.search(actor, status=request.args.get("status") or None,
+                            category=request.args.get("category") or None,
+                            page=request.args.get("page"), per_page=request.args.get("per_page"))
+    return jsonify(items=[device_json(d, actor) for d in page.items], page=page.page,
+                   per_page=page.per_page, total=page.total)
+
+
+@bp.route("/devices/<public_id>")
+@roles_required(*ALL_ROLES)
+def get_device(public_id: str):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    return jsonify(device_json(device, actor, with_history=True))
+
+
+@bp.route("/scan")
+@roles_required(*ALL_ROLES)
+def scan_code():
+    actor = current_actor()
+    device = scan.resolve(actor, request.args.get("code", ""))
+    return jsonify(match="device", device=device_json(device, actor))
+
+
+@bp.route("/devices/<public_id>/actions", methods=["POST"])
+@roles_required(*ACTING_ROLES)
+def device_action(public_id: str):
+    actor = current_actor()
+    body = _json_body()
+    action = body.pop("action", None)
+    version = body.pop("version", None)
+    if not isinstance(action, str):
+        raise InvalidInput(_l("Say which action: {\"action\": \"…\"}."), code="missing_action")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise InvalidInput(_l("“version” must be a whole number."))
+    device = access.get_visible_device(actor, public_id.upper())
+    lifecycle.perform(actor, device, action, body, expected_version=version)
+    db.session.commit()
+    return jsonify(device_json(device, actor))
+
+
+@bp.route("/batch", methods=["POST"])
+@roles_required(*ACTING_ROLES)
+def batch():
+    actor = current_actor()
+    body = _json_body()
+    action, devices, payload = body.get("action"), body.get("devices"), body.get("payload", {})
+    if not isinstance(action, str) or not isinstance(payload, dict) or not isinstance(devices, list) \
+            or not devices or len(devices) > MAX_BATCH or not all(isinstance(d, str) for d in devices):
+        raise InvalidInput(_l("A batch is {\"action\": …, \"devices\": [up to %(n)s IDs], "
+                              "\"payload\": {…}}.", n=MAX_BATCH))
+    handle = jobs.enqueue(jobs.run_batch, actor.id, [d.upper() for d in devices], action, payload,
+                          actor_id=actor.id)
+    if handle.inline:
+        return jsonify(job={"id": handle.id, "status": handle.status}, results=handle.result)
+    response = jsonify(job={"id": handle.id, "status": handle.status,
+                            "url": url_for("api.job", job_id=handle.id)})
+    response.status_code = 202
+    return response
+
+
+@bp.route("/jobs/<job_id>")
+@roles_required(*ALL_ROLES)
+def job(job_id: str):
+    actor = current_actor()
+    handle = jobs.fetch(job_id)
+    if handle is None or handle.meta.get("actor_id") != actor.id:
+        raise NotFound(_l("No such job of yours."))
+    return jsonify(job={"id": handle.id, "status": handle.status}, results=handle.result)

@@ -1,0 +1,150 @@
+"""The OpenAPI 3.1 document of /api/v1, built from the same action list the engine uses."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from recond import categories
+from recond.lifecycle import ACTIONS, Status
+
+_FIELD_SCHEMAS = {"text": {"type": "string"}, "int": {"type": "integer", "minimum": 1},
+                  "checklist": {"type": "object", "additionalProperties": {"type": "boolean"}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    text = {400: "Malformed request (e.g. invalid JSON)", 401: "Missing or invalid token",
+            403: "The role may not do this", 404: "Not found in the caller's scope",
+            409: "A guard refused, or someone else changed the device first",
+            413: "Body too large", 422: "A value is wrong (type, range, unknown code)"}
+    return {str(c): _error(text[c]) for c in codes}
+
+
+def _action_payload_schema() -> dict[str, Any]:
+    variants = []
+    for action in ACTIONS.values():
+        properties: dict[str, Any] = {"action": {"const": action.name},
+                                      "version": {"type": "integer", "description":
+                                                  "the device version you saw; 409 if it moved"}}
+        required = ["action"]
+        for field in action.fields:
+            schema = dict(_FIELD_SCHEMAS.get(field.kind, {"type": "string"}))
+            if field.kind == "choice":
+                schema = {"type": "string", "enum": list(field.choices)}
+            properties[field.name] = schema
+            if field.required:
+                required.append(field.name)
+        variants.append({"type": "object", "title": action.name, "properties": properties,
+                         "required": required, "additionalProperties": False,
+                         "description": "roles: " + ", ".join(sorted(action.roles))})
+    return {"oneOf": variants, "discriminator": {"propertyName": "action"}}
+
+
+def openapi_document() -> dict[str, Any]:
+    device_id = {"name": "public_id", "in": "path", "required": True,
+                 "schema": {"type": "string", "pattern": "^[A-Za-z]{8}$"}}
+    json_body = lambda ref: {"required": True, "content": {"application/json": {"schema": ref}}}  # noqa: E731
+    ok = lambda ref, text="OK": {"description": text, "content": {"application/json": {"schema": ref}}}  # noqa: E731
+    device_ref = {"$ref": "#/components/schemas/Device"}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Recond API", "version": "1",
+                 "description": "Devices of the refurbishing chain, their lifecycle and history. "
+                                "Every endpoint is scoped to the caller's organisation."},
+        "servers": [{"url": current_app.config["PUBLIC_URL"] + "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/openapi.json": {"get": {"summary": "This document", "security": [],
+                                      "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+            "/me": {"get": {"summary": "Who the token belongs to",
+                            "responses": {"200": {"description": "The caller"}, **_errors(401)}}},
+            "/devices": {"get": {
+                "summary": "Devices in the caller's scope, paginated",
+                "parameters": [
+                    {"name": "status", "in": "query",
+                     "schema": {"type": "string", "enum": [s.value for s in Status]}},
+                    {"name": "category", "in": "query",
+                     "schema": {"type": "string", "enum": list(categories.CATEGORIES)}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                ],
+                "responses": {"200": ok({"$ref": "#/components/schemas/DevicePage"}),
+                              **_errors(401, 422)}}},
+            "/devices/{public_id}": {"get": {
+                "summary": "One device with its whole history", "parameters": [device_id],
+                "responses": {"200": ok(device_ref), **_errors(401, 404)}}},
+            "/devices/{public_id}/actions": {"post": {
+                "summary": "Perform a lifecycle action", "parameters": [device_id],
+                "requestBody": json_body(_action_payload_schema()),
+                "responses": {"200": ok(device_ref, "The device in its new state"),
+                              **_errors(400, 401, 403, 404, 409, 413, 422)}}},
+            "/scan": {"get": {
+                "summary": "Resolve what a scanner typed: public ID, QR URL or serial "
+                           "(QWERTY-on-AZERTY input is understood)",
+                "parameters": [{"name": "code", "in": "query", "required": True,
+                                "schema": {"type": "string", "maxLength": 300}}],
+                "responses": {"200": ok({"type": "object", "properties": {
+                    "match": {"const": "device"}, "device": device_ref}}),
+                    **_errors(401, 404, 409, 422)}}},
+            "/batch": {"post": {
+                "summary": "Apply one action to many devices (a background job when Redis is set)",
+                "requestBody": json_body({"type": "object", "required": ["action", "devices"],
+                                          "properties": {
+                                              "action": {"type": "string",
+                                                         "enum": list(ACTIONS)},
+                                              "devices": {"type": "array", "maxItems": 500,
+                                                          "items": {"type": "string"}},
+                                              "payload": {"type": "object"}}}),
+                "responses": {"200": ok({"$ref": "#/components/schemas/JobResult"},
+                                        "Ran inline: each device's result"),
+                              "202": ok({"$ref": "#/components/schemas/JobResult"},
+                                        "Queued: poll the job"),
+                              **_errors(400, 401, 403, 413, 422)}}},
+            "/jobs/{job_id}": {"get": {
+                "summary": "A background job of the caller's",
+                "parameters": [{"name": "job_id", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": ok({"$ref": "#/components/schemas/JobResult"}),
+                              **_errors(401, 404)}}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "`recond create-token EMAIL`"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                   "details": {"type": "object"}}}}},
+                "Device": {"type": "object", "properties": {
+                    "public_id": {"type": "string"}, "url": {"type": "string"},
+                    "category": {"type": "string"}, "brand": {"type": "string"},
+                    "model": {"type": "string"}, "serial": {"type": ["string", "null"]},
+                    "asset_tag": {"type": ["string", "null"]}, "specs": {"type": "object"},
+                    "status": {"type": "string", "enum": [s.value for s in Status]},
+                    "grade": {"type": ["string", "null"]},
+                    "operating_system": {"type": ["string", "null"]},
+                    "version": {"type": "integer"},
+                    "actions": {"type": "array", "items": {"type": "string"}},
+                    "history": {"type": "array", "items": {"type": "object", "properties": {
+                        "action": {"type": "string"}, "from": {"type": ["string", "null"]},
+                        "to": {"type": "string"}, "at": {"type": "string"},
+                        "actor": {"type": ["string", "null"]},
+                        "organisation": {"type": ["string", "null"]},
+                        "payload": {"type": "object"}}}}}},
+                "DevicePage": {"type": "object", "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Device"}},
+                    "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                    "total": {"type": "integer"}}},
+                "JobResult": {"type": "object", "properties": {
+                    "job": {"type": "object", "properties": {"id": {"type": "string"},
+                                                            "status": {"type": "string"}}},
+                    "results": {"type": ["array", "null"], "items": {"type": "object"}}}},
+            },
+        },
+    }

@@ -1,0 +1,53 @@
+"""Device pages: the list, the page a QR code opens, and the action forms on it."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import access, inventory, lifecycle
+from recond.access import ALL_ROLES, current_actor, roles_required
+from recond.categories import CATEGORIES
+from recond.errors import InvalidInput
+from recond.extensions import db
+from recond.lifecycle import ACTIONS
+
+bp = Blueprint("devices", __name__)
+ACTING_ROLES = frozenset(role for action in ACTIONS.values() for role in action.roles)
+
+
+@bp.route("/devices")
+@roles_required(*ALL_ROLES)
+def index():
+    actor = current_actor()
+    page = inventory.search(actor, status=request.args.get("status") or None,
+                            category=request.args.get("category") or None,
+                            page=request.args.get("page"), per_page=request.args.get("per_page"))
+    return render_template("devices/index.html", page=page, categories=CATEGORIES,
+                           statuses=list(lifecycle.Status))
+
+
+@bp.route("/d/<public_id>")
+@roles_required(*ALL_ROLES)
+def show(public_id: str):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    return render_template(
+        "devices/show.html", device=device, events=inventory.history(device),
+        visible_payload=lambda payload: access.visible_payload(actor, payload),
+        actions=lifecycle.available_actions(actor, device),
+        category=CATEGORIES.get(device.category), allocation=lifecycle.active_allocation(device))
+
+
+@bp.route("/d/<public_id>/actions/<action>", methods=["POST"])
+@roles_required(*ACTING_ROLES)
+def act(public_id: str, action: str):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    version = request.form.get("version", "")
+    if not version.isdigit():
+        raise InvalidInput(_l("The form is missing the device's version. Reload the page."))
+    spec = ACTIONS.get(action)
+    payload = lifecycle.from_form(spec.fields, CATEGORIES.get(device.category), request.form) if spec else {}
+    event = lifecycle.perform(actor, device, action, payload, expected_version=int(version))
+    db.session.commit()
+    flash(_l("Done: %(action)s. The device is now %(status)s.", action=ACTIONS[action].label,
+             status=lifecycle.STATUS_LABELS[lifecycle.Status(event.to_status)]), "success")
+    return redirect(url_for("devices.show", public_id=device.public_id))

@@ -1,0 +1,74 @@
+"""Every error becomes one clear answer in the reader's language: JSON under /api, a page
+elsewhere. Domain errors map to their status here, and only here; nothing half-done is kept."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from recond.access import Unauthenticated, wants_json
+from recond.errors import DomainError
+from recond.extensions import db
+
+log = logging.getLogger(__name__)
+
+_HTTP_MESSAGES = {
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthenticated", _l("Sign in first.")),
+    403: ("forbidden", _l("You may not do this.")),
+    404: ("not_found", _l("This page does not exist, or is not yours to see.")),
+    405: ("method_not_allowed", _l("This method is not allowed here.")),
+    409: ("conflict", _l("Someone else changed this meanwhile. Reload and try again.")),
+    413: ("too_large", _l("What you sent is too large.")),
+    422: ("invalid", _l("Some values are wrong.")),
+    500: ("server_error", _l("Something went wrong on our side. It has been logged.")),
+}
+
+
+def error_response(status: int, code: str, message, details: dict | None = None):
+    if wants_json():
+        body = {"error": {"code": code, "message": str(message)}}
+        if details:
+            body["error"]["details"] = details
+        response = jsonify(body)
+        response.status_code = status
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="recond"'
+        return response
+    return render_template("error.html", status=status, message=message, details=details), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        return error_response(error.status, error.code, error.message, error.details)
+
+    @app.errorhandler(Unauthenticated)
+    def unauthenticated(_error):
+        db.session.rollback()
+        if wants_json():
+            return error_response(401, *_HTTP_MESSAGES[401])
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        db.session.rollback()
+        return error_response(400, "csrf", _l("The form expired or did not come from Recond. "
+                                              "Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        code, message = _HTTP_MESSAGES.get(error.code, (error.name.lower().replace(" ", "_"),
+                                                        error.description))
+        return error_response(error.code or 500, code, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, *_HTTP_MESSAGES[500])

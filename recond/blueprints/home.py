@@ -1,0 +1,21 @@
+"""Each role's home page."""
+from flask import Blueprint, jsonify, render_template
+
+from recond.access import ALL_ROLES, current_actor, public, roles_required
+from recond.overview import overview_for
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@roles_required(*ALL_ROLES)
+def index():
+    actor = current_actor()
+    return render_template(f"home/{actor.role}.html", **overview_for(actor))
+
+
+@bp.route("/healthz")
+@public
+def health():
+    """The trivial endpoint: the framework's floor in benchmarks, and a probe for load balancers."""
+    return jsonify(status="ok")

@@ -1,0 +1,42 @@
+"""What templates share: the current user, labels of statuses and actions, money, language."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+
+from recond import categories, pricing, public_id
+from recond.access import current_actor
+from recond.extensions import login_manager
+from recond.lifecycle import STATUS_LABELS, Status
+from recond.lifecycle.actions import ACTIONS
+from recond.territories import LABELS as TERRITORY_LABELS
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @app.context_processor
+    def shared():
+        return {
+            "actor": current_actor(),
+            "lang": str(get_locale() or "fr"),
+            "status_label": lambda s: STATUS_LABELS.get(Status(s), s) if s else "—",
+            "action_label": lambda a: ACTIONS[a].label if a in ACTIONS else a,
+            "category_label": lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c,
+            "territory_label": lambda t: TERRITORY_LABELS.get(t, t or "—"),
+            "money": pricing.format_money,
+            "display_id": public_id.display,
+            "check_label": lambda k: categories.CHECK_LABELS.get(k, k),
+        }
+
+    @app.after_request
+    def security_headers(response):
+        # Every asset is served by Recond itself: nothing from elsewhere may load.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

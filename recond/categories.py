@@ -1,0 +1,60 @@
+"""Device categories and what each one goes through: storage to sanitise, an OS to install,
+the functional checklist that grading requires."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label: object
+    has_storage: bool
+    has_os: bool
+    checklist: tuple[str, ...]
+
+
+CHECK_LABELS = {
+    "boots": _l("Boots"),
+    "screen": _l("Screen"),
+    "keyboard": _l("Keyboard"),
+    "touchpad": _l("Touchpad"),
+    "ports": _l("Ports"),
+    "wifi": _l("Wi-Fi"),
+    "webcam": _l("Webcam"),
+    "audio": _l("Audio"),
+    "battery": _l("Battery"),
+    "charger": _l("Charger"),
+    "cameras": _l("Cameras"),
+    "sim": _l("SIM slot"),
+    "charging": _l("Charging"),
+    "touchscreen": _l("Touchscreen"),
+    "display": _l("Display"),
+    "inputs": _l("Video inputs"),
+    "works": _l("Works"),
+}
+
+CATEGORIES: dict[str, Category] = {
+    c.code: c
+    for c in (
+        Category("laptop", _l("Laptop"), True, True,
+                 ("boots", "screen", "keyboard", "touchpad", "ports", "wifi", "webcam",
+                  "audio", "battery", "charger")),
+        Category("desktop", _l("Desktop"), True, True, ("boots", "ports", "wifi", "audio")),
+        Category("tablet", _l("Tablet"), True, True,
+                 ("boots", "touchscreen", "wifi", "cameras", "battery", "charging")),
+        # Phones are sanitised too (factory reset + cryptographic erase) and get a free OS.
+        Category("phone", _l("Phone"), True, True,
+                 ("boots", "touchscreen", "cameras", "sim", "battery", "charging")),
+        Category("screen", _l("Screen"), False, False, ("display", "inputs")),
+        Category("peripheral", _l("Peripheral"), False, False, ("works",)),
+    )
+}
+
+GRADES = ("A", "B", "C")
+
+
+def get(code: str) -> Category | None:
+    return CATEGORIES.get(code)

@@ -1,0 +1,158 @@
+"""A realistic demo data set, built through the same domain functions people use.
+
+Four territories of the Hauts-de-Seine, donor companies with valid SIRETs, a collection
+partner, a workshop, structures, devices in every status with their history, and one user per
+role. Passwords are generated per installation, never written in the code.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from recond import (
+    accounts, beneficiaries, deposits, equipment_requests, lifecycle, payments, pricing,
+    sanitisation, training,
+)
+from recond.categories import CATEGORIES, GRADES
+from recond.extensions import db
+from recond.models import Organisation, OrganisationKind as K, Role, Tier
+
+COORDINATION = "Département des Hauts-de-Seine — France Numérique Ensemble"
+
+ORGANISATIONS = [
+    (COORDINATION, K.COORDINATION, None, "92050"),
+    ("Collecte Solidaire 92", K.COLLECTOR, "33987654300044", "92036"),
+    ("Atelier Réemploi Nanterre", K.WORKSHOP, "88776655400018", "92050"),
+    ("Assurances Seine Ouest", K.DONOR, "84123456700011", "92026"),
+    ("Banque du Parvis", K.DONOR, "79234567800025", "92062"),
+    ("Énergies Boucle Nord", K.DONOR, "53109876500039", "92036"),
+    ("Centre social Les Fossés-Jean", K.STRUCTURE, "44200133700017", "92025"),
+    ("France Services Bagneux", K.STRUCTURE, None, "92007"),
+    ("Médiathèque d'Issy-les-Moulineaux", K.STRUCTURE, None, "92040"),
+    ("Association Lien Numérique Puteaux", K.STRUCTURE, "90123456700120", "92062"),
+]
+
+USERS = [
+    ("admin@recond.demo", Role.ADMIN, COORDINATION, "Camille Admin"),
+    ("coordination@recond.demo", Role.COORDINATOR, COORDINATION, "Nadia Coordination"),
+    ("collecte@recond.demo", Role.COLLECTOR, "Collecte Solidaire 92", "Karim Collecte"),
+    ("atelier@recond.demo", Role.TECHNICIAN, "Atelier Réemploi Nanterre", "Léa Atelier"),
+    ("structure@recond.demo", Role.STRUCTURE, "Centre social Les Fossés-Jean", "Julien Médiation"),
+    ("structure-issy@recond.demo", Role.STRUCTURE, "Médiathèque d'Issy-les-Moulineaux", "Inès Médiathèque"),
+    ("donateur@recond.demo", Role.DONOR, "Assurances Seine Ouest", "Sophie RSE"),
+]
+
+# Social prices in cents, by grade, for a laptop; other categories scale from it.
+_BASE = {"A": 6000, "B": 4500, "C": 3000}
+_TIER_FACTOR = {Tier.MINIMA_SOCIAUX: 0.5, Tier.JOB_SEEKER: 0.6, Tier.YOUNG_OR_STUDENT: 0.6,
+                Tier.LOW_INCOME: 0.8, Tier.OWN_USE: 1.0}
+_CATEGORY_FACTOR = {"laptop": 1.0, "desktop": 0.8, "tablet": 0.7, "phone": 0.6, "screen": 0.4,
+                    "peripheral": 0.2}
+
+LAPTOPS = [("Dell", "Latitude 5490", "i5-8350U", 8, 256), ("Lenovo", "ThinkPad T480", "i5-8250U", 8, 256),
+           ("HP", "EliteBook 840 G5", "i5-8250U", 16, 512), ("Dell", "Latitude 7400", "i7-8665U", 16, 256),
+           ("Lenovo", "ThinkPad X280", "i5-8350U", 8, 256), ("HP", "ProBook 450 G6", "i3-8145U", 8, 256)]
+
+
+def already_loaded() -> bool:
+    return db.session.scalar(select(Organisation.id).where(Organisation.name == COORDINATION)) is not None
+
+
+def load(password: str | None = None) -> dict[str, str]:
+    """Create the demo; return {email: password}. The caller commits."""
+    password = password or secrets.token_urlsafe(9)
+    orgs = {name: accounts.create_organisation(name, kind, siret=siret, insee_code=insee)
+            for name, kind, siret, insee in ORGANISATIONS}
+    users = {email: accounts.create_user(email, role=role, organisation=orgs[org], password=password,
+                                         name=name)
+             for email, role, org, name in USERS}
+    coordinator, collector = users["coordination@recond.demo"], users["collecte@recond.demo"]
+    technician, structure = users["atelier@recond.demo"], users["structure@recond.demo"]
+    structure_issy = users["structure-issy@recond.demo"]
+    workshop = orgs["Atelier Réemploi Nanterre"]
+
+    pricing.publish_grid(coordinator, [
+        {"category": c, "grade": g, "tier": t,
+         "amount_cents": max(pricing.floor_cents(), round(_BASE[g] * _CATEGORY_FACTOR[c] * f / 100) * 100)}
+        for c in CATEGORIES for g in GRADES for t, f in _TIER_FACTOR.items()])
+
+    lot_a = deposits.create_deposit(collector, donor=orgs["Assurances Seine Ouest"], workshop=workshop)
+    lot_b = deposits.create_deposit(collector, donor=orgs["Banque du Parvis"], workshop=workshop)
+    devices = []
+    for i in range(18):
+        brand, model, cpu, ram, disk = LAPTOPS[i % len(LAPTOPS)]
+        devices.append(lifecycle.register(
+            collector, lot_a if i < 12 else lot_b, category="laptop", brand=brand, model=model,
+            serial=f"5CG{8120 + i}{'XKQ'[i % 3]}{i:02d}", asset_tag=f"ASO-{1040 + i}",
+            specs={"cpu": cpu, "ram_gb": ram, "storage_gb": disk},
+            media=[{"kind": "ssd", "brand": "Samsung", "model": "PM981", "serial": f"S4EWNX0M{30000 + i}",
+                    "capacity_gb": disk}]))
+    screen = lifecycle.register(collector, lot_b, category="screen", brand="Dell", model="P2419H",
+                                serial="CN0D2K3X12345", specs={"size_in": 24})
+    desktop = lifecycle.register(collector, lot_b, category="desktop", brand="HP",
+                                 model="ProDesk 400 G5", serial="CZC9341ABC",
+                                 specs={"cpu": "i5-9500", "ram_gb": 8, "storage_gb": 256},
+                                 media=[{"kind": "nvme", "serial": "2031E4A1B2C3", "capacity_gb": 256}])
+
+    def bench(device, until: str, grade: str = "A") -> None:
+        """Take a device through the workshop, as a technician would."""
+        steps = ["receive", "wipe", "install_os", "grade"]
+        for step in steps[: steps.index(until) + 1]:
+            if step == "wipe":
+                for medium in device.media:
+                    sanitisation.record(technician, medium, method="clear", passed=True,
+                                        technique="DoD short, last pass verified", tool="nwipe 0.36")
+            payload = {"os": "Linux Mint 22 Cinnamon"} if step == "install_os" else {}
+            if step == "grade":
+                items = CATEGORIES[device.category].checklist
+                payload = {"grade": grade, "checklist": {k: True for k in items}}
+            lifecycle.perform(technician, device, step, payload)
+
+    # devices[0..1] stay registered; then received, wiped, OS installed, and ready ones.
+    bench(devices[2], "receive")
+    bench(devices[3], "wipe")
+    bench(devices[4], "install_os")
+    for d, grade in zip(devices[5:16], "AABBABCABAB"):
+        bench(d, "grade", grade)
+    lifecycle.perform(technician, screen, "receive")
+    lifecycle.perform(technician, screen, "grade", {"grade": "B", "checklist": {"display": True, "inputs": True}})
+    # A failed disk: recorded as failed, so the laptop leaves through the WEEE channel.
+    bench(devices[16], "receive")
+    sanitisation.record(technician, devices[16].media[0], method="clear", passed=False,
+                        technique="DoD short", tool="nwipe 0.36")
+    lifecycle.perform(technician, devices[16], "recycle", {"reason": "Disque défaillant, carte mère HS"})
+    bench(devices[17], "receive")
+    bench(desktop, "grade", "B")
+
+    request = equipment_requests.submit(structure, purpose="beneficiaries", lines=[("laptop", 4)],
+                                        justification="Ateliers d'autonomie numérique du mardi")
+    equipment_requests.approve(coordinator, request)
+    own_use = equipment_requests.submit(structure_issy, purpose="own_use", lines=[("desktop", 1)],
+                                        justification="Poste de l'espace public numérique")
+    equipment_requests.approve(coordinator, own_use)
+    equipment_requests.submit(structure_issy, purpose="beneficiaries", lines=[("laptop", 2)],
+                              justification="Prêt pour des lycéens boursiers")
+    people = [beneficiaries.enrol(structure, ref, tier) for ref, tier in
+              (("FJ-2026-014", Tier.MINIMA_SOCIAUX), ("FJ-2026-022", Tier.JOB_SEEKER),
+               ("FJ-2026-031", Tier.YOUNG_OR_STUDENT), ("FJ-2026-040", Tier.LOW_INCOME))]
+    line = request.lines[0]
+    allocated = []
+    for device, person in zip(devices[5:9], people):
+        lifecycle.perform(coordinator, device, "allocate", {"line_id": line.id, "beneficiary_id": person.id})
+        allocated.append((device, person))
+    for device, _ in allocated[:3]:
+        lifecycle.perform(structure, device, "deliver")
+    training.record_session(structure, held_on=date.today() - timedelta(days=3),
+                            trainer="Julien Médiation", topics="Premiers pas, sécurité en ligne",
+                            beneficiaries=[people[0], people[1]], absent=[people[2]])
+    for device, person in allocated[:2]:
+        allocation = lifecycle.active_allocation(device)
+        payments.record_payment(structure, allocation, amount_cents=allocation.price_cents, method="cash")
+        lifecycle.perform(structure, device, "release")
+    # One comes back: the battery no longer holds; it is wiped again before any new allocation.
+    lifecycle.perform(technician, allocated[1][0], "return", {"reason": "Batterie défaillante"})
+    lifecycle.perform(coordinator, desktop, "allocate", {"line_id": own_use.lines[0].id})
+    db.session.flush()
+    return {email: password for email in users}

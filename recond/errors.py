@@ -1,0 +1,50 @@
+"""Domain errors. Domain code raises them; `recond.blueprints.errors` maps them to HTTP once.
+
+Messages are lazy translations: they render in the language of whoever reads them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: Any, *, code: str | None = None,
+                 details: dict[str, Any] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        if code:
+            self.code = code
+        self.details = details or {}
+
+
+class InvalidInput(DomainError):
+    """The request was understood but a value is wrong (type, range, unknown code)."""
+    status = 422
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    """Absent, or outside the actor's organisation: the two are indistinguishable on purpose."""
+    status = 404
+    code = "not_found"
+
+
+class NotPermitted(DomainError):
+    """The actor's role may not do this."""
+    status = 403
+    code = "forbidden"
+
+
+class Refused(DomainError):
+    """A lifecycle guard said no; the message says why in words a person understands."""
+    status = 409
+    code = "refused"
+
+
+class Conflict(DomainError):
+    """Someone else changed the same thing first."""
+    status = 409
+    code = "conflict"

@@ -1,0 +1,19 @@
+"""The device lifecycle: statuses, actions, guards, and the only code that changes a status.
+
+    registered -receive-> received -wipe-> wiped -install_os-> os_installed -grade-> ready
+    ready -allocate-> reserved -deliver-> delivered -release-> released
+    reserved -cancel_allocation-> ready;  delivered|released -return-> received
+    registered..ready -recycle-> recycled
+"""
+from recond.lifecycle.actions import ACTIONS, Action, active_allocation
+from recond.lifecycle.engine import (
+    available_actions, perform, perform_batch, register, serial_key,
+)
+from recond.lifecycle.fields import Field, from_form
+from recond.lifecycle.statuses import STATUS_LABELS, Status, StatusWriteForbidden
+
+__all__ = [
+    "ACTIONS", "Action", "Field", "STATUS_LABELS", "Status", "StatusWriteForbidden",
+    "active_allocation", "available_actions", "from_form", "perform", "perform_batch",
+    "register", "serial_key",
+]

@@ -1,0 +1,275 @@
+"""The actions of the device lifecycle: who may perform each, from which statuses, its payload,
+its guards and its effects. Guards return the reasons they refuse (empty when they pass)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from recond import categories, pricing
+from recond.categories import Category
+from recond.lifecycle.fields import Field
+from recond.lifecycle.statuses import Status
+from recond.extensions import db
+from recond.models import (
+    ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Attendance, Beneficiary, Device,
+    Purpose, RequestLine, Role, SanitisationMethod, SanitisationRecord, Tier, TrainingSession,
+    User,
+)
+
+
+@dataclass
+class Context:
+    actor: User
+    device: Device
+    category: Category
+    values: dict[str, Any]
+    record: dict[str, Any] = field(default_factory=dict)  # what the history row keeps
+    terms: Any = None  # what a guard found and the effect uses (allocate: line, beneficiary)
+
+    @property
+    def allocation(self) -> Allocation | None:
+        return active_allocation(self.device)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: Any
+    target: Status
+    roles: frozenset[Role]
+    sources: Callable[[Category], frozenset[Status]]
+    fields: tuple[Field, ...] = ()
+    guards: tuple[Callable[[Context], list], ...] = ()
+    effect: Callable[[Context], None] | None = None
+
+
+def active_allocation(device: Device) -> Allocation | None:
+    return db.session.scalar(
+        select(Allocation).where(
+            Allocation.device_id == device.id, Allocation.status == AllocationStatus.ACTIVE
+        )
+    )
+
+
+def _from(*statuses: Status) -> Callable[[Category], frozenset[Status]]:
+    return lambda category: frozenset(statuses)
+
+
+# --- wipe -------------------------------------------------------------------------------------
+
+def _every_medium_sanitised(ctx: Context) -> list:
+    media = ctx.device.media
+    if not media:
+        return [_l("No storage medium is recorded for this device: record its disks "
+                   "(or their removal) first.")]
+    reasons = []
+    for medium in media:
+        if medium.removed_at is not None:
+            continue
+        records = db.session.scalars(
+            select(SanitisationRecord)
+            .where(SanitisationRecord.medium_id == medium.id,
+                   SanitisationRecord.cycle == ctx.device.cycle)
+            .order_by(SanitisationRecord.id)
+        ).all()
+        name = medium.serial or f"#{medium.id}"
+        if any(not r.passed for r in records):
+            # A medium that failed a wipe is never trusted again: destroy it or take it out.
+            if not any(r.passed and r.method == SanitisationMethod.DESTROY for r in records):
+                reasons.append(_l("Storage medium %(medium)s failed its wipe: it must be "
+                                  "destroyed (a destroy record) or removed.", medium=name))
+        elif not records:
+            reasons.append(_l("Storage medium %(medium)s has no passed sanitisation record.",
+                              medium=name))
+    return reasons
+
+
+# --- install_os, grade --------------------------------------------------------------------------
+
+def _set_os(ctx: Context) -> None:
+    ctx.device.operating_system = ctx.values["os"]
+
+
+def _grade_sources(category: Category) -> frozenset[Status]:
+    if category.has_os:
+        return frozenset({Status.OS_INSTALLED})
+    if category.has_storage:
+        return frozenset({Status.WIPED})
+    return frozenset({Status.RECEIVED})
+
+
+def _checklist_passes(ctx: Context) -> list:
+    failed = [str(categories.CHECK_LABELS.get(k, k)) for k, ok in ctx.values["checklist"].items()
+              if not ok]
+    if failed:
+        return [_l("The device failed: %(items)s. Send it to repair or recycling instead.",
+                   items=", ".join(failed))]
+    return []
+
+
+def _set_grade(ctx: Context) -> None:
+    ctx.device.grade = ctx.values["grade"]
+
+
+# --- allocate -----------------------------------------------------------------------------------
+
+def _allocation_terms(ctx: Context) -> list:
+    """Check the line, the beneficiary and the price; keep what the effect needs in ctx."""
+    line = db.session.get(RequestLine, ctx.values["line_id"])
+    if line is None:
+        return [_l("Request line %(line)s does not exist.", line=ctx.values["line_id"])]
+    request = line.request
+    reasons = []
+    if request.status not in ALLOCATABLE_STATUSES:
+        reasons.append(_l("The request of this line is not approved."))
+    if line.category != ctx.device.category:
+        reasons.append(_l("This line asks for a %(wanted)s, not a %(got)s.",
+                          wanted=categories.CATEGORIES[line.category].label,
+                          got=ctx.category.label))
+    taken = db.session.scalar(
+        select(func.count(Allocation.id)).where(
+            Allocation.line_id == line.id, Allocation.status != AllocationStatus.CANCELLED)
+    )
+    if taken >= line.approved_quantity:
+        reasons.append(_l("All %(n)s devices approved on this line are already allocated.",
+                          n=line.approved_quantity))
+    beneficiary = None
+    beneficiary_id = ctx.values.get("beneficiary_id")
+    if request.purpose == Purpose.OWN_USE:
+        tier = Tier.OWN_USE
+        if beneficiary_id:
+            reasons.append(_l("This request is for the structure's own use: no beneficiary."))
+    else:
+        beneficiary = db.session.get(Beneficiary, beneficiary_id) if beneficiary_id else None
+        if beneficiary is None or beneficiary.structure_id != request.structure_id:
+            reasons.append(_l("Say which of the structure's beneficiaries receives the device."))
+            return reasons
+        tier = beneficiary.tier
+    grid = pricing.current_grid()
+    price = None
+    if grid is None:
+        reasons.append(_l("No price grid is in force."))
+    elif ctx.device.grade is None:
+        reasons.append(_l("The device has no grade."))
+    else:
+        price = pricing.price_cents(grid, ctx.device.category, ctx.device.grade, tier)
+        if price is None:
+            reasons.append(_l("The current price grid has no price for this category, grade "
+                              "and tier."))
+        elif price < pricing.floor_cents():
+            reasons.append(_l("The price %(price)s is below the floor of %(floor)s: the "
+                              "remaining charge is never free.",
+                              price=pricing.format_money(price),
+                              floor=pricing.format_money(pricing.floor_cents())))
+    if not reasons:
+        ctx.record.update(structure_id=request.structure_id, tier=str(tier),
+                          price_cents=price, grid_version=grid.version)
+        ctx.terms = (line, beneficiary)
+    return reasons
+
+
+def _reserve(ctx: Context) -> None:
+    line, beneficiary = ctx.terms
+    allocation = Allocation(
+        device_id=ctx.device.id, line_id=line.id, structure_id=line.request.structure_id,
+        beneficiary_id=beneficiary.id if beneficiary else None, tier=ctx.record["tier"],
+        price_cents=ctx.record["price_cents"], grid_version=ctx.record["grid_version"],
+        created_by_id=ctx.actor.id,
+    )
+    db.session.add(allocation)
+    db.session.flush()
+    ctx.record["allocation_id"] = allocation.id
+    ctx.record.pop("beneficiary_id", None)  # the history is readable by donors: no beneficiary
+
+
+def _end_allocation(status: AllocationStatus) -> Callable[[Context], None]:
+    def effect(ctx: Context) -> None:
+        allocation = ctx.allocation
+        if allocation is not None:
+            allocation.status = status
+            ctx.record["allocation_id"] = allocation.id
+    return effect
+
+
+# --- release ------------------------------------------------------------------------------------
+
+def _charge_paid(ctx: Context) -> list:
+    allocation = ctx.allocation
+    if allocation is None:
+        return [_l("This device has no allocation.")]
+    if allocation.paid_cents < allocation.price_cents:
+        return [_l("The remaining charge of %(amount)s is not recorded as paid "
+                   "(%(paid)s recorded).",
+                   amount=pricing.format_money(allocation.price_cents),
+                   paid=pricing.format_money(allocation.paid_cents))]
+    return []
+
+
+def _training_attended(ctx: Context) -> list:
+    allocation = ctx.allocation
+    if allocation is None:
+        return []
+    attended = (
+        select(Attendance.id)
+        .join(TrainingSession, Attendance.session_id == TrainingSession.id)
+        .where(TrainingSession.structure_id == allocation.structure_id,
+               Attendance.present.is_(True))
+    )
+    if allocation.for_own_use:
+        attended = attended.where(Attendance.staff_name.is_not(None))
+        if db.session.scalar(attended.limit(1)) is None:
+            return [_l("No training session of the structure shows a staff member present: "
+                       "record the session and its attendance first.")]
+        return []
+    attended = attended.where(Attendance.beneficiary_id == allocation.beneficiary_id)
+    if db.session.scalar(attended.limit(1)) is None:
+        return [_l("No training session of the structure shows beneficiary %(ref)s present: "
+                   "record the session and its attendance first.",
+                   ref=allocation.beneficiary.reference)]
+    return []
+
+
+def _next_cycle(ctx: Context) -> None:
+    _end_allocation(AllocationStatus.RETURNED)(ctx)
+    ctx.device.cycle += 1  # sanitisation of the previous stay no longer counts
+    ctx.device.grade = None
+
+
+_REASON = Field("reason", "text", _l("Reason"))
+_NOTE = Field("note", "text", _l("Note"), required=False)
+T, C, S = Role.TECHNICIAN, Role.COORDINATOR, Role.STRUCTURE
+
+ACTIONS: dict[str, Action] = {a.name: a for a in (
+    Action("receive", _l("Receive"), Status.RECEIVED, frozenset({T}),
+           _from(Status.REGISTERED), (_NOTE,)),
+    Action("wipe", _l("Mark wiped"), Status.WIPED, frozenset({T}),
+           lambda c: frozenset({Status.RECEIVED}) if c.has_storage else frozenset(),
+           (_NOTE,), (_every_medium_sanitised,)),
+    Action("install_os", _l("Install OS"), Status.OS_INSTALLED, frozenset({T}),
+           lambda c: frozenset({Status.WIPED}) if c.has_os else frozenset(),
+           (Field("os", "text", _l("Operating system"), max_length=100), _NOTE),
+           effect=_set_os),
+    Action("grade", _l("Grade"), Status.READY, frozenset({T}), _grade_sources,
+           (Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
+            Field("checklist", "checklist", _l("Functional checklist")), _NOTE),
+           (_checklist_passes,), _set_grade),
+    Action("allocate", _l("Allocate"), Status.RESERVED, frozenset({C}), _from(Status.READY),
+           (Field("line_id", "int", _l("Request line")),
+            Field("beneficiary_id", "int", _l("Beneficiary"), required=False)),
+           (_allocation_terms,), _reserve),
+    Action("cancel_allocation", _l("Cancel allocation"), Status.READY, frozenset({C}),
+           _from(Status.RESERVED), (_NOTE,),
+           effect=_end_allocation(AllocationStatus.CANCELLED)),
+    Action("deliver", _l("Confirm delivery"), Status.DELIVERED, frozenset({S}),
+           _from(Status.RESERVED), (_NOTE,)),
+    Action("release", _l("Hand over"), Status.RELEASED, frozenset({S}),
+           _from(Status.DELIVERED), (_NOTE,), (_charge_paid, _training_attended)),
+    Action("return", _l("Take back"), Status.RECEIVED, frozenset({T}),
+           _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),
+    Action("recycle", _l("Recycle (WEEE)"), Status.RECYCLED, frozenset({T}),
+           _from(Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED,
+                 Status.READY), (_REASON,)),
+)}

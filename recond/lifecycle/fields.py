@@ -1,0 +1,69 @@
+"""Payload fields an action declares: parsed from JSON or from an HTML form by the same code."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from recond.categories import Category
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text | int | choice | checklist
+    label: Any
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    max_length: int = 500
+
+    def parse(self, raw: Any, category: Category | None) -> Any:
+        """Return the clean value, or raise ValueError with a message for a person."""
+        if self.kind == "text":
+            if not isinstance(raw, str):
+                raise ValueError(_l("must be text"))
+            value = raw.strip()
+            if len(value) > self.max_length:
+                raise ValueError(_l("is longer than %(n)s characters", n=self.max_length))
+            if self.required and not value:
+                raise ValueError(_l("is required"))
+            return value
+        if self.kind == "int":
+            if isinstance(raw, bool):
+                raise ValueError(_l("must be a whole number"))
+            if isinstance(raw, str) and raw.strip().isdigit():
+                raw = int(raw.strip())
+            if not isinstance(raw, int) or raw < 1 or raw > 2**31 - 1:
+                raise ValueError(_l("must be a whole number"))
+            return raw
+        if self.kind == "choice":
+            if raw not in self.choices:
+                raise ValueError(_l("must be one of %(choices)s", choices=", ".join(self.choices)))
+            return raw
+        if self.kind == "checklist":
+            items = category.checklist if category else ()
+            if not isinstance(raw, dict):
+                raise ValueError(_l("must map each check to true or false"))
+            unknown = sorted(set(raw) - set(items))
+            if unknown:
+                raise ValueError(_l("has unknown checks: %(items)s", items=", ".join(unknown)))
+            missing = [item for item in items if item not in raw]
+            if missing:
+                raise ValueError(_l("lacks the checks: %(items)s", items=", ".join(missing)))
+            if not all(isinstance(v, bool) for v in raw.values()):
+                raise ValueError(_l("must map each check to true or false"))
+            return {item: raw[item] for item in items}
+        raise AssertionError(f"unknown field kind {self.kind}")
+
+
+def from_form(fields: tuple[Field, ...], category: Category | None, form) -> dict[str, Any]:
+    """Turn an HTML form into the same payload shape the JSON API takes."""
+    payload: dict[str, Any] = {}
+    for field in fields:
+        if field.kind == "checklist":
+            items = category.checklist if category else ()
+            payload[field.name] = {item: form.get(f"check-{item}") == "yes" for item in items}
+        elif form.get(field.name, "") != "" or field.required:
+            payload[field.name] = form.get(field.name, "")
+    return payload

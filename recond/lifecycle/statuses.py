@@ -1,0 +1,60 @@
+"""The lifecycle's vocabulary: device statuses, and the lock that keeps `Device.status` for
+the engine alone."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+
+from recond.models import Device
+
+
+class Status(StrEnum):
+    REGISTERED = "registered"
+    RECEIVED = "received"
+    WIPED = "wiped"
+    OS_INSTALLED = "os_installed"
+    READY = "ready"
+    RESERVED = "reserved"
+    DELIVERED = "delivered"
+    RELEASED = "released"
+    RECYCLED = "recycled"
+
+
+STATUS_LABELS = {
+    Status.REGISTERED: _l("registered"),
+    Status.RECEIVED: _l("received"),
+    Status.WIPED: _l("wiped"),
+    Status.OS_INSTALLED: _l("OS installed"),
+    Status.READY: _l("ready"),
+    Status.RESERVED: _l("reserved"),
+    Status.DELIVERED: _l("delivered"),
+    Status.RELEASED: _l("released"),
+    Status.RECYCLED: _l("recycled"),
+}
+
+_engine_writing: ContextVar[bool] = ContextVar("recond_lifecycle_writing", default=False)
+
+
+class StatusWriteForbidden(RuntimeError):
+    """Raised when code other than the lifecycle engine assigns `Device.status`."""
+
+
+@contextmanager
+def status_write():
+    token = _engine_writing.set(True)
+    try:
+        yield
+    finally:
+        _engine_writing.reset(token)
+
+
+@event.listens_for(Device.status, "set")
+def _only_the_engine_writes_status(target, value, oldvalue, initiator):
+    if not _engine_writing.get():
+        raise StatusWriteForbidden(
+            "Device.status is changed through recond.lifecycle.perform() only"
+        )

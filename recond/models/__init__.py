@@ -1,0 +1,22 @@
+"""Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
+from recond.models.organisation import Organisation, OrganisationKind
+from recond.models.user import ApiToken, Role, User
+from recond.models.deposit import Deposit
+from recond.models.device import Device, StorageMedium
+from recond.models.history import DeviceEvent
+from recond.models.sanitisation import SanitisationMethod, SanitisationRecord
+from recond.models.pricing import PriceEntry, PriceGrid, Tier
+from recond.models.equipment_request import (
+    ALLOCATABLE_STATUSES, EquipmentRequest, Purpose, RequestLine, RequestStatus,
+)
+from recond.models.beneficiary import Beneficiary
+from recond.models.allocation import Allocation, AllocationStatus, Payment
+from recond.models.training import Attendance, TrainingSession
+
+__all__ = [
+    "ALLOCATABLE_STATUSES", "Allocation", "AllocationStatus", "ApiToken", "Attendance",
+    "Beneficiary", "Deposit", "Device", "DeviceEvent", "EquipmentRequest", "Organisation",
+    "OrganisationKind", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
+    "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
+    "Tier", "TrainingSession", "User",
+]

@@ -1,0 +1,67 @@
+"""Devices and their storage media.
+
+`Device.status` is written by `recond.lifecycle` only; `version` is the optimistic lock that
+turns two simultaneous actions on one device into one success and one conflict.
+"""
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recond.clock import utcnow
+from recond.extensions import db
+from recond.models.deposit import Deposit
+
+
+class Device(db.Model):
+    __tablename__ = "device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True)
+    deposit_id: Mapped[int | None] = mapped_column(ForeignKey("deposit.id"), index=True)
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    brand: Mapped[str] = mapped_column(String(100), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    serial: Mapped[str | None] = mapped_column(String(100))
+    # Upper-cased, spaces removed: what a scanner's input is compared with.
+    serial_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    asset_tag: Mapped[str | None] = mapped_column(String(100))
+    specs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    grade: Mapped[str | None] = mapped_column(String(1))
+    operating_system: Mapped[str | None] = mapped_column(String(100))
+    # Incremented each time the device (re)enters the workshop: sanitisation of an earlier
+    # cycle never counts for a returned device.
+    cycle: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    deposit: Mapped[Deposit | None] = relationship()
+    media: Mapped[list["StorageMedium"]] = relationship(
+        back_populates="device", order_by="StorageMedium.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Device {self.public_id} {self.status}>"
+
+
+class StorageMedium(db.Model):
+    """A disk, SSD, eMMC or phone flash of a device; the unit that sanitisation certifies."""
+
+    __tablename__ = "storage_medium"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # hdd, ssd, nvme, emmc, flash
+    brand: Mapped[str] = mapped_column(String(100), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    serial: Mapped[str | None] = mapped_column(String(100))
+    capacity_gb: Mapped[int | None]
+    removed_at: Mapped[datetime | None]
+
+    device: Mapped[Device] = relationship(back_populates="media")

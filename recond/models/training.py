@@ -1,0 +1,43 @@
+"""Training sessions a structure holds, and who attended: the condition of every release."""
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recond.clock import utcnow
+from recond.extensions import db
+from recond.models.beneficiary import Beneficiary
+
+
+class TrainingSession(db.Model):
+    __tablename__ = "training_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    structure_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    held_on: Mapped[date]
+    duration_minutes: Mapped[int] = mapped_column(default=120)
+    trainer: Mapped[str] = mapped_column(String(200), default="")
+    topics: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attendances: Mapped[list["Attendance"]] = relationship(back_populates="session")
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendance"
+    __table_args__ = (
+        # A beneficiary reference or a staff member's name: one of the two, never both.
+        CheckConstraint(
+            "(beneficiary_id IS NULL) <> (staff_name IS NULL)", name="beneficiary_or_staff"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id"), index=True)
+    beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    staff_name: Mapped[str | None] = mapped_column(String(200))
+    present: Mapped[bool] = mapped_column(default=True)
+
+    session: Mapped[TrainingSession] = relationship(back_populates="attendances")
+    beneficiary: Mapped[Beneficiary | None] = relationship()

@@ -1,0 +1,40 @@
+"""Recording the sanitisation of storage media. Minimal for now: the workshop issue adds nwipe
+log import, evidence files and certificates; the `wipe` guard reads what is recorded here."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from recond import access
+from recond.clock import utcnow
+from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond.extensions import db
+from recond.models import Role, SanitisationMethod, SanitisationRecord, StorageMedium, User
+
+
+def _medium_for(actor: User, medium: StorageMedium) -> StorageMedium:
+    if actor.role != Role.TECHNICIAN:
+        raise NotPermitted(_l("Only workshop technicians record sanitisation."))
+    if not access.can_see_device(actor, medium.device):
+        raise NotFound(_l("No such storage medium in what you may see."))
+    if medium.device.status != "received":
+        raise Refused(_l("Media are sanitised while the device is received at the workshop."))
+    return medium
+
+
+def record(actor: User, medium: StorageMedium, *, method: str, passed: bool,
+           technique: str = "", tool: str = "") -> SanitisationRecord:
+    _medium_for(actor, medium)
+    if method not in set(SanitisationMethod):
+        raise InvalidInput(_l("Unknown sanitisation method “%(method)s”.", method=method))
+    row = SanitisationRecord(medium_id=medium.id, cycle=medium.device.cycle, method=method,
+                             passed=passed, technique=technique, tool=tool,
+                             performed_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def remove_medium(actor: User, medium: StorageMedium) -> None:
+    """The disk leaves the device (kept for destruction): it no longer needs a record."""
+    _medium_for(actor, medium).removed_at = utcnow()
+    db.session.flush()

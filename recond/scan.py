@@ -1,0 +1,73 @@
+"""What a scanner typed, resolved to one device: a public ID, a QR URL, or a serial number.
+
+Scanners are keyboards. One set to QWERTY on an AZERTY computer types `&é"'(-è_çà` for the
+digits, swaps A/Q and Z/W, and turns `:/.` into `M!:`; we try the text as typed, then as it
+was meant.
+"""
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from recond import access, public_id
+from recond.errors import Conflict, InvalidInput, NotFound
+from recond.extensions import db
+from recond.models import Device, User
+
+# What a QWERTY key sends when the host decodes it as AZERTY -> what was meant.
+_AZERTY_TO_QWERTY = str.maketrans({
+    "&": "1", "é": "2", '"': "3", "'": "4", "(": "5", "-": "6", "è": "7", "_": "8", "ç": "9",
+    "à": "0", ")": "-", "°": "_",
+    "a": "q", "q": "a", "z": "w", "w": "z", "A": "Q", "Q": "A", "Z": "W", "W": "Z",
+    ",": "m", "?": "M", ";": ",", ".": "<", ":": ".", "/": ">", "!": "/", "§": "?",
+    "m": ";", "M": ":",
+})
+_URL_ID = re.compile(r"/d/([A-Za-z]{8})/?(?:[?#].*)?$")
+MAX_CODE_LENGTH = 300
+
+
+def as_meant(typed: str) -> str:
+    return typed.translate(_AZERTY_TO_QWERTY)
+
+
+def candidates(typed: str) -> list[str]:
+    typed = typed.strip()
+    meant = as_meant(typed)
+    return [typed] if meant == typed else [typed, meant]
+
+
+def resolve(actor: User, typed: str) -> Device:
+    if not typed or not typed.strip():
+        raise InvalidInput(_l("Nothing was scanned."), code="empty_code")
+    if len(typed) > MAX_CODE_LENGTH:
+        raise InvalidInput(_l("That code is too long to be one of ours."), code="code_too_long")
+    bad_check = None
+    for text in candidates(typed):
+        url_match = _URL_ID.search(text)
+        code = public_id.normalise(url_match.group(1) if url_match else text)
+        if public_id.looks_like_id(code):
+            if public_id.is_valid(code):
+                device = db.session.scalar(
+                    access.visible_devices(actor).where(Device.public_id == code))
+                if device is not None:
+                    return device
+            else:
+                bad_check = code
+    for text in candidates(typed):
+        key = "".join(text.split()).upper()
+        found = db.session.scalars(
+            access.visible_devices(actor).where(Device.serial_key == key).limit(5)).all()
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise Conflict(_l("Several devices have the serial number %(serial)s: scan their "
+                              "label instead.", serial=key), code="ambiguous_serial",
+                           details={"devices": [d.public_id for d in found]})
+    if bad_check:
+        raise NotFound(_l("%(code)s is not a valid device ID: its check character is wrong. "
+                          "Scan it again or type it carefully.", code=bad_check),
+                       code="bad_check_character")
+    raise NotFound(_l("No device matches “%(code)s” in what you may see.", code=typed.strip()),
+                   code="no_match")
