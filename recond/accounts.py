@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -57,7 +58,8 @@ def create_user(email: str, *, role: str, organisation: Organisation, password: 
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise InvalidInput(_l("A user with this e-mail already exists."))
     user = User(email=email, name=name or email.split("@")[0], role=role,
-                organisation_id=organisation.id, password_hash=generate_password_hash(password))
+                organisation_id=organisation.id, password_hash=generate_password_hash(
+                    password, method=current_app.config["PASSWORD_HASH_METHOD"]))
     db.session.add(user)
     db.session.flush()
     return user

@@ -38,6 +38,7 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": env.get("RECOND_SECRET_KEY") or _instance_secret(instance_path),
         "PUBLIC_URL": (env.get("RECOND_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
         "RQ_QUEUE": env.get("RECOND_QUEUE", "recond"),
+        "PASSWORD_HASH_METHOD": "scrypt",
         "PRICE_FLOOR_CENTS": int(env.get("RECOND_PRICE_FLOOR_CENTS", "1000")),
         "MAX_CONTENT_LENGTH": int(env.get("RECOND_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024))),
         "API_MAX_JSON_BYTES": 64 * 1024,

@@ -2,8 +2,9 @@
 
 The alphabet has no digits and none of the letters a USB scanner in QWERTY mode types
 differently on an AZERTY machine (A/Q, Z/W, M), nor I or O: an ID survives any keyboard
-layout and is never misread. The last character is a Luhn mod 19 check, which catches every
-single wrong character and every swap of two neighbours.
+layout and is never misread. The last character is a check character: the sum of each
+character's value times its position (1 to 8) is a multiple of 19. Because 19 is prime, this
+catches every single wrong character and every swap of two characters, neighbours or not.
 """
 from __future__ import annotations
 
@@ -16,14 +17,12 @@ _INDEX = {ch: i for i, ch in enumerate(ALPHABET)}
 _N = len(ALPHABET)
 
 
+_CHECK_WEIGHT_INVERSE = pow(LENGTH, -1, _N)
+
+
 def check_character(body: str) -> str:
-    factor = 2
-    total = 0
-    for char in reversed(body):
-        addend = factor * _INDEX[char]
-        factor = 1 if factor == 2 else 2
-        total += addend // _N + addend % _N
-    return ALPHABET[(_N - total % _N) % _N]
+    total = sum((position + 1) * _INDEX[char] for position, char in enumerate(body))
+    return ALPHABET[(-total * _CHECK_WEIGHT_INVERSE) % _N]
 
 
 def generate() -> str:

@@ -1,0 +1,124 @@
+"""wipe, install_os, grade and recycle: the workshop's guards, refusing and accepting."""
+import pytest
+
+from recond import lifecycle, sanitisation
+from recond.errors import InvalidInput, NotFound, Refused
+from recond.extensions import db
+
+
+def _wipe(world, device):
+    return lifecycle.perform(world["tech_a"], device, "wipe")
+
+
+def test_wipe_needs_a_passed_record_for_every_medium(world):
+    device = world.register(disks=2)
+    world.advance(device, "received")
+    with pytest.raises(Refused, match="no passed sanitisation record"):
+        _wipe(world, device)
+    sanitisation.record(world["tech_a"], device.media[0], method="purge", passed=True)
+    with pytest.raises(Refused) as refused:
+        _wipe(world, device)
+    assert device.media[1].serial in str(refused.value.message)
+    sanitisation.record(world["tech_a"], device.media[1], method="clear", passed=True)
+    assert _wipe(world, device).to_status == "wiped"
+
+
+def test_a_failed_medium_must_be_destroyed_or_removed(world):
+    device = world.advance(world.register(disks=2), "received")
+    world.sanitise(device, passed=False)
+    sanitisation.record(world["tech_a"], device.media[0], method="clear", passed=True)
+    with pytest.raises(Refused, match="destroyed"):
+        _wipe(world, device)  # a later passed overwrite does not redeem a failed disk
+    sanitisation.record(world["tech_a"], device.media[0], method="destroy", passed=True)
+    sanitisation.remove_medium(world["tech_a"], device.media[1])
+    assert _wipe(world, device).to_status == "wiped"
+
+
+def test_a_device_with_no_medium_recorded_cannot_be_declared_wiped(world):
+    device = world.advance(world.register(disks=0), "received")
+    with pytest.raises(Refused, match="No storage medium"):
+        _wipe(world, device)
+
+
+def test_a_returned_device_is_wiped_again(world):
+    device = world.device("released")
+    lifecycle.perform(world["tech_a"], device, "return", {"reason": "écran cassé"})
+    db.session.commit()
+    assert device.status == "received" and device.cycle == 2 and device.grade is None
+    with pytest.raises(Refused, match="no passed sanitisation record"):
+        _wipe(world, device)  # the first stay's records no longer count
+    world.sanitise(device)
+    assert _wipe(world, device).to_status == "wiped"
+
+
+def test_sanitisation_is_recorded_only_at_the_workshop_that_holds_the_device(world):
+    device = world.advance(world.register(), "received")
+    with pytest.raises(NotFound):
+        sanitisation.record(world["tech_b"], device.media[0], method="clear", passed=True)
+    with pytest.raises(InvalidInput):
+        sanitisation.record(world["tech_a"], device.media[0], method="magnets", passed=True)
+    world.advance(device, "ready")
+    with pytest.raises(Refused):
+        sanitisation.record(world["tech_a"], device.media[0], method="clear", passed=True)
+
+
+def test_install_os_needs_wiped_and_names_the_os(world):
+    device = world.advance(world.register(), "received")
+    with pytest.raises(Refused, match="not possible while the device is received"):
+        lifecycle.perform(world["tech_a"], device, "install_os", {"os": "Debian 13"})
+    world.advance(device, "wiped")
+    with pytest.raises(InvalidInput):
+        lifecycle.perform(world["tech_a"], device, "install_os", {"os": "  "})
+    lifecycle.perform(world["tech_a"], device, "install_os", {"os": "Debian 13"})
+    assert device.operating_system == "Debian 13"
+
+
+def test_grade_needs_the_os_and_a_full_passing_checklist(world):
+    device = world.advance(world.register(), "wiped")
+    checklist = world.payload("grade", device)["checklist"]
+    with pytest.raises(Refused):
+        lifecycle.perform(world["tech_a"], device, "grade", {"grade": "A", "checklist": checklist})
+    world.advance(device, "os_installed")
+    with pytest.raises(InvalidInput, match="lacks the checks"):
+        lifecycle.perform(world["tech_a"], device, "grade",
+                          {"grade": "A", "checklist": {"boots": True}})
+    with pytest.raises(InvalidInput, match="one of A, B, C"):
+        lifecycle.perform(world["tech_a"], device, "grade", {"grade": "D", "checklist": checklist})
+    with pytest.raises(Refused, match="failed: Battery"):
+        lifecycle.perform(world["tech_a"], device, "grade",
+                          {"grade": "B", "checklist": checklist | {"battery": False}})
+    lifecycle.perform(world["tech_a"], device, "grade", {"grade": "B", "checklist": checklist})
+    assert device.status == "ready" and device.grade == "B"
+
+
+def test_a_screen_goes_from_received_to_graded(world):
+    screen = world.advance(world.register(category="screen"), "received")
+    with pytest.raises(Refused):
+        lifecycle.perform(world["tech_a"], screen, "wipe")
+    lifecycle.perform(world["tech_a"], screen, "grade",
+                      {"grade": "A", "checklist": {"display": True, "inputs": True}})
+    assert screen.status == "ready"
+
+
+def test_recycle_needs_a_reason_and_is_terminal(world):
+    device = world.advance(world.register(), "received")
+    with pytest.raises(InvalidInput):
+        lifecycle.perform(world["tech_a"], device, "recycle", {})
+    lifecycle.perform(world["tech_a"], device, "recycle", {"reason": "carte mère HS"})
+    assert device.status == "recycled"
+    assert lifecycle.available_actions(world["tech_a"], device) == []
+
+
+def test_unknown_fields_and_actions_are_refused(world):
+    device = world.device()
+    with pytest.raises(InvalidInput) as unknown:
+        lifecycle.perform(world["tech_a"], device, "teleport")
+    assert unknown.value.code == "unknown_action"
+    with pytest.raises(InvalidInput, match="not a field"):
+        lifecycle.perform(world["tech_a"], device, "receive", {"status": "ready"})
+
+
+def test_a_technician_acts_only_on_devices_of_their_workshop(world):
+    device = world.device(lot="b")
+    with pytest.raises(NotFound):
+        lifecycle.perform(world["tech_a"], device, "receive")
