@@ -7,12 +7,14 @@ history's append-only triggers are set aside for that, and only for that).
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -118,8 +120,17 @@ def pg_app(apps):
     yield from _use(apps, "postgresql")
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own `g` and its own
+    database session, seeing only what was committed (the test keeps its own context)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

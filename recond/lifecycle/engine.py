@@ -9,6 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from recond import access, categories, public_id
@@ -39,7 +40,7 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
     if not access.can_see_device(actor, device):
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
     if expected_version is not None and expected_version != device.version:
-        raise _conflict(device)
+        raise _conflict(device.public_id)
     category = categories.get(device.category)
     if device.status not in action.sources(category):
         raise Refused(
@@ -53,9 +54,15 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
     if reasons:
         raise Refused(" ".join(str(r) for r in reasons) if len(reasons) > 1 else reasons[0],
                       details={"reasons": [str(r) for r in reasons]})
-    if action.effect is not None:
-        action.effect(ctx)
-    return _transition(actor, device, action.name, action.target, ctx.record)
+    public = device.public_id  # unreadable after a failed flush
+    try:
+        if action.effect is not None:
+            action.effect(ctx)
+        return _transition(actor, device, action.name, action.target, ctx.record)
+    except (StaleDataError, IntegrityError):
+        # Someone committed first: the device's version moved, or a unique rule (one live
+        # allocation per device) caught the second writer. Either way, a conflict.
+        raise _conflict(public) from None
 
 
 def register(actor: User, deposit: Deposit, *, category: str, brand: str = "", model: str = "",
@@ -120,16 +127,13 @@ def _transition(actor: User, device: Device, action: str, target: Status,
                         to_status=target, actor_id=actor.id,
                         organisation_id=actor.organisation_id, payload=record)
     db.session.add(event)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise _conflict(device) from None
+    db.session.flush()
     return event
 
 
-def _conflict(device: Device) -> Conflict:
+def _conflict(public: str) -> Conflict:
     return Conflict(_l("Someone else changed device %(id)s meanwhile. Reload it and try again.",
-                       id=device.public_id))
+                       id=public))
 
 
 def _parse(action: Action, category, payload: dict[str, Any]) -> dict[str, Any]:
