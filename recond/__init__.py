@@ -56,6 +56,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from recond import models  # noqa: F401  (register the tables)
     from recond.blueprints import register_blueprints
+    from recond.cli import register_commands
 
     register_blueprints(app)
+    register_commands(app)
     return app

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
 from recond import accounts, create_app, demo
@@ -19,22 +19,15 @@ def _fail(error: DomainError) -> None:
     raise click.ClickException(str(error.message))
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
-def main() -> None:
-    """Recond: refurbishing chain for donated computers."""
-
-
-@main.command("init")
-@with_appcontext
+@click.command("init")
 def init_command() -> None:
     """Create or upgrade the database schema (through the migrations)."""
     upgrade()
     click.echo(f"Schema up to date on {db.engine.url.render_as_string(hide_password=True)}")
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--password", help="Use this password for every demo user instead of a generated one.")
-@with_appcontext
 def demo_command(password: str | None) -> None:
     """Load the demo data set (once) and print the demo logins."""
     upgrade()
@@ -51,13 +44,12 @@ def demo_command(password: str | None) -> None:
         click.echo(logins_file.read_text().rstrip())
 
 
-@main.command("create-user")
+@click.command("create-user")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([r.value for r in accounts.Role]))
 @click.option("--org", "org_name", required=True, help="Name of an existing organisation.")
 @click.option("--name", default="")
 @click.password_option(help="Asked for when not given.")
-@with_appcontext
 def create_user_command(email: str, role: str, org_name: str, name: str, password: str) -> None:
     """Create a user in an organisation."""
     try:
@@ -69,10 +61,9 @@ def create_user_command(email: str, role: str, org_name: str, name: str, passwor
     click.echo(f"Created {user.email} ({user.role}, {user.organisation.name})")
 
 
-@main.command("create-token")
+@click.command("create-token")
 @click.argument("email")
 @click.option("--label", default="")
-@with_appcontext
 def create_token_command(email: str, label: str) -> None:
     """Create an API token; it is printed alone on the last line, and never shown again."""
     user = db.session.scalar(db.select(accounts.User).where(accounts.User.email == email.lower()))
@@ -84,9 +75,8 @@ def create_token_command(email: str, label: str) -> None:
     click.echo(token)
 
 
-@main.command("worker")
+@click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-@with_appcontext
 def worker_command(burst: bool) -> None:
     """Run an rq worker on RECOND_REDIS_URL."""
     from rq import SimpleWorker
@@ -101,7 +91,7 @@ def worker_command(burst: bool) -> None:
     worker.work(burst=burst)
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
 def serve_command(host: str, port: int) -> None:
@@ -110,6 +100,18 @@ def serve_command(host: str, port: int) -> None:
 
     click.echo(f"Recond on http://{host}:{port}", err=True)
     run_simple(host, port, create_app(), threaded=True, use_reloader=False)
+
+
+def register_commands(app) -> None:
+    for command in (init_command, demo_command, create_user_command, create_token_command,
+                    worker_command, serve_command):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """The `recond` console script: the app's commands, plus Flask's (db, routes, shell)."""
+    FlaskGroup(create_app=lambda: create_app(), add_version_option=False,
+               help="Recond: refurbishing chain for donated computers.")(prog_name="recond")
 
 
 if __name__ == "__main__":  # pragma: no cover

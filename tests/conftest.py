@@ -12,8 +12,11 @@ import os
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from babel import Locale
+from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -100,6 +103,9 @@ def _use(apps, backend: str):
     app = apps.get(backend)
     config = dict(app.config)
     with app.app_context():
+        # Domain code called by the test itself speaks English; each request made through the
+        # client has its own context and the users' default, French.
+        g._flask_babel = SimpleNamespace(babel_locale=Locale.parse("en"))
         try:
             yield app
         finally:

@@ -1,0 +1,103 @@
+"""Pages a screen-reader user and a keyboard-only user can use; every asset served by us."""
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import recond
+
+
+class Page(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.label_for: set[str] = set()
+        self.open_label = 0
+        self.wrapped: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "label":
+            self.open_label += 1
+            if "for" in attrs:
+                self.label_for.add(attrs["for"])
+        elif self.open_label and tag in ("input", "select", "textarea"):
+            self.wrapped.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self.open_label -= 1
+
+    def all(self, name):
+        return [a for t, a in self.tags if t == name]
+
+
+def assert_accessible(html: str) -> None:
+    page = Page(html)
+    assert page.all("html")[0].get("lang") in ("fr", "en")
+    assert len(page.all("main")) == 1 and page.all("header") and page.all("footer")
+    assert all(nav.get("aria-label") for nav in page.all("nav"))
+    assert page.all("a")[0].get("href") == "#main"  # the skip link comes first
+    for tag in ("input", "select", "textarea"):
+        for field in page.all(tag):
+            if field.get("type") in ("hidden", "submit"):
+                continue
+            labelled = field.get("id") in page.label_for or field in page.wrapped \
+                or field.get("aria-label")
+            assert labelled, f"{tag} {field} has no label"
+    for th in page.all("th"):
+        assert th.get("scope") in ("col", "row")
+    for img in page.all("img"):
+        assert "alt" in img
+    for attrs in page.all("script") + page.all("link") + page.all("img"):
+        url = attrs.get("src") or attrs.get("href") or ""
+        assert url.startswith("/"), f"asset not served by Recond: {url}"
+
+
+def test_login_page(client):
+    assert_accessible(client.get("/login").text)
+
+
+@pytest.mark.parametrize("user", ["admin", "coordinator", "collector_a", "tech_a", "structure_s", "donor_x"])
+def test_every_role_page_and_device_page(world, browser, user):
+    device = world.device("os_installed")
+    browser.login(f"{user}@example.org")
+    for path in ("/", "/devices"):
+        assert_accessible(browser.client.get(path).text)
+    if user in ("admin", "coordinator", "collector_a", "tech_a", "donor_x"):
+        assert_accessible(browser.client.get(f"/d/{device.public_id}").text)
+
+
+def test_the_grade_form_labels_every_check(world, browser):
+    device = world.device("os_installed")
+    browser.login("tech_a@example.org")
+    html = browser.client.get(f"/d/{device.public_id}").text
+    assert_accessible(html)
+    assert "<fieldset><legend>Tests fonctionnels</legend>" in html
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_colours_meet_wcag_aa_contrast():
+    css = (Path(recond.__file__).parent / "static" / "recond.css").read_text()
+    colours = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", css))
+    for fg in ("ink", "muted", "accent", "ok", "bad"):
+        assert _contrast(colours[fg], colours["paper"]) >= 4.5, fg
+    assert _contrast("#ffffff", colours["accent"]) >= 4.5  # button text
+
+
+def test_no_template_loads_anything_from_elsewhere():
+    for template in (Path(recond.__file__).parent / "templates").rglob("*.html"):
+        assert not re.search(r'(src|href)="(https?:)?//', template.read_text()), template
