@@ -47,5 +47,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("RECOND_SECURE_COOKIES", "0") == "1",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A ping before every checkout costs a round-trip per request; recycling connections
+        # covers server-side timeouts. Behind a pooler that drops connections, set PRE_PING=1.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800,
+                                      "pool_pre_ping": env.get("RECOND_DB_PRE_PING", "0") == "1"},
     }

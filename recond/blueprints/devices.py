@@ -7,10 +7,9 @@ from recond.access import ALL_ROLES, current_actor, roles_required
 from recond.categories import CATEGORIES
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.lifecycle import ACTIONS
+from recond.lifecycle import ACTING_ROLES, ACTIONS
 
 bp = Blueprint("devices", __name__)
-ACTING_ROLES = frozenset(role for action in ACTIONS.values() for role in action.roles)
 
 
 @bp.route("/devices")

@@ -273,3 +273,6 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            _from(Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED,
                  Status.READY), (_REASON,)),
 )}
+
+# Every role that performs at least one action (the views that take actions admit these).
+ACTING_ROLES = frozenset(role for action in ACTIONS.values() for role in action.roles)

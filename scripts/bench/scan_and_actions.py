@@ -1,0 +1,239 @@
+"""Benchmark: GET /api/v1/scan and POST /api/v1/devices/<id>/actions at N devices.
+
+Run by hand, never as a test; record the result and the command in docs/benchmarks.md.
+
+    .venv/bin/python scripts/bench/scan_and_actions.py --devices 1000000
+
+It fills a PostgreSQL database of its own (default: `recond_bench` on 127.0.0.1) with N
+devices and their history (COPY, the way a migration of an existing inventory would), serves
+the app with gunicorn, and drives it with wrk (Debian's package) at 16 connections. In the same
+run it measures the framework's floor, `GET /healthz` of the same app, and prints the ratios.
+Needs: PostgreSQL, wrk (`apt-get install wrk`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+def sh_env(url: str, instance: str) -> dict:
+    return dict(os.environ, RECOND_DATABASE_URL=url, RECOND_INSTANCE_PATH=instance,
+                RECOND_SECRET_KEY="bench-only", RECOND_REDIS_URL="")
+
+
+def prepare_database(admin_url: str, name: str, fresh: bool) -> str:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname = %s", (name,)).fetchone()
+        if exists and fresh:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return re.sub(r"/[^/?]*(\?|$)", f"/{name}\\1", admin_url, count=1)
+
+
+def seed(url: str, instance: str, devices: int, spare: int) -> tuple[str, list[str], list[str]]:
+    """Create the organisations through the app, then COPY devices and their history."""
+    subprocess.run([VENV_BIN / "recond", "init"], env=sh_env(url, instance), check=True,
+                   capture_output=True)
+    os.environ.update(sh_env(url, instance))
+    from recond import accounts, create_app, deposits, public_id
+    from recond.extensions import db
+
+    app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        workshop = accounts.create_organisation("Atelier bench", "workshop")
+        collector = accounts.create_organisation("Collecte bench", "collector")
+        donor = accounts.create_organisation("Donateur bench", "donor")
+        coordination = accounts.create_organisation("Coordination bench", "coordination")
+        admin = accounts.create_user("coord@bench.test", role="coordinator",
+                                     organisation=coordination, password="bench password")
+        tech = accounts.create_user("tech@bench.test", role="technician", organisation=workshop,
+                                    password="bench password")
+        lot = deposits.create_deposit(admin, donor=donor, workshop=workshop, collector=collector)
+        token = accounts.create_token(tech)
+        db.session.commit()
+        ids = dict(workshop=workshop.id, deposit=lot.id, tech=tech.id)
+
+    pg_url = url.replace("postgresql+psycopg://", "postgresql://")
+    seen: set[str] = set()
+    while len(seen) < devices + spare:
+        seen.add(public_id.generate())
+    codes = list(seen)
+    t0 = time.perf_counter()
+    with psycopg.connect(pg_url) as conn:
+        with conn.cursor() as cur:
+            with cur.copy("COPY device (public_id, deposit_id, workshop_id, category, brand, model,"
+                          " serial, serial_key, asset_tag, specs, status, cycle, version,"
+                          " created_at, updated_at) FROM STDIN") as copy:
+                for i, code in enumerate(codes):
+                    status = "registered" if i >= devices else "received"
+                    serial = f"5CG{i:09d}"
+                    copy.write_row((code, ids["deposit"], ids["workshop"], "laptop", "Dell",
+                                    "Latitude 5490", serial, serial, None, '{"ram_gb": 8}',
+                                    status, 1, 1, "2026-01-01", "2026-01-01"))
+            first = cur.execute("select min(id) from device").fetchone()[0]
+            with cur.copy("COPY device_event (device_id, action, from_status, to_status, actor_id,"
+                          " organisation_id, at, payload) FROM STDIN") as copy:
+                for i in range(len(codes)):
+                    copy.write_row((first + i, "register", None, "registered", ids["tech"],
+                                    ids["workshop"], "2026-01-01", "{}"))
+                    if i < devices:
+                        copy.write_row((first + i, "receive", "registered", "received",
+                                        ids["tech"], ids["workshop"], "2026-01-02", "{}"))
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("ANALYZE")
+    print(f"seeded {devices} devices (+{spare} for actions) with history "
+          f"in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return token, codes[:devices], codes[devices:]
+
+
+def reuse(url: str, instance: str) -> tuple[str, list[str], list[str]]:
+    os.environ.update(sh_env(url, instance))
+    from recond import accounts, create_app
+    from recond.extensions import db
+    from recond.models import Device, User
+
+    with create_app().app_context():
+        tech = db.session.scalar(db.select(User).where(User.email == "tech@bench.test"))
+        token = accounts.create_token(tech)
+        db.session.commit()
+        codes = db.session.scalars(db.select(Device.public_id).where(Device.status == "received")).all()
+        spare = db.session.scalars(db.select(Device.public_id).where(Device.status == "registered")).all()
+    return token, list(codes), list(spare)
+
+
+def serve(url: str, instance: str, port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [VENV_BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=sh_env(url, instance))
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+LUA = r"""
+local codes, token, method, n = {}, "%(token)s", "%(method)s", 0
+for line in io.lines("%(codes)s") do codes[#codes + 1] = line end
+local counter, stride = 1, 1
+local threads = {}
+function setup(thread)
+  thread:set("offset", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  stride = %(threads)d
+  counter = (offset or 0) + 1
+end
+function request()
+  local code = codes[((counter - 1) %% #codes) + 1]
+  counter = counter + stride
+  local headers = { ["Authorization"] = "Bearer " .. token }
+  if method == "POST" then
+    headers["Content-Type"] = "application/json"
+    return wrk.format("POST", "/api/v1/devices/" .. code .. "/actions", headers, '{"action": "receive"}')
+  end
+  return wrk.format("GET", "%(path)s" .. code, headers)
+end
+"""
+
+
+def run_wrk(port: int, seconds: int, connections: int, threads: int, script: str | None,
+            path: str = "/healthz") -> dict:
+    command = ["wrk", "--latency", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s"]
+    if script:
+        command += ["-s", script]
+    output = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True,
+                            text=True, check=True).stdout
+    def ms(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", output, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+            "p50": ms("50"), "p99": ms("99"),
+            "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=100_000)
+    parser.add_argument("--spare", type=int, default=40_000, help="registered devices for the POST run")
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--database", default="recond_bench")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=15)
+    # as many workers as cores: PostgreSQL shares the cores, more workers only queue
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database of a previous run (its registered devices feed the POST run)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    url = prepare_database(args.admin_url, args.database, fresh=not args.reuse)
+    url = url.replace("postgresql://", "postgresql+psycopg://")
+    instance = tempfile.mkdtemp(prefix="recond-bench-")
+    if args.reuse:
+        token, codes, spare = reuse(url, instance)
+        args.devices = len(codes)
+    else:
+        token, codes, spare = seed(url, instance, args.devices, args.spare)
+    work = Path(instance)
+    random.shuffle(codes)
+    (work / "scan.txt").write_text("\n".join(codes[:50_000]) + "\n")
+    (work / "post.txt").write_text("\n".join(spare) + "\n")
+    threads = 2
+    for name, method, codes_file, path in (("scan", "GET", "scan.txt", "/api/v1/scan?code="),
+                                           ("post", "POST", "post.txt", "")):
+        (work / f"{name}.lua").write_text(LUA % {"token": token, "method": method, "threads": threads,
+                                                  "codes": work / codes_file, "path": path})
+    server = serve(url, instance, args.port, args.workers)
+    try:
+        run_wrk(args.port, 3, args.connections, threads, None)  # warm up every worker
+        results = {
+            "floor (GET /healthz)": run_wrk(args.port, args.seconds, args.connections, threads, None),
+            "GET /api/v1/scan": run_wrk(args.port, args.seconds, args.connections, threads,
+                                        str(work / "scan.lua"), "/"),
+            "POST …/actions (receive)": run_wrk(args.port, args.seconds, args.connections, threads,
+                                                str(work / "post.lua"), "/"),
+        }
+    finally:
+        server.terminate()
+        server.wait()
+    floor = results["floor (GET /healthz)"]
+    print(f"\n{args.devices:,} devices, {args.connections} connections, {args.workers} gunicorn "
+          f"workers, {args.seconds} s per run, {os.cpu_count()} cores\n")
+    print("| endpoint | req/s | p50 ms | p99 ms | non-2xx | p99 / floor p99 | floor req/s / req/s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        print(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non_2xx']} "
+              f"| {r['p99'] / floor['p99']:.2f} | {floor['rps'] / r['rps']:.2f} |")
+    print(json.dumps(results), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
