@@ -55,6 +55,26 @@ CATEGORIES: dict[str, Category] = {
 
 GRADES = ("A", "B", "C")
 
+# Labels of the specs and history details people read on a device page.
+DETAIL_LABELS = {
+    "cpu": _l("Processor"),
+    "ram_gb": _l("Memory (GB)"),
+    "storage_gb": _l("Storage (GB)"),
+    "size_in": _l("Size (inches)"),
+    "deposit": _l("Deposit"),
+    "note": _l("Note"),
+    "reason": _l("Reason"),
+    "os": _l("Operating system"),
+    "grade": _l("Cosmetic grade"),
+    "checklist": _l("Functional checklist"),
+    "price_cents": _l("Remaining charge"),
+    "tier": _l("Tier"),
+    "grid_version": _l("Price grid version"),
+    "allocation_id": _l("Allocation"),
+    "structure_id": _l("Structure"),
+    "line_id": _l("Request line"),
+}
+
 
 def get(code: str) -> Category | None:
     return CATEGORIES.get(code)

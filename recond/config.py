@@ -43,6 +43,7 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("RECOND_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024))),
         "API_MAX_JSON_BYTES": 64 * 1024,
         "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": env.get("RECOND_TIMEZONE", "Europe/Paris"),
         "LANGUAGES": ("fr", "en"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 
 from recond import categories, pricing, public_id
 from recond.access import current_actor
@@ -23,6 +24,9 @@ def init_app(app: Flask) -> None:
             "lang": str(get_locale() or "fr"),
             "status_label": lambda s: STATUS_LABELS.get(Status(s), s) if s else "—",
             "action_label": lambda a: ACTIONS[a].label if a in ACTIONS else a,
+            "event_label": lambda a: ACTIONS[a].done if a in ACTIONS else _l("Registered"),
+            "detail_label": lambda k: categories.DETAIL_LABELS.get(k, k),
+            "when": format_datetime,
             "category_label": lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c,
             "territory_label": lambda t: TERRITORY_LABELS.get(t, t or "—"),
             "money": pricing.format_money,

@@ -38,6 +38,7 @@ class Context:
 class Action:
     name: str
     label: Any
+    done: Any  # how the history tells it happened
     target: Status
     roles: frozenset[Role]
     sources: Callable[[Category], frozenset[Status]]
@@ -243,33 +244,33 @@ _NOTE = Field("note", "text", _l("Note"), required=False)
 T, C, S = Role.TECHNICIAN, Role.COORDINATOR, Role.STRUCTURE
 
 ACTIONS: dict[str, Action] = {a.name: a for a in (
-    Action("receive", _l("Receive"), Status.RECEIVED, frozenset({T}),
+    Action("receive", _l("Receive"), _l("Received at the workshop"), Status.RECEIVED, frozenset({T}),
            _from(Status.REGISTERED), (_NOTE,)),
-    Action("wipe", _l("Mark wiped"), Status.WIPED, frozenset({T}),
+    Action("wipe", _l("Mark wiped"), _l("Data wiped"), Status.WIPED, frozenset({T}),
            lambda c: frozenset({Status.RECEIVED}) if c.has_storage else frozenset(),
            (_NOTE,), (_every_medium_sanitised,)),
-    Action("install_os", _l("Install OS"), Status.OS_INSTALLED, frozenset({T}),
+    Action("install_os", _l("Install OS"), _l("Operating system installed"), Status.OS_INSTALLED, frozenset({T}),
            lambda c: frozenset({Status.WIPED}) if c.has_os else frozenset(),
            (Field("os", "text", _l("Operating system"), max_length=100), _NOTE),
            effect=_set_os),
-    Action("grade", _l("Grade"), Status.READY, frozenset({T}), _grade_sources,
+    Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, frozenset({T}), _grade_sources,
            (Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
             Field("checklist", "checklist", _l("Functional checklist")), _NOTE),
            (_checklist_passes,), _set_grade),
-    Action("allocate", _l("Allocate"), Status.RESERVED, frozenset({C}), _from(Status.READY),
+    Action("allocate", _l("Allocate"), _l("Allocated"), Status.RESERVED, frozenset({C}), _from(Status.READY),
            (Field("line_id", "int", _l("Request line")),
             Field("beneficiary_id", "int", _l("Beneficiary"), required=False)),
            (_allocation_terms,), _reserve),
-    Action("cancel_allocation", _l("Cancel allocation"), Status.READY, frozenset({C}),
+    Action("cancel_allocation", _l("Cancel allocation"), _l("Allocation cancelled"), Status.READY, frozenset({C}),
            _from(Status.RESERVED), (_NOTE,),
            effect=_end_allocation(AllocationStatus.CANCELLED)),
-    Action("deliver", _l("Confirm delivery"), Status.DELIVERED, frozenset({S}),
+    Action("deliver", _l("Confirm delivery"), _l("Delivered"), Status.DELIVERED, frozenset({S}),
            _from(Status.RESERVED), (_NOTE,)),
-    Action("release", _l("Hand over"), Status.RELEASED, frozenset({S}),
+    Action("release", _l("Hand over"), _l("Handed over"), Status.RELEASED, frozenset({S}),
            _from(Status.DELIVERED), (_NOTE,), (_charge_paid, _training_attended)),
-    Action("return", _l("Take back"), Status.RECEIVED, frozenset({T}),
+    Action("return", _l("Take back"), _l("Taken back"), Status.RECEIVED, frozenset({T}),
            _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),
-    Action("recycle", _l("Recycle (WEEE)"), Status.RECYCLED, frozenset({T}),
+    Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED, frozenset({T}),
            _from(Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED,
                  Status.READY), (_REASON,)),
 )}
