@@ -53,6 +53,12 @@ def search(actor: User, *, status: str | None = None, category: str | None = Non
     return Page(items, page_n, size, total)
 
 
+def search_by_query(actor: User, args) -> Page:
+    """The same filters for the HTML list and the API: status, category, page, per_page."""
+    return search(actor, status=args.get("status") or None, category=args.get("category") or None,
+                  page=args.get("page"), per_page=args.get("per_page"))
+
+
 def history(device: Device) -> list[DeviceEvent]:
     return db.session.scalars(
         select(DeviceEvent).where(DeviceEvent.device_id == device.id)

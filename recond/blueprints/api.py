@@ -104,9 +104,7 @@ def me():
 @roles_required(*ALL_ROLES)
 def list_devices():
     actor = current_actor()
-    page = inventory.search(actor, status=request.args.get("status") or None,
-                            category=request.args.get("category") or None,
-                            page=request.args.get("page"), per_page=request.args.get("per_page"))
+    page = inventory.search_by_query(actor, request.args)
     return jsonify(items=[device_json(d, actor) for d in page.items], page=page.page,
                    per_page=page.per_page, total=page.total)
 

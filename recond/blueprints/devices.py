@@ -16,9 +16,7 @@ bp = Blueprint("devices", __name__)
 @roles_required(*ALL_ROLES)
 def index():
     actor = current_actor()
-    page = inventory.search(actor, status=request.args.get("status") or None,
-                            category=request.args.get("category") or None,
-                            page=request.args.get("page"), per_page=request.args.get("per_page"))
+    page = inventory.search_by_query(actor, request.args)
     return render_template("devices/index.html", page=page, categories=CATEGORIES,
                            statuses=list(lifecycle.Status))
 
