@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from recond import (
-    accounts, beneficiaries, deposits, equipment_requests, lifecycle, payments, pricing,
+    accounts, beneficiaries, deposits, donors, equipment_requests, lifecycle, payments, pricing,
     sanitisation, training,
 )
 from recond.categories import CATEGORIES, GRADES
@@ -64,10 +64,27 @@ def load(password: str | None = None) -> dict[str, str]:
     """Create the demo; return {email: password}. The caller commits."""
     password = password or secrets.token_urlsafe(9)
     orgs = {name: accounts.create_organisation(name, kind, siret=siret, insee_code=insee)
-            for name, kind, siret, insee in ORGANISATIONS}
-    users = {email: accounts.create_user(email, role=role, organisation=orgs[org], password=password,
-                                         name=name)
-             for email, role, org, name in USERS}
+            for name, kind, siret, insee in ORGANISATIONS if kind != K.DONOR}
+    users = {}
+    for email, role, org, name in USERS:
+        if role == Role.DONOR:
+            continue
+        users[email] = accounts.create_user(email, role=role, organisation=orgs[org],
+                                            password=password, name=name)
+    # Donor companies come in through the collection partner that manages them.
+    for name, kind, siret, insee in ORGANISATIONS:
+        if kind == K.DONOR:
+            orgs[name] = donors.create_donor(users["collecte@recond.demo"], name=name,
+                                             siret=siret, insee_code=insee)
+    donor_site = donors.add_site(users["collecte@recond.demo"], orgs["Assurances Seine Ouest"],
+                                 label="Siège La Défense", address="1 place des Saisons",
+                                 postcode="92400")
+    donors.add_contact(users["collecte@recond.demo"], orgs["Assurances Seine Ouest"],
+                       name="Sophie Martin", title="Responsable RSE", email="rse@aso.example")
+    for email, role, org, name in USERS:
+        if role == Role.DONOR:
+            users[email] = accounts.create_user(email, role=role, organisation=orgs[org],
+                                                password=password, name=name)
     coordinator, collector = users["coordination@recond.demo"], users["collecte@recond.demo"]
     technician, structure = users["atelier@recond.demo"], users["structure@recond.demo"]
     structure_issy = users["structure-issy@recond.demo"]
@@ -78,8 +95,17 @@ def load(password: str | None = None) -> dict[str, str]:
          "amount_cents": max(pricing.floor_cents(), round(_BASE[g] * _CATEGORY_FACTOR[c] * f / 100) * 100)}
         for c in CATEGORIES for g in GRADES for t, f in _TIER_FACTOR.items()])
 
-    lot_a = deposits.create_deposit(collector, donor=orgs["Assurances Seine Ouest"], workshop=workshop)
-    lot_b = deposits.create_deposit(collector, donor=orgs["Banque du Parvis"], workshop=workshop)
+    lot_a = deposits.create_deposit(collector, donor=orgs["Assurances Seine Ouest"], workshop=workshop,
+                                    items=[("laptop", 12)], site_id=donor_site.id)
+    lot_b = deposits.create_deposit(collector, donor=orgs["Banque du Parvis"], workshop=workshop,
+                                    items=[("laptop", 6), ("screen", 1), ("desktop", 1)])
+    for lot in (lot_a, lot_b):
+        deposits.plan_pickup(collector, lot, on=date.today() - timedelta(days=10), slot="9 h – 12 h")
+        deposits.mark_collected(collector, lot)
+    pledge = deposits.create_deposit(collector, donor=orgs["Énergies Boucle Nord"], workshop=workshop,
+                                     items=[("laptop", 25), ("screen", 10)],
+                                     available_from=date.today() + timedelta(days=14))
+    deposits.plan_pickup(collector, pledge, on=date.today() + timedelta(days=15), slot="14 h – 17 h")
     devices = []
     for i in range(18):
         brand, model, cpu, ram, disk = LAPTOPS[i % len(LAPTOPS)]

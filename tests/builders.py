@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from recond import (
-    accounts, beneficiaries, deposits, equipment_requests, lifecycle, payments, pricing,
+    accounts, beneficiaries, deposits, donors, equipment_requests, lifecycle, payments, pricing,
     sanitisation, training,
 )
 from recond.categories import CATEGORIES, GRADES
@@ -34,15 +34,21 @@ class World:
             ("collector_b", "Collecte B", "collector", None, "92012"),
             ("workshop_a", "Atelier A", "workshop", "88776655400018", "92050"),
             ("workshop_b", "Atelier B", "workshop", None, "92002"),
-            ("donor_x", "Donateur X", "donor", "84123456700011", "92026"),
-            ("donor_y", "Donateur Y", "donor", "79234567800025", "92062"),
             ("structure_s", "Structure S", "structure", "44200133700017", "92025"),
             ("structure_t", "Structure T", "structure", None, "92007"),
         ]:
             w.orgs[key] = accounts.create_organisation(name, kind, siret=siret, insee_code=insee)
+        for key, collector, name, siret, insee in [
+            ("donor_x", "collector_a", "Donateur X", "84123456700011", "92026"),
+            ("donor_y", "collector_b", "Donateur Y", "79234567800025", "92062"),
+        ]:
+            w.users[collector] = accounts.create_user(
+                f"{collector}@example.org", role="collector", organisation=w.orgs[collector],
+                password=PASSWORD, name=collector.replace("_", " ").title())
+            w.orgs[key] = donors.create_donor(w.users[collector], name=name, siret=siret,
+                                              insee_code=insee)
         for key, role, org in [
             ("admin", "admin", "coordination"), ("coordinator", "coordinator", "coordination"),
-            ("collector_a", "collector", "collector_a"), ("collector_b", "collector", "collector_b"),
             ("tech_a", "technician", "workshop_a"), ("tech_b", "technician", "workshop_b"),
             ("donor_x", "donor", "donor_x"), ("donor_y", "donor", "donor_y"),
             ("structure_s", "structure", "structure_s"), ("structure_t", "structure", "structure_t"),

@@ -5,19 +5,22 @@ that called it commits once, or rolls everything back.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from recond import access, categories, public_id
+from recond.clock import utcnow
 from recond.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.lifecycle.actions import ACTIONS, Action, Context
 from recond.lifecycle.statuses import STATUS_LABELS, Status, status_write
-from recond.models import Deposit, Device, DeviceEvent, Role, StorageMedium, User
+from recond.models import (
+    Deposit, DepositStatus, Device, DeviceEvent, Role, StorageMedium, User,
+)
 
 REGISTER_ROLES = frozenset({Role.COLLECTOR, Role.TECHNICIAN, Role.COORDINATOR})
 
@@ -69,12 +72,7 @@ def register(actor: User, deposit: Deposit, *, category: str, brand: str = "", m
              serial: str | None = None, asset_tag: str | None = None,
              specs: dict[str, Any] | None = None, media: list[dict[str, Any]] = ()) -> Device:
     """A device enters Recond as `registered`, with a fresh public ID and its first history row."""
-    if actor.role not in REGISTER_ROLES:
-        raise NotPermitted(_l("Your role may not register devices."))
-    visible = db.session.scalar(
-        select(Deposit.id).where(Deposit.id == deposit.id, access.deposit_scope(actor)))
-    if visible is None:
-        raise NotFound(_l("No such deposit in what you may see."))
+    check_can_register(actor, deposit)
     if categories.get(category) is None:
         raise InvalidInput(_l("Unknown category “%(category)s”.", category=category))
     with status_write():
@@ -94,6 +92,48 @@ def register(actor: User, deposit: Deposit, *, category: str, brand: str = "", m
                                payload={"deposit": deposit.number}))
     db.session.flush()
     return device
+
+
+def register_many(actor: User, deposit: Deposit, rows: list[dict[str, Any]],
+                  progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
+    """Register many devices at once (a manifest): the same rules as `register`, bulk inserts.
+
+    Each row: category, brand, model, serial, asset_tag, specs, media (list of dicts).
+    """
+    check_can_register(actor, deposit)
+    for row in rows:
+        if categories.get(row["category"]) is None:
+            raise InvalidInput(_l("Unknown category “%(category)s”.", category=row["category"]))
+    codes = _unused_public_ids(len(rows))
+    now = utcnow()
+    done = 0
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        with status_write():  # bulk inserts bypass the ORM's attribute events; still the engine
+            ids = db.session.scalars(
+                insert(Device).returning(Device.id, sort_by_parameter_order=True),
+                [{"public_id": codes[start + i], "deposit_id": deposit.id,
+                  "workshop_id": deposit.workshop_id, "category": r["category"],
+                  "brand": r.get("brand") or "", "model": r.get("model") or "",
+                  "serial": r.get("serial") or None, "serial_key": serial_key(r.get("serial")),
+                  "asset_tag": r.get("asset_tag") or None, "specs": r.get("specs") or {},
+                  "status": Status.REGISTERED, "cycle": 1, "version": 1,
+                  "created_at": now, "updated_at": now} for i, r in enumerate(part)]).all()
+        db.session.execute(insert(DeviceEvent), [
+            {"device_id": device_id, "action": "register", "from_status": None,
+             "to_status": Status.REGISTERED, "actor_id": actor.id,
+             "organisation_id": actor.organisation_id, "at": now,
+             "payload": {"deposit": deposit.number}} for device_id in ids])
+        media = [{"device_id": device_id, "kind": m.get("kind") or "hdd",
+                  "capacity_gb": m.get("capacity_gb"), "serial": m.get("serial"),
+                  "brand": "", "model": ""}
+                 for device_id, r in zip(ids, part) for m in r.get("media", ())]
+        if media:
+            db.session.execute(insert(StorageMedium), media)
+        done += len(part)
+        if progress is not None:
+            progress(done)
+    return done
 
 
 def perform_batch(actor: User, public_ids: list[str], action_name: str,
@@ -159,8 +199,31 @@ def _parse(action: Action, category, payload: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def check_can_register(actor: User, deposit: Deposit) -> None:
+    """May this actor add devices to this deposit (role, scope, reception still open)?"""
+    if actor.role not in REGISTER_ROLES:
+        raise NotPermitted(_l("Your role may not register devices."))
+    visible = db.session.scalar(
+        select(Deposit.id).where(Deposit.id == deposit.id, access.deposit_scope(actor)))
+    if visible is None:
+        raise NotFound(_l("No such deposit in what you may see."))
+    if deposit.status == DepositStatus.RECEIVED:
+        raise Refused(_l("The reception of %(number)s is closed: register new devices in a new "
+                         "deposit.", number=deposit.number), code="reception_closed")
+
+
 def _unused_public_id() -> str:
-    while True:
-        candidate = public_id.generate()
-        if db.session.scalar(select(Device.id).where(Device.public_id == candidate)) is None:
-            return candidate
+    return _unused_public_ids(1)[0]
+
+
+def _unused_public_ids(count: int) -> list[str]:
+    codes: set[str] = set()
+    while len(codes) < count:
+        fresh = {public_id.generate() for _ in range(count - len(codes))} - codes
+        taken = set()
+        pending = list(fresh)
+        for start in range(0, len(pending), 1000):
+            taken.update(db.session.scalars(
+                select(Device.public_id).where(Device.public_id.in_(pending[start:start + 1000]))))
+        codes |= fresh - taken
+    return list(codes)

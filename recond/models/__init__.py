@@ -1,7 +1,9 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
-from recond.models.organisation import Organisation, OrganisationKind
+from recond.models.organisation import DonorContact, DonorSite, Organisation, OrganisationKind
 from recond.models.user import ApiToken, Role, User
-from recond.models.deposit import Deposit
+from recond.models.deposit import (
+    Deposit, DepositItem, DepositStatus, DeviceImport, ReceptionScan,
+)
 from recond.models.device import Device, StorageMedium
 from recond.models.history import DeviceEvent
 from recond.models.sanitisation import SanitisationMethod, SanitisationRecord
@@ -15,7 +17,8 @@ from recond.models.training import Attendance, TrainingSession
 
 __all__ = [
     "ALLOCATABLE_STATUSES", "Allocation", "AllocationStatus", "ApiToken", "Attendance",
-    "Beneficiary", "Deposit", "Device", "DeviceEvent", "EquipmentRequest", "Organisation",
+    "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
+    "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
     "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
     "Tier", "TrainingSession", "User",

@@ -2,8 +2,8 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
 from recond.extensions import db
@@ -30,7 +30,42 @@ class Organisation(db.Model):
     insee_code: Mapped[str | None] = mapped_column(String(5))
     territory: Mapped[str | None] = mapped_column(String(40), index=True)
     address: Mapped[str | None] = mapped_column(String(300))
+    # A donor company is managed by the collection partner that brought it in.
+    managed_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sites: Mapped[list["DonorSite"]] = relationship(back_populates="organisation",
+                                                    order_by="DonorSite.id")
+    contacts: Mapped[list["DonorContact"]] = relationship(back_populates="organisation",
+                                                          order_by="DonorContact.id")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name!r} {self.kind}>"
+
+
+class DonorSite(db.Model):
+    """Where a donor company's devices wait for pickup."""
+
+    __tablename__ = "donor_site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    label: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(300))
+    postcode: Mapped[str] = mapped_column(String(5))
+    insee_code: Mapped[str | None] = mapped_column(String(5))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="sites")
+
+
+class DonorContact(db.Model):
+    __tablename__ = "donor_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")

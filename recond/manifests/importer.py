@@ -1,0 +1,177 @@
+"""Preview then commit a manifest. The same `commit` runs inline or in an rq job (files of
+`BACKGROUND_ROWS` rows and more, when Redis is configured); it imports in one transaction."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from recond import lifecycle
+from recond.clock import utcnow
+from recond.deposits import get_deposit
+from recond.errors import InvalidInput, NotFound, Refused
+from recond.extensions import db
+from recond.manifests import columns, reading, rows as row_rules
+from recond.models import Deposit, DeviceImport, User
+
+BACKGROUND_ROWS = 10_000
+PREVIEW_ROWS = 200
+
+
+@dataclass
+class Preview:
+    device_import: DeviceImport
+    headers: list[str]
+    rows: list[row_rules.Row]  # the first PREVIEW_ROWS, each with its errors
+    error_rows: int
+    already_imported: DeviceImport | None
+
+
+def upload(actor: User, deposit: Deposit, filename: str, content: bytes) -> DeviceImport:
+    """Keep the file and its automatic mapping; refuse at once what cannot be read."""
+    lifecycle.check_can_register(actor, deposit)
+    table = reading.read(filename, content, current_app.config["MAX_CONTENT_LENGTH"])
+    device_import = DeviceImport(
+        deposit_id=deposit.id, filename=(filename or "manifest")[:255],
+        sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
+        file_format=table.file_format, encoding=table.encoding, separator=table.separator,
+        mapping=columns.auto_mapping(table.headers), total_rows=len(table.rows),
+        created_by_id=actor.id)
+    db.session.add(device_import)
+    db.session.flush()
+    return device_import
+
+
+def get_import(actor: User, import_id: int) -> DeviceImport:
+    device_import = db.session.get(DeviceImport, import_id)
+    if device_import is None:
+        raise NotFound(_l("No such import."))
+    get_deposit(actor, device_import.deposit.number)  # scope: the deposit must be visible
+    return device_import
+
+
+def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any]) -> DeviceImport:
+    """The user's correction of the automatic mapping: field -> column index (or absent)."""
+    _still_open(device_import)
+    table = _table(device_import)
+    clean: dict[str, int] = {}
+    for field, index in mapping.items():
+        if field not in columns.FIELDS:
+            raise InvalidInput(_l("Unknown field “%(field)s”.", field=field))
+        if index in (None, "", -1, "-1"):
+            continue
+        try:
+            index = int(index)
+        except (TypeError, ValueError):
+            raise InvalidInput(_l("Choose a column for “%(field)s”.", field=field)) from None
+        if not 0 <= index < len(table.headers):
+            raise InvalidInput(_l("Choose a column for “%(field)s”.", field=field))
+        clean[field] = index
+    device_import.mapping = clean
+    db.session.flush()
+    return device_import
+
+
+def preview(actor: User, device_import: DeviceImport) -> Preview:
+    table = _table(device_import)
+    checked = row_rules.check(table.headers, table.rows, device_import.mapping)
+    errors = sum(1 for r in checked if not r.ok)
+    device_import.valid_rows = len(checked) - errors
+    earlier = db.session.scalar(select(DeviceImport).where(
+        DeviceImport.deposit_id == device_import.deposit_id,
+        DeviceImport.sha256 == device_import.sha256, DeviceImport.status == "committed",
+        DeviceImport.id != device_import.id).limit(1))
+    db.session.flush()
+    return Preview(device_import, table.headers, checked[:PREVIEW_ROWS], errors, earlier)
+
+
+def runs_in_background(device_import: DeviceImport) -> bool:
+    return bool(current_app.config.get("REDIS_URL")) and device_import.total_rows >= BACKGROUND_ROWS
+
+
+def queue(actor: User, device_import: DeviceImport, all_or_nothing: bool) -> DeviceImport:
+    """Mark the import as queued; the caller enqueues `run` after committing this."""
+    _still_open(device_import)
+    device_import.status, device_import.all_or_nothing = "queued", all_or_nothing
+    db.session.flush()
+    return device_import
+
+
+def commit(actor: User, device_import: DeviceImport, all_or_nothing: bool,
+           progress: Callable[[int], None] | None = None) -> DeviceImport:
+    """Import the valid rows, or nothing at all when asked and any row is wrong."""
+    if device_import.status not in ("previewed", "queued", "failed"):
+        raise Refused(_l("This file was already imported."), code="already_imported")
+    deposit = device_import.deposit
+    lifecycle.check_can_register(actor, deposit)
+    table = _table(device_import)
+    if "category" not in device_import.mapping:
+        raise InvalidInput(_l("Say which column holds the category."), code="unmapped_category")
+    checked = row_rules.check(table.headers, table.rows, device_import.mapping)
+    bad = [r for r in checked if not r.ok]
+    if all_or_nothing and bad:
+        raise Refused(_l("%(n)s rows have errors: nothing was imported. Correct them, or import "
+                         "only the valid rows.", n=len(bad)), code="rows_with_errors",
+                      details={"errors": {r.line: r.errors for r in bad[:PREVIEW_ROWS]}})
+    valid = [r for r in checked if r.ok]
+    if not valid:
+        raise Refused(_l("No row can be imported."), code="nothing_to_import")
+    imported = lifecycle.register_many(actor, deposit, [_device(r) for r in valid], progress)
+    device_import.status, device_import.imported_rows = "committed", imported
+    device_import.valid_rows, device_import.all_or_nothing = len(valid), all_or_nothing
+    device_import.committed_at = utcnow()
+    db.session.flush()
+    return device_import
+
+
+def _device(row: row_rules.Row) -> dict[str, Any]:
+    values = row.values
+    specs = {k: values[k] for k in ("cpu", "ram_gb", "storage_gb") if values.get(k)}
+    media = []
+    if values.get("storage_gb"):
+        media.append({"kind": values.get("storage_kind") or "hdd", "capacity_gb": values["storage_gb"]})
+    return {"category": values["category"], "brand": values["brand"], "model": values["model"],
+            "serial": values["serial"], "asset_tag": values["asset_tag"], "specs": specs,
+            "media": media}
+
+
+def _still_open(device_import: DeviceImport) -> None:
+    if device_import.status not in ("previewed", "failed"):  # a failed job may be tried again
+        raise Refused(_l("This file was already imported."), code="already_imported")
+
+
+def _table(device_import: DeviceImport) -> reading.Table:
+    return reading.read(device_import.filename, device_import.content,
+                        current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
+    """The rq job: commit a queued import, reporting progress in the job's meta."""
+    from rq import get_current_job
+
+    from recond.models import User as UserModel
+
+    job = get_current_job()
+
+    def report(done: int) -> None:
+        if job is not None:
+            job.meta["done"] = done
+            job.save_meta()
+
+    try:
+        actor = db.session.get(UserModel, actor_id)
+        device_import = db.session.get(DeviceImport, import_id)
+        commit(actor, device_import, all_or_nothing, report)
+        db.session.commit()
+        return {"imported": device_import.imported_rows}
+    except Exception as error:
+        db.session.rollback()
+        failed = db.session.get(DeviceImport, import_id)
+        failed.status = "failed"
+        db.session.commit()
+        message = getattr(error, "message", error)
+        return {"error": str(message), "code": getattr(error, "code", "failed")}
