@@ -124,3 +124,39 @@ STATUS_LABELS = {
     S.COLLECTED: _l("collected"),
     S.RECEIVED: _l("received at the workshop"),
 }
+
+
+def devices_by_category(deposit: Deposit) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(Device.category, func.count(Device.id)).where(Device.deposit_id == deposit.id)
+        .group_by(Device.category)).all())
+
+
+def receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
+    """The deposit receipt, for everyone who may see the deposit."""
+    from recond.documents import deposit_receipt
+
+    deposit = get_deposit(actor, number)
+    return deposit, deposit_receipt.build(deposit, sum(devices_by_category(deposit).values()))
+
+
+def donation_receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
+    """The tax receipt: for the donor company, its collection partner and the coordination."""
+    from recond.documents import donation_receipt
+
+    if actor.role not in (Role.DONOR, Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN):
+        raise NotPermitted(_l("Your role may not read donation receipts."))
+    deposit = get_deposit(actor, number)
+    return deposit, donation_receipt.build(deposit, devices_by_category(deposit))
+
+
+def workshop(organisation_id: int) -> Organisation:
+    found = db.session.get(Organisation, organisation_id)
+    if found is None or found.kind != OrganisationKind.WORKSHOP:
+        raise InvalidInput(_l("Choose one of the workshops."))
+    return found
+
+
+def workshops() -> list[Organisation]:
+    return db.session.scalars(select(Organisation).where(
+        Organisation.kind == OrganisationKind.WORKSHOP).order_by(Organisation.name)).all()

@@ -3,11 +3,17 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from recond.blueprints import api, auth, devices, errors, home, presentation
+    from recond.blueprints import (
+        api, api_collection, auth, deposits, devices, donors, errors, home, intake, presentation,
+    )
 
+    assert api_collection.bp is api.bp  # its routes join the one /api/v1 blueprint
     presentation.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(devices.bp)
+    app.register_blueprint(donors.bp)
+    app.register_blueprint(deposits.bp)
+    app.register_blueprint(intake.bp)
     app.register_blueprint(api.bp)

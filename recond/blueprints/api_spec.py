@@ -112,6 +112,7 @@ def openapi_document() -> dict[str, Any]:
                                 "schema": {"type": "string"}}],
                 "responses": {"200": ok({"$ref": "#/components/schemas/JobResult"}),
                               **_errors(401, 404)}}},
+            **_collection_paths(ok, json_body),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -141,10 +142,91 @@ def openapi_document() -> dict[str, Any]:
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Device"}},
                     "page": {"type": "integer"}, "per_page": {"type": "integer"},
                     "total": {"type": "integer"}}},
+                "Deposit": {"type": "object", "properties": {
+                    "number": {"type": "string"}, "status": {"type": "string",
+                        "enum": ["pledged", "pickup_planned", "collected", "received"]},
+                    "donor": {"type": "object"}, "collector": {"type": "string"},
+                    "workshop": {"type": "string"}, "items": {"type": "array", "items": {
+                        "type": "object", "properties": {"category": {"type": "string"},
+                                                         "quantity": {"type": "integer"}}}},
+                    "available_from": {"type": ["string", "null"], "format": "date"},
+                    "pickup_on": {"type": ["string", "null"], "format": "date"},
+                    "pickup_slot": {"type": ["string", "null"]},
+                    "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "discrepancies": {"type": ["object", "null"]}}},
+                "Import": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "status": {"type": "string",
+                        "enum": ["previewed", "queued", "committed", "failed"]},
+                    "filename": {"type": "string"}, "format": {"type": "string"},
+                    "encoding": {"type": ["string", "null"]}, "separator": {"type": ["string", "null"]},
+                    "mapping": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "total_rows": {"type": "integer"}, "valid_rows": {"type": "integer"},
+                    "imported_rows": {"type": "integer"}, "job_id": {"type": ["string", "null"]},
+                    "already_imported": {"type": "boolean"},
+                    "rows": {"type": "array", "description": "rows with errors (first 100)",
+                             "items": {"type": "object"}},
+                    "progress": {"type": "object"}}},
                 "JobResult": {"type": "object", "properties": {
                     "job": {"type": "object", "properties": {"id": {"type": "string"},
                                                             "status": {"type": "string"}}},
                     "results": {"type": ["array", "null"], "items": {"type": "object"}}}},
             },
         },
+    }
+
+
+def _collection_paths(ok, json_body) -> dict[str, Any]:
+    number = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
+    import_id = {"name": "import_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    deposit = {"$ref": "#/components/schemas/Deposit"}
+    device_import = {"$ref": "#/components/schemas/Import"}
+    return {
+        "/deposits": {
+            "get": {"summary": "Deposits in the caller's scope",
+                    "responses": {"200": ok({"type": "object", "properties": {
+                        "items": {"type": "array", "items": deposit}}}), **_errors(401, 403)}},
+            "post": {"summary": "Pledge a deposit (collection partners, coordinators)",
+                     "requestBody": json_body({"type": "object", "required": ["donor_id", "workshop_id"],
+                                               "properties": {
+                                                   "donor_id": {"type": "integer"},
+                                                   "workshop_id": {"type": "integer"},
+                                                   "site_id": {"type": "integer"},
+                                                   "available_from": {"type": "string", "format": "date"},
+                                                   "items": {"type": "array", "items": {
+                                                       "type": "object",
+                                                       "properties": {"category": {"type": "string"},
+                                                                      "quantity": {"type": "integer"}}}}}}),
+                     "responses": {"201": ok(deposit, "Pledged"), **_errors(400, 401, 403, 404, 413, 422)}},
+        },
+        "/deposits/{number}": {"get": {
+            "summary": "One deposit with what became of its devices", "parameters": [number],
+            "responses": {"200": ok(deposit), **_errors(401, 403, 404)}}},
+        "/deposits/{number}/devices": {"post": {
+            "summary": "Register one device in the deposit", "parameters": [number],
+            "requestBody": json_body({"type": "object", "required": ["category"], "properties": {
+                f: {"type": "string"} for f in ("category", "brand", "model", "serial", "asset_tag",
+                                                "cpu", "ram_gb", "storage_gb")}}),
+            "responses": {"201": ok({"$ref": "#/components/schemas/Device"}, "Registered"),
+                          **_errors(400, 401, 403, 404, 409, 413, 422)}}},
+        "/deposits/{number}/manifests": {"post": {
+            "summary": "Upload a manifest (CSV or XLSX); answers with its preview",
+            "parameters": [number],
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"201": ok(device_import, "Read and checked"),
+                          **_errors(401, 403, 404, 409, 413, 422)}}},
+        "/imports/{import_id}": {"get": {
+            "summary": "A manifest import, with its progress when it runs in the background",
+            "parameters": [import_id],
+            "responses": {"200": ok(device_import), **_errors(401, 403, 404)}}},
+        "/imports/{import_id}/commit": {"post": {
+            "summary": "Import the rows: all or nothing, or the valid rows only",
+            "parameters": [import_id],
+            "requestBody": json_body({"type": "object", "properties": {
+                "all_or_nothing": {"type": "boolean", "default": True},
+                "mapping": {"type": "object", "additionalProperties": {"type": "integer"}}}}),
+            "responses": {"200": ok(device_import, "Imported"),
+                          "202": ok({"type": "object"}, "Queued: poll the import"),
+                          **_errors(400, 401, 403, 404, 409, 413, 422)}}},
     }

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from recond import categories, pricing, public_id
 from recond.access import current_actor
+from recond.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.extensions import login_manager
 from recond.lifecycle import STATUS_LABELS, Status
 from recond.lifecycle.actions import ACTIONS
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
             "event_label": lambda a: ACTIONS[a].done if a in ACTIONS else _l("Registered"),
             "detail_label": lambda k: categories.DETAIL_LABELS.get(k, k),
             "when": format_datetime,
+            "deposit_status": lambda s: DEPOSIT_STATUS_LABELS.get(s, s),
             "category_label": lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c,
             "territory_label": lambda t: TERRITORY_LABELS.get(t, t or "—"),
             "money": pricing.format_money,

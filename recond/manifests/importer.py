@@ -120,7 +120,7 @@ def commit(actor: User, device_import: DeviceImport, all_or_nothing: bool,
     valid = [r for r in checked if r.ok]
     if not valid:
         raise Refused(_l("No row can be imported."), code="nothing_to_import")
-    imported = lifecycle.register_many(actor, deposit, [_device(r) for r in valid], progress)
+    imported = lifecycle.register_many(actor, deposit, [device_values(r) for r in valid], progress)
     device_import.status, device_import.imported_rows = "committed", imported
     device_import.valid_rows, device_import.all_or_nothing = len(valid), all_or_nothing
     device_import.committed_at = utcnow()
@@ -128,7 +128,8 @@ def commit(actor: User, device_import: DeviceImport, all_or_nothing: bool,
     return device_import
 
 
-def _device(row: row_rules.Row) -> dict[str, Any]:
+def device_values(row: row_rules.Row) -> dict[str, Any]:
+    """What `lifecycle.register` takes, from a checked row."""
     values = row.values
     specs = {k: values[k] for k in ("cpu", "ram_gb", "storage_gb") if values.get(k)}
     media = []

@@ -1,0 +1,161 @@
+"""Collection endpoints of /api/v1: a collection partner's own tool can post a whole lot."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import deposits, donors, jobs, registration
+from recond.access import current_actor, roles_required
+from recond.blueprints.api import _json_body, bp, device_json
+from recond.errors import InvalidInput
+from recond.extensions import db
+from recond.lifecycle.engine import REGISTER_ROLES
+from recond.manifests import importer
+from recond.models import Deposit, DeviceImport, Role
+
+SEEING = (Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN, Role.TECHNICIAN, Role.DONOR)
+
+
+def deposit_json(deposit: Deposit) -> dict[str, Any]:
+    return {"number": deposit.number, "status": deposit.status,
+            "donor": {"id": deposit.donor_id, "name": deposit.donor.name},
+            "collector": deposit.collector.name, "workshop": deposit.workshop.name,
+            "items": [{"category": i.category, "quantity": i.quantity} for i in deposit.items],
+            "available_from": deposit.available_from.isoformat() if deposit.available_from else None,
+            "pickup_on": deposit.pickup_on.isoformat() if deposit.pickup_on else None,
+            "pickup_slot": deposit.pickup_slot, "summary": deposits.summary(deposit),
+            "discrepancies": deposit.discrepancies}
+
+
+def import_json(device_import: DeviceImport, preview: importer.Preview | None = None) -> dict[str, Any]:
+    body = {"id": device_import.id, "status": device_import.status,
+            "filename": device_import.filename, "format": device_import.file_format,
+            "encoding": device_import.encoding, "separator": device_import.separator,
+            "mapping": device_import.mapping, "total_rows": device_import.total_rows,
+            "valid_rows": device_import.valid_rows, "imported_rows": device_import.imported_rows,
+            "job_id": device_import.job_id}
+    if preview is not None:
+        body["already_imported"] = preview.already_imported is not None
+        body["rows"] = [{"line": r.line, "cells": r.cells, "errors": r.errors}
+                        for r in preview.rows if r.errors][:100]
+    return body
+
+
+@bp.route("/deposits")
+@roles_required(*SEEING)
+def list_deposits():
+    actor = current_actor()
+    return jsonify(items=[deposit_json(d) for d in
+                          db.session.scalars(deposits.visible_deposits(actor).limit(500))])
+
+
+@bp.route("/deposits/<number>")
+@roles_required(*SEEING)
+def get_deposit(number: str):
+    return jsonify(deposit_json(deposits.get_deposit(current_actor(), number)))
+
+
+@bp.route("/deposits", methods=["POST"])
+@roles_required(Role.COLLECTOR, Role.COORDINATOR)
+def create_deposit():
+    actor = current_actor()
+    body = _json_body()
+    items = body.get("items", [])
+    if not isinstance(body.get("donor_id"), int) or not isinstance(body.get("workshop_id"), int) \
+            or not isinstance(items, list) or not all(
+                isinstance(i, dict) and isinstance(i.get("category"), str)
+                and isinstance(i.get("quantity"), int) for i in items):
+        raise InvalidInput(_l("A deposit is {\"donor_id\": …, \"workshop_id\": …, \"items\": "
+                              "[{\"category\": …, \"quantity\": …}]}."))
+    try:
+        available = date.fromisoformat(body["available_from"]) if body.get("available_from") else None
+    except (TypeError, ValueError):
+        raise InvalidInput(_l("“available_from” is a date: YYYY-MM-DD.")) from None
+    deposit = deposits.create_deposit(
+        actor, donor=donors.get_donor(actor, body["donor_id"]),
+        workshop=deposits.workshop(body["workshop_id"]),
+        items=[(i["category"], i["quantity"]) for i in items],
+        site_id=body.get("site_id") if isinstance(body.get("site_id"), int) else None,
+        available_from=available)
+    db.session.commit()
+    response = jsonify(deposit_json(deposit))
+    response.status_code = 201
+    return response
+
+
+@bp.route("/deposits/<number>/devices", methods=["POST"])
+@roles_required(*REGISTER_ROLES)
+def register_device(number: str):
+    actor = current_actor()
+    deposit = deposits.get_deposit(actor, number)
+    body = _json_body()
+    fields = ("category", "brand", "model", "serial", "asset_tag", "cpu", "ram_gb", "storage_gb")
+    unknown = set(body) - set(fields)
+    if unknown or not all(isinstance(body.get(f, ""), (str, int)) and not isinstance(body.get(f), bool)
+                          for f in fields):
+        raise InvalidInput(_l("A device has text fields: %(fields)s.", fields=", ".join(fields)))
+    device = registration.register_one(actor, deposit, {f: str(body.get(f, "")) for f in fields})
+    db.session.commit()
+    response = jsonify(device_json(device, actor))
+    response.status_code = 201
+    return response
+
+
+@bp.route("/deposits/<number>/manifests", methods=["POST"])
+@roles_required(*REGISTER_ROLES)
+def upload_manifest(number: str):
+    actor = current_actor()
+    deposit = deposits.get_deposit(actor, number)
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput(_l("Send the file as multipart/form-data, field “file”."), code="no_file")
+    device_import = importer.upload(actor, deposit, upload.filename or "manifest", upload.read())
+    preview = importer.preview(actor, device_import)
+    db.session.commit()
+    response = jsonify(import_json(device_import, preview))
+    response.status_code = 201
+    return response
+
+
+@bp.route("/imports/<int:import_id>")
+@roles_required(*REGISTER_ROLES)
+def get_import(import_id: int):
+    actor = current_actor()
+    device_import = importer.get_import(actor, import_id)
+    body = import_json(device_import)
+    handle = jobs.fetch(device_import.job_id) if device_import.job_id else None
+    if handle is not None:
+        body["progress"] = {"done": handle.meta.get("done", 0), "job_status": handle.status}
+    return jsonify(body)
+
+
+@bp.route("/imports/<int:import_id>/commit", methods=["POST"])
+@roles_required(*REGISTER_ROLES)
+def commit_import(import_id: int):
+    actor = current_actor()
+    body = _json_body()
+    all_or_nothing = body.get("all_or_nothing", True)
+    mapping = body.get("mapping")
+    if not isinstance(all_or_nothing, bool) or (mapping is not None and not isinstance(mapping, dict)):
+        raise InvalidInput(_l("Commit takes {\"all_or_nothing\": true|false, \"mapping\": {…}}."))
+    device_import = importer.get_import(actor, import_id)
+    if mapping is not None:
+        importer.set_mapping(actor, device_import, mapping)
+    if importer.runs_in_background(device_import):
+        importer.queue(actor, device_import, all_or_nothing)
+        db.session.commit()
+        handle = jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
+                              actor_id=actor.id)
+        device_import.job_id = handle.id
+        db.session.commit()
+        response = jsonify({"import": import_json(device_import),
+                            "job": {"id": handle.id,
+                                    "url": url_for("api.get_import", import_id=import_id)}})
+        response.status_code = 202
+        return response
+    importer.commit(actor, device_import, all_or_nothing)
+    db.session.commit()
+    return jsonify(import_json(device_import))

@@ -1,0 +1,149 @@
+"""Deposit pages: the list, a pledge, a deposit's page with its next steps, and its papers."""
+from decimal import Decimal
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import deposits, donors, reception
+from recond.access import current_actor, roles_required
+from recond.blueprints.forms import (
+    CommitForm, PickupForm, PledgeForm, RegisterForm, ScanForm, UploadForm, ValuationForm,
+)
+from recond.errors import InvalidInput
+from recond.extensions import db
+from recond.models import Device, DeviceImport, Role
+
+bp = Blueprint("deposits", __name__, url_prefix="/deposits")
+SEEING = (Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN, Role.TECHNICIAN, Role.DONOR)
+COLLECTING = (Role.COLLECTOR, Role.COORDINATOR)
+
+
+@bp.route("/")
+@roles_required(*SEEING)
+def index():
+    actor = current_actor()
+    lots = db.session.scalars(deposits.visible_deposits(actor).limit(200)).all()
+    return render_template("deposits/index.html", deposits=lots,
+                           summaries={d.id: deposits.summary(d) for d in lots})
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*COLLECTING)
+def new():
+    actor = current_actor()
+    form = PledgeForm()
+    visible = db.session.scalars(donors.visible_donors(actor)).all()
+    form.donor.choices = [(d.id, d.name) for d in visible]
+    form.workshop.choices = [(w.id, w.name) for w in deposits.workshops()]
+    form.site.choices = [(0, _l("—"))] + [(s.id, f"{d.name} — {s.label}") for d in visible for s in d.sites]
+    if form.validate_on_submit():
+        deposit = deposits.create_deposit(
+            actor, donor=donors.get_donor(actor, form.donor.data),
+            workshop=deposits.workshop(form.workshop.data),
+            items=form.items(), site_id=form.site.data or None,
+            available_from=form.available_from.data, notes=form.notes.data or "")
+        db.session.commit()
+        flash(_l("Deposit %(number)s pledged.", number=deposit.number), "success")
+        return redirect(url_for("deposits.show", number=deposit.number))
+    return render_template("deposits/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/<number>")
+@roles_required(*SEEING)
+def show(number: str):
+    actor = current_actor()
+    deposit = deposits.get_deposit(actor, number)
+    devices = db.session.scalars(db.select(Device).where(Device.deposit_id == deposit.id)
+                                 .order_by(Device.id).limit(500)).all()
+    imports = db.session.scalars(db.select(DeviceImport).where(DeviceImport.deposit_id == deposit.id)
+                                 .order_by(DeviceImport.id.desc())).all()
+    return render_template(
+        "deposits/show.html", deposit=deposit, devices=devices, imports=imports,
+        summary=deposits.summary(deposit), status_labels=deposits.STATUS_LABELS,
+        pickup_form=PickupForm(), valuation_form=ValuationForm(), upload_form=UploadForm(),
+        register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm())
+
+
+@bp.route("/<number>/pickup", methods=["POST"])
+@roles_required(*COLLECTING)
+def plan_pickup(number: str):
+    actor = current_actor()
+    deposit = deposits.get_deposit(actor, number)
+    form = PickupForm()
+    if not form.validate():
+        return _invalid(form)
+    deposits.plan_pickup(actor, deposit, on=form.pickup_on.data, slot=form.slot.data)
+    db.session.commit()
+    return redirect(url_for("deposits.show", number=deposit.number))
+
+
+@bp.route("/<number>/collected", methods=["POST"])
+@roles_required(*COLLECTING)
+def mark_collected(number: str):
+    actor = current_actor()
+    deposit = deposits.mark_collected(actor, deposits.get_deposit(actor, number))
+    db.session.commit()
+    return redirect(url_for("deposits.show", number=deposit.number))
+
+
+@bp.route("/<number>/valuation", methods=["POST"])
+@roles_required(Role.DONOR, Role.COLLECTOR, Role.COORDINATOR)
+def valuation(number: str):
+    actor = current_actor()
+    form = ValuationForm()
+    if not form.validate():
+        return _invalid(form)
+    deposit = deposits.record_valuation(
+        actor, deposits.get_deposit(actor, number),
+        valuation_cents=int((form.amount.data * 100).quantize(Decimal(1))), signatory=form.signatory.data)
+    db.session.commit()
+    return redirect(url_for("deposits.show", number=deposit.number))
+
+
+@bp.route("/<number>/receipt.pdf")
+@roles_required(*SEEING)
+def receipt(number: str):
+    deposit, content = deposits.receipt_pdf(current_actor(), number)
+    return _pdf(content, f"bordereau-{deposit.number}.pdf")
+
+
+@bp.route("/<number>/donation-receipt.pdf")
+@roles_required(Role.DONOR, Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN)
+def donation_receipt(number: str):
+    deposit, content = deposits.donation_receipt_pdf(current_actor(), number)
+    return _pdf(content, f"recu-don-{deposit.number}.pdf")
+
+
+@bp.route("/<number>/reception", methods=["GET", "POST"])
+@roles_required(Role.TECHNICIAN)
+def receive(number: str):
+    actor = current_actor()
+    deposit = deposits.get_deposit(actor, number)
+    form = ScanForm()
+    result = None
+    if form.validate_on_submit():
+        result = reception.scan_in(actor, deposit, form.code.data)
+        db.session.commit()
+        form = ScanForm(formdata=None)
+    return render_template("deposits/reception.html", deposit=deposit, form=form, result=result,
+                           state=reception.state(deposit))
+
+
+@bp.route("/<number>/reception/close", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def close_reception(number: str):
+    actor = current_actor()
+    deposit = reception.close(actor, deposits.get_deposit(actor, number))
+    db.session.commit()
+    flash(_l("Reception of %(number)s closed.", number=deposit.number), "success")
+    return redirect(url_for("deposits.show", number=deposit.number))
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+def _invalid(form):
+    messages = "; ".join(f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
+    raise InvalidInput(messages, details={"fields": form.errors})

@@ -1,0 +1,68 @@
+"""Donor companies, as their collection partner manages them."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import donors
+from recond.access import current_actor, roles_required
+from recond.blueprints.forms import ContactForm, DonorForm, SiteForm
+from recond.extensions import db
+from recond.models import Deposit, Role
+
+bp = Blueprint("donors", __name__, url_prefix="/donors")
+MANAGERS = (Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def index():
+    actor = current_actor()
+    form = DonorForm()
+    if form.validate_on_submit():
+        donor = donors.create_donor(actor, name=form.name.data, siret=form.siret.data,
+                                    address=form.address.data)
+        db.session.commit()
+        flash(_l("Donor company %(name)s added.", name=donor.name), "success")
+        return redirect(url_for("donors.show", donor_id=donor.id))
+    return render_template("donors/index.html", donors=db.session.scalars(donors.visible_donors(actor)).all(),
+                           form=form), 422 if form.errors else 200
+
+
+@bp.route("/<int:donor_id>", methods=["GET"])
+@roles_required(*MANAGERS)
+def show(donor_id: int):
+    actor = current_actor()
+    donor = donors.get_donor(actor, donor_id)
+    lots = db.session.scalars(db.select(Deposit).where(Deposit.donor_id == donor.id)
+                              .order_by(Deposit.id.desc())).all()
+    return render_template("donors/show.html", donor=donor, deposits=lots,
+                           site_form=SiteForm(prefix="site"), contact_form=ContactForm(prefix="contact"))
+
+
+@bp.route("/<int:donor_id>/sites", methods=["POST"])
+@roles_required(*MANAGERS)
+def add_site(donor_id: int):
+    actor = current_actor()
+    donor = donors.get_donor(actor, donor_id)
+    form = SiteForm(prefix="site")
+    if not form.validate():
+        return render_template("donors/show.html", donor=donor, deposits=[], site_form=form,
+                               contact_form=ContactForm(prefix="contact")), 422
+    donors.add_site(actor, donor, label=form.label.data, address=form.address.data,
+                    postcode=form.postcode.data)
+    db.session.commit()
+    return redirect(url_for("donors.show", donor_id=donor.id))
+
+
+@bp.route("/<int:donor_id>/contacts", methods=["POST"])
+@roles_required(*MANAGERS)
+def add_contact(donor_id: int):
+    actor = current_actor()
+    donor = donors.get_donor(actor, donor_id)
+    form = ContactForm(prefix="contact")
+    if not form.validate():
+        return render_template("donors/show.html", donor=donor, deposits=[], contact_form=form,
+                               site_form=SiteForm(prefix="site")), 422
+    donors.add_contact(actor, donor, name=form.name.data, title=form.title.data or "",
+                       email=form.email.data or "", phone=form.phone.data or "")
+    db.session.commit()
+    return redirect(url_for("donors.show", donor_id=donor.id))

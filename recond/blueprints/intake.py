@@ -1,0 +1,92 @@
+"""Registering a deposit's devices: the fast entry form, and manifest files with their preview."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import deposits, jobs, registration
+from recond.access import current_actor, roles_required
+from recond.blueprints.forms import CommitForm, RegisterForm, UploadForm
+from recond.errors import InvalidInput
+from recond.extensions import db
+from recond.lifecycle.engine import REGISTER_ROLES
+from recond.manifests import columns, importer
+
+bp = Blueprint("intake", __name__)
+
+
+@bp.route("/deposits/<number>/register", methods=["GET", "POST"])
+@roles_required(*REGISTER_ROLES)
+def register(number: str):
+    actor = current_actor()
+    deposit = deposits.get_deposit(actor, number)
+    form = RegisterForm()
+    last = None
+    if form.validate_on_submit():
+        last = registration.register_one(actor, deposit, {
+            "category": form.category.data, "brand": form.brand.data or "",
+            "model": form.model.data or "", "serial": form.serial.data or "",
+            "asset_tag": form.asset_tag.data or "", "cpu": form.cpu.data or "",
+            "ram_gb": form.ram.data or "", "storage_gb": form.storage.data or ""})
+        db.session.commit()
+        # Category, brand and model stay for the next laptop of the same batch.
+        form = RegisterForm(formdata=None, category=form.category.data, brand=form.brand.data,
+                            model=form.model.data, ram=form.ram.data, storage=form.storage.data,
+                            cpu=form.cpu.data)
+    return render_template("deposits/register.html", deposit=deposit, form=form, last=last,
+                           count=deposits.summary(deposit)["registered"]), 422 if form.errors else 200
+
+
+@bp.route("/deposits/<number>/manifests", methods=["POST"])
+@roles_required(*REGISTER_ROLES)
+def upload(number: str):
+    actor = current_actor()
+    deposit = deposits.get_deposit(actor, number)
+    form = UploadForm()
+    if not form.validate():
+        raise InvalidInput(_l("Choose a CSV or XLSX file."), code="no_file")
+    device_import = importer.upload(actor, deposit, form.manifest.data.filename,
+                                    form.manifest.data.read())
+    db.session.commit()
+    return redirect(url_for("intake.show_import", import_id=device_import.id))
+
+
+@bp.route("/imports/<int:import_id>")
+@roles_required(*REGISTER_ROLES)
+def show_import(import_id: int):
+    actor = current_actor()
+    device_import = importer.get_import(actor, import_id)
+    job = jobs.fetch(device_import.job_id) if device_import.job_id else None
+    preview = importer.preview(actor, device_import) if device_import.status in ("previewed", "failed") else None
+    db.session.commit()
+    return render_template("deposits/import.html", device_import=device_import, preview=preview,
+                           job=job, fields=columns.FIELDS, commit_form=CommitForm())
+
+
+@bp.route("/imports/<int:import_id>/mapping", methods=["POST"])
+@roles_required(*REGISTER_ROLES)
+def set_mapping(import_id: int):
+    actor = current_actor()
+    device_import = importer.get_import(actor, import_id)
+    importer.set_mapping(actor, device_import,
+                         {field: request.form.get(f"map-{field}", "") for field in columns.FIELDS})
+    db.session.commit()
+    return redirect(url_for("intake.show_import", import_id=import_id))
+
+
+@bp.route("/imports/<int:import_id>/commit", methods=["POST"])
+@roles_required(*REGISTER_ROLES)
+def commit(import_id: int):
+    actor = current_actor()
+    device_import = importer.get_import(actor, import_id)
+    all_or_nothing = CommitForm().all_or_nothing.data
+    if importer.runs_in_background(device_import):
+        importer.queue(actor, device_import, all_or_nothing)
+        db.session.commit()
+        handle = jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
+                              actor_id=actor.id)
+        device_import.job_id = handle.id
+        db.session.commit()
+    else:
+        importer.commit(actor, device_import, all_or_nothing)
+        db.session.commit()
+        flash(_l("%(n)s devices registered.", n=device_import.imported_rows), "success")
+    return redirect(url_for("intake.show_import", import_id=import_id))
