@@ -101,3 +101,25 @@ def test_colours_meet_wcag_aa_contrast():
 def test_no_template_loads_anything_from_elsewhere():
     for template in (Path(recond.__file__).parent / "templates").rglob("*.html"):
         assert not re.search(r'(src|href)="(https?:)?//', template.read_text()), template
+
+
+def test_collection_pages(world, browser):
+    from pathlib import Path as P
+
+    from recond.extensions import db
+    from recond.manifests import importer
+
+    number = world.deposits["a"].number
+    world.register()
+    device_import = importer.upload(world["collector_a"], world.deposits["a"], "lot.csv",
+                                    (P(__file__).parents[1] / "fixtures/manifests/fr-errors.xlsx").read_bytes())
+    db.session.commit()
+    browser.login("collector_a@example.org")
+    for path in ("/donors/", f"/donors/{world.orgs['donor_x'].id}", "/deposits/", "/deposits/new",
+                 f"/deposits/{number}", f"/deposits/{number}/register", f"/imports/{device_import.id}"):
+        response = browser.client.get(path)
+        assert response.status_code == 200, path
+        assert_accessible(response.text)
+    browser.post_form("/", "/logout", {})
+    browser.login("tech_a@example.org")
+    assert_accessible(browser.client.get(f"/deposits/{number}/reception").text)

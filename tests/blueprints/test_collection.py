@@ -44,7 +44,7 @@ def test_from_spreadsheet_to_reconciled_reception_through_the_pages(world, brows
                      "inventaire.csv")}, content_type="multipart/form-data")
     assert response.status_code == 302
     preview = browser.client.get(response.headers["Location"])
-    assert "ThinkPad T480 – édition" in preview.text and "8 lignes valides" in preview.text
+    assert "ThinkPad T480 – édition" in preview.text and "Lignes valides : 8" in preview.text
     commit = browser.post_form(response.headers["Location"],
                                response.headers["Location"] + "/commit", {"all_or_nothing": "y"})
     assert commit.status_code == 302

@@ -123,6 +123,6 @@ def test_device_list_filters_and_rejects_unknown_values(world, browser):
     world.device("ready")
     world.device("received")
     browser.login("coordinator@example.org")
-    assert "1 appareils" in browser.client.get("/devices?status=ready").text
+    assert "Appareils trouvés : 1" in browser.client.get("/devices?status=ready").text
     assert browser.client.get("/devices?status=lost").status_code == 422
     assert browser.client.get("/devices?page=0").status_code == 422
