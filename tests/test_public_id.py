@@ -40,3 +40,10 @@ def test_normalise_accepts_what_people_and_printers_add():
     code = public_id.generate()
     assert public_id.normalise(f" {code[:4].lower()} {code[4:]}-") == code
     assert public_id.display(code) == f"{code[:4]} {code[4:]}"
+
+
+def test_ids_generated_in_bulk_are_valid_and_use_the_whole_alphabet():
+    codes = public_id.generate_many(5000)
+    assert len(codes) == 5000 and all(public_id.is_valid(c) for c in codes)
+    assert len(set(codes)) > 4990
+    assert set("".join(c[:-1] for c in codes)) == set(public_id.ALPHABET)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,6 +16,7 @@ from recond import access, categories, public_id
 from recond.clock import utcnow
 from recond.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
+from recond.lifecycle import bulk_insert
 from recond.lifecycle.actions import ACTIONS, Action, Context
 from recond.lifecycle.statuses import STATUS_LABELS, Status, status_write
 from recond.models import (
@@ -109,27 +110,24 @@ def register_many(actor: User, deposit: Deposit, rows: list[dict[str, Any]],
     done = 0
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
+        devices = [{"public_id": codes[start + i], "deposit_id": deposit.id,
+                    "workshop_id": deposit.workshop_id, "category": r["category"],
+                    "brand": r.get("brand") or "", "model": r.get("model") or "",
+                    "serial": r.get("serial") or None, "serial_key": serial_key(r.get("serial")),
+                    "asset_tag": r.get("asset_tag") or None, "specs": r.get("specs") or {},
+                    "status": Status.REGISTERED.value, "cycle": 1, "version": 1,
+                    "created_at": now, "updated_at": now} for i, r in enumerate(part)]
         with status_write():  # bulk inserts bypass the ORM's attribute events; still the engine
-            ids = db.session.scalars(
-                insert(Device).returning(Device.id, sort_by_parameter_order=True),
-                [{"public_id": codes[start + i], "deposit_id": deposit.id,
-                  "workshop_id": deposit.workshop_id, "category": r["category"],
-                  "brand": r.get("brand") or "", "model": r.get("model") or "",
-                  "serial": r.get("serial") or None, "serial_key": serial_key(r.get("serial")),
-                  "asset_tag": r.get("asset_tag") or None, "specs": r.get("specs") or {},
-                  "status": Status.REGISTERED, "cycle": 1, "version": 1,
-                  "created_at": now, "updated_at": now} for i, r in enumerate(part)]).all()
-        db.session.execute(insert(DeviceEvent), [
+            ids = bulk_insert.devices(devices)
+        bulk_insert.rows(DeviceEvent.__table__, [
             {"device_id": device_id, "action": "register", "from_status": None,
-             "to_status": Status.REGISTERED, "actor_id": actor.id,
+             "to_status": Status.REGISTERED.value, "actor_id": actor.id,
              "organisation_id": actor.organisation_id, "at": now,
              "payload": {"deposit": deposit.number}} for device_id in ids])
-        media = [{"device_id": device_id, "kind": m.get("kind") or "hdd",
-                  "capacity_gb": m.get("capacity_gb"), "serial": m.get("serial"),
-                  "brand": "", "model": ""}
-                 for device_id, r in zip(ids, part) for m in r.get("media", ())]
-        if media:
-            db.session.execute(insert(StorageMedium), media)
+        bulk_insert.rows(StorageMedium.__table__, [
+            {"device_id": device_id, "kind": m.get("kind") or "hdd", "brand": "", "model": "",
+             "serial": m.get("serial"), "capacity_gb": m.get("capacity_gb"), "removed_at": None}
+            for device_id, r in zip(ids, part) for m in r.get("media", ())])
         done += len(part)
         if progress is not None:
             progress(done)
@@ -219,7 +217,7 @@ def _unused_public_id() -> str:
 def _unused_public_ids(count: int) -> list[str]:
     codes: set[str] = set()
     while len(codes) < count:
-        fresh = {public_id.generate() for _ in range(count - len(codes))} - codes
+        fresh = set(public_id.generate_many(count - len(codes))) - codes
         taken = set()
         pending = list(fresh)
         for start in range(0, len(pending), 1000):

@@ -54,8 +54,7 @@ def read(filename: str, content: bytes, max_bytes: int) -> Table:
         separator = _separator(text)
         frame = _read_csv(text, separator)
         table = Table([], [], "csv", encoding, separator)
-    cells = [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    cells = [row for row in cells if any(row)]
+    cells = [row for row in frame.fillna("").astype(str).map(str.strip).values.tolist() if any(row)]
     if len(cells) < 2:
         raise _refuse(_l("The file has a header line but no device."), "no_rows")
     if len(cells) - 1 > MAX_ROWS:
@@ -107,8 +106,3 @@ def _read_csv(text: str, separator: str) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise _refuse(_l("The CSV cannot be read: %(problem)s", problem=str(error)[:200])) from error
 
-
-def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value).strip()

@@ -3,6 +3,7 @@ the file and new to Recond, no spreadsheet formula smuggled in a cell."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,9 @@ _CATEGORY_WORDS = {
                    "station d accueil", "dock", "docking station", "imprimante", "printer"),
 }
 _CATEGORY = {word: code for code, words in _CATEGORY_WORDS.items() for word in words}
-_FORMULA = re.compile(r"^[=+@]|^-(?!\s*\d)")  # "-12" is a number; "-cmd" or "=SUM(" is not
+# What a spreadsheet would run (OWASP "CSV injection"): =, +, @, tab, CR, and - unless the whole
+# cell is a plain number ("-2+3+cmd|…" is the classic payload, "-12" is just negative).
+_FORMULA = re.compile(r"^[=+@\t\r]|^-(?!\d+(?:[.,]\d+)?$)")
 _CAPACITY = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(to|tb|tio|go|gb|gio|g|mo|mb|mio|m)?\b\s*(.*)$")
 _UNITS = {"to": 1024, "tb": 1024, "tio": 1024, "go": 1, "gb": 1, "gio": 1, "g": 1,
           "mo": 1 / 1024, "mb": 1 / 1024, "mio": 1 / 1024, "m": 1 / 1024, None: 1}
@@ -43,10 +46,12 @@ class Row:
         return not self.errors
 
 
+@lru_cache(maxsize=4096)  # a manifest repeats a few words thousands of times
 def category_of(text: str) -> str | None:
     return _CATEGORY.get(normalise(text))
 
 
+@lru_cache(maxsize=4096)
 def capacity_gb(text: str) -> tuple[int, str | None]:
     """'8', '8 Go', '512 Go SSD', '0,5 To', '8192 Mo' -> (GB, kind of disk if said)."""
     match = _CAPACITY.match(text.strip().lower())

@@ -10,8 +10,10 @@ from recond.errors import InvalidInput
 from recond.manifests import columns, reading
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "manifests"
-FRENCH_FILES = ["fr-utf8-bom-semicolon.csv", "fr-cp1252-semicolon-libreoffice.csv",
-                "fr-pandas.xlsx", "fr-libreoffice.xlsx"]
+# every encoding (UTF-8, UTF-8 with BOM, Windows-1252) with both separators, and XLSX
+FRENCH_FILES = ["fr-utf8-bom-semicolon.csv", "fr-utf8-bom-comma.csv",
+                "fr-cp1252-semicolon-libreoffice.csv", "fr-cp1252-comma-libreoffice.csv",
+                "fr-utf8-semicolon-libreoffice.csv", "fr-pandas.xlsx", "fr-libreoffice.xlsx"]
 LIMIT = 10 * 1024 * 1024
 
 
