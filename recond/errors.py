@@ -48,3 +48,9 @@ class Conflict(DomainError):
     """Someone else changed the same thing first."""
     status = 409
     code = "conflict"
+
+
+class TooLarge(DomainError):
+    """A body or a file over the size we accept."""
+    status = 413
+    code = "too_large"

@@ -4,7 +4,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
-        api, api_collection, auth, deposits, devices, donors, errors, home, intake, presentation,
+        api, api_collection, auth, deposits, devices, donors, errors, home, intake, presentation, wipe_logs,
     )
 
     assert api_collection.bp is api.bp  # its routes join the one /api/v1 blueprint
@@ -16,4 +16,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(donors.bp)
     app.register_blueprint(deposits.bp)
     app.register_blueprint(intake.bp)
+    app.register_blueprint(wipe_logs.bp)
     app.register_blueprint(api.bp)

@@ -14,18 +14,13 @@ from recond import access, accounts, inventory, jobs, lifecycle, scan
 from recond.access import ALL_ROLES, Unauthenticated, current_actor, public, roles_required
 from recond.lifecycle import ACTING_ROLES
 from recond.blueprints.api_spec import openapi_document
-from recond.errors import DomainError, InvalidInput, NotFound
+from recond.errors import DomainError, InvalidInput, NotFound, TooLarge
 from recond.extensions import csrf, db
 from recond.models import Device
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 MAX_BATCH = 500
-
-
-class TooLarge(DomainError):
-    status = 413
-    code = "too_large"
 
 
 @bp.before_request

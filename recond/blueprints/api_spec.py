@@ -220,6 +220,24 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
             "summary": "A manifest import, with its progress when it runs in the background",
             "parameters": [import_id],
             "responses": {"200": ok(device_import), **_errors(401, 403, 404)}}},
+        "/wipe-logs": {"post": {
+            "summary": "Upload an nwipe / ShredOS log (technicians): kept as evidence, drives read",
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"201": ok({"type": "object", "properties": {
+                "id": {"type": "integer"}, "sha256": {"type": "string"}, "tool": {"type": "string"},
+                "drives": {"type": "array", "items": {"type": "object"}}}}, "Read"),
+                **_errors(401, 403, 413, 422)}}},
+        "/wipe-logs/{evidence_id}/assign": {"post": {
+            "summary": "Record the sanitisation of the log's drives on storage media",
+            "parameters": [{"name": "evidence_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "requestBody": json_body({"type": "object", "required": ["assignments"], "properties": {
+                "assignments": {"type": "object", "additionalProperties": {"type": "integer"},
+                                "description": "drive (e.g. /dev/sda) -> storage medium id"}}}),
+            "responses": {"200": ok({"type": "object"}, "Recorded"),
+                          **_errors(400, 401, 403, 404, 409, 413, 422)}}},
         "/imports/{import_id}/commit": {"post": {
             "summary": "Import the rows: all or nothing, or the valid rows only",
             "parameters": [import_id],

@@ -89,3 +89,7 @@ class CommitForm(FlaskForm):
 class ScanForm(FlaskForm):
     code = StringField(_l("Scan or type a serial number, asset tag or ID"),
                        validators=[DataRequired(), Length(max=300)])
+
+
+class WipeLogForm(FlaskForm):
+    log = FileField(_l("Wipe log (nwipe or ShredOS)"), validators=[FileRequired()])

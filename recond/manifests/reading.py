@@ -10,16 +10,11 @@ from dataclasses import dataclass
 import pandas as pd
 from flask_babel import lazy_gettext as _l
 
-from recond.errors import DomainError, InvalidInput
+from recond.errors import InvalidInput, TooLarge
 
 MAX_ROWS = 200_000
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc: the pre-2007 Office formats
-
-
-class TooLarge(DomainError):
-    status = 413
-    code = "too_large"
 
 
 @dataclass

@@ -6,7 +6,9 @@ from recond.models.deposit import (
 )
 from recond.models.device import Device, StorageMedium
 from recond.models.history import DeviceEvent
-from recond.models.sanitisation import SanitisationMethod, SanitisationRecord
+from recond.models.sanitisation import (
+    SanitisationEvidence, SanitisationMethod, SanitisationRecord, Verification,
+)
 from recond.models.pricing import PriceEntry, PriceGrid, Tier
 from recond.models.equipment_request import (
     ALLOCATABLE_STATUSES, EquipmentRequest, Purpose, RequestLine, RequestStatus,
@@ -21,5 +23,5 @@ __all__ = [
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
     "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
-    "Tier", "TrainingSession", "User",
+    "SanitisationEvidence", "Tier", "TrainingSession", "User", "Verification",
 ]

@@ -1,12 +1,15 @@
 """Sanitisation records: the evidence, per storage medium, that a donor's data is gone.
 
-Minimal now (NIST SP 800-88 category and result); the workshop's nwipe import enriches it.
+A record says which NIST SP 800-88 category was reached (clear, purge, destroy), by which
+technique and tool, how it was verified, when, by whom, and whether it passed. The evidence
+file (an nwipe log, a PDF report) is kept with its SHA-256.
 """
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from recond.clock import utcnow
 from recond.extensions import db
@@ -19,6 +22,31 @@ class SanitisationMethod(StrEnum):  # NIST SP 800-88 Rev. 1 categories
     DESTROY = "destroy"
 
 
+class Verification(StrEnum):
+    NONE = "none"
+    LAST_PASS = "last_pass"
+    ALL_PASSES = "all_passes"
+
+
+class SanitisationEvidence(db.Model):
+    """An uploaded wipe log or report, as it was received."""
+
+    __tablename__ = "sanitisation_evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    parser: Mapped[str] = mapped_column(String(20))
+    tool: Mapped[str] = mapped_column(String(100), default="")
+    # What the parser read: one entry per drive, kept so the page needs no re-parse.
+    drives: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SanitisationRecord(db.Model):
     __tablename__ = "sanitisation_record"
 
@@ -28,8 +56,17 @@ class SanitisationRecord(db.Model):
     method: Mapped[str] = mapped_column(String(10))
     technique: Mapped[str] = mapped_column(String(100), default="")
     tool: Mapped[str] = mapped_column(String(100), default="")
+    rounds: Mapped[int | None]
+    verification: Mapped[str] = mapped_column(String(12), default=Verification.NONE)
     passed: Mapped[bool]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("sanitisation_evidence.id"), index=True)
+    # Which drive of the evidence this is (nwipe's device name), and what it reported.
+    drive: Mapped[str | None] = mapped_column(String(100))
+    errors: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     performed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     performed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     medium: Mapped[StorageMedium] = relationship()
+    evidence: Mapped[SanitisationEvidence | None] = relationship()

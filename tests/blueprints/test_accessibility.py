@@ -123,3 +123,20 @@ def test_collection_pages(world, browser):
     browser.post_form("/", "/logout", {})
     browser.login("tech_a@example.org")
     assert_accessible(browser.client.get(f"/deposits/{number}/reception").text)
+
+
+def test_wipe_log_pages(world, browser):
+    from pathlib import Path as P
+
+    from recond import wipe_evidence
+    from recond.extensions import db
+
+    world.advance(world.register(), "received")
+    evidence = wipe_evidence.upload(world["tech_a"], "a.log", (
+        P(__file__).parents[1] / "fixtures/nwipe/prng-three-drives-one-failed.log").read_bytes())
+    db.session.commit()
+    browser.login("tech_a@example.org")
+    for path in ("/wipe-logs/", f"/wipe-logs/{evidence.id}"):
+        response = browser.client.get(path)
+        assert response.status_code == 200, path
+        assert_accessible(response.text)

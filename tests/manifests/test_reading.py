@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from recond.errors import InvalidInput
+from recond.errors import InvalidInput, TooLarge
 from recond.manifests import columns, reading
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "manifests"
@@ -54,7 +54,7 @@ def test_what_is_not_a_manifest_is_refused_clearly(content, code):
 
 
 def test_a_file_over_the_limit_is_413():
-    with pytest.raises(reading.TooLarge) as refused:
+    with pytest.raises(TooLarge) as refused:
         reading.read("big.csv", b"a;b\n" * 1000, 100)
     assert refused.value.status == 413
 

@@ -1,0 +1,58 @@
+"""Wipe logs at the workshop: upload, match each drive to a storage medium, record."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import wipe_evidence
+from recond.access import current_actor, roles_required
+from recond.blueprints.forms import WipeLogForm
+from recond.errors import InvalidInput
+from recond.extensions import db
+from recond.models import Role, SanitisationEvidence
+
+bp = Blueprint("wipe_logs", __name__, url_prefix="/wipe-logs")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.TECHNICIAN)
+def index():
+    actor = current_actor()
+    form = WipeLogForm()
+    if form.validate_on_submit():
+        evidence = wipe_evidence.upload(actor, form.log.data.filename, form.log.data.read())
+        db.session.commit()
+        return redirect(url_for("wipe_logs.show", evidence_id=evidence.id))
+    if request.method == "POST":
+        raise InvalidInput(_l("Choose the log file."), code="no_file")
+    recent = db.session.scalars(db.select(SanitisationEvidence).where(
+        SanitisationEvidence.workshop_id == actor.organisation_id)
+        .order_by(SanitisationEvidence.id.desc()).limit(30)).all()
+    return render_template("wipe_logs/index.html", form=form, recent=recent)
+
+
+@bp.route("/<int:evidence_id>")
+@roles_required(Role.TECHNICIAN)
+def show(evidence_id: int):
+    actor = current_actor()
+    evidence = wipe_evidence.get_evidence(actor, evidence_id)
+    return render_template("wipe_logs/show.html", evidence=evidence,
+                           proposals=wipe_evidence.proposals(actor, evidence),
+                           recorded=wipe_evidence.recorded(evidence),
+                           media=wipe_evidence.open_media(actor))
+
+
+@bp.route("/<int:evidence_id>/assign", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def assign(evidence_id: int):
+    actor = current_actor()
+    evidence = wipe_evidence.get_evidence(actor, evidence_id)
+    chosen = {}
+    for index, drive in enumerate(evidence.drives):
+        value = request.form.get(f"drive-{index}", "")
+        if value:
+            if not value.isdigit():
+                raise InvalidInput(_l("Choose a storage medium from the list."))
+            chosen[drive["device"]] = int(value)
+    records = wipe_evidence.assign(actor, evidence, chosen)
+    db.session.commit()
+    flash(_l("%(n)s sanitisation records written.", n=len(records)), "success")
+    return redirect(url_for("wipe_logs.show", evidence_id=evidence.id))
