@@ -4,10 +4,10 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
-        api, api_collection, auth, deposits, devices, donors, errors, home, intake, presentation, wipe_logs,
+        api, api_collection, api_workshop, auth, deposits, devices, donors, errors, home, intake, labels, presentation, wipe_logs,
     )
 
-    assert api_collection.bp is api.bp  # its routes join the one /api/v1 blueprint
+    assert api_collection.bp is api_workshop.bp is api.bp  # routes of the one /api/v1 blueprint
     presentation.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
@@ -17,4 +17,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(deposits.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(wipe_logs.bp)
+    app.register_blueprint(labels.bp)
     app.register_blueprint(api.bp)

@@ -160,38 +160,3 @@ def commit_import(import_id: int):
     db.session.commit()
     return jsonify(import_json(device_import))
 
-
-@bp.route("/wipe-logs", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
-def upload_wipe_log():
-    from recond import wipe_evidence
-
-    actor = current_actor()
-    upload = request.files.get("file")
-    if upload is None:
-        raise InvalidInput(_l("Send the file as multipart/form-data, field “file”."), code="no_file")
-    evidence = wipe_evidence.upload(actor, upload.filename or "nwipe.log", upload.read())
-    proposals = wipe_evidence.proposals(actor, evidence)
-    db.session.commit()
-    response = jsonify(id=evidence.id, sha256=evidence.sha256, tool=evidence.tool,
-                       drives=[dict(d, proposed_medium_id=proposals[d["device"]]) for d in evidence.drives])
-    response.status_code = 201
-    return response
-
-
-@bp.route("/wipe-logs/<int:evidence_id>/assign", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
-def assign_wipe_log(evidence_id: int):
-    from recond import wipe_evidence
-
-    actor = current_actor()
-    body = _json_body()
-    assignments = body.get("assignments")
-    if not isinstance(assignments, dict) or not all(
-            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in assignments.items()):
-        raise InvalidInput(_l("Assign drives as {\"assignments\": {\"/dev/sda\": medium_id}}."))
-    records = wipe_evidence.assign(actor, wipe_evidence.get_evidence(actor, evidence_id), assignments)
-    db.session.commit()
-    return jsonify(records=[{"id": r.id, "medium_id": r.medium_id, "drive": r.drive,
-                             "passed": r.passed, "method": r.method,
-                             "verification": r.verification} for r in records])

@@ -238,6 +238,26 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
                                 "description": "drive (e.g. /dev/sda) -> storage medium id"}}}),
             "responses": {"200": ok({"type": "object"}, "Recorded"),
                           **_errors(400, 401, 403, 404, 409, 413, 422)}}},
+        "/labels": {"post": {
+            "summary": "Labels for devices or a deposit: PDF (sheets, rolls), ZPL, PNG or SVG",
+            "requestBody": json_body({"type": "object", "properties": {
+                "devices": {"type": "array", "items": {"type": "string"}},
+                "deposit": {"type": "string"},
+                "kind": {"type": "string", "enum": ["id", "product"]},
+                "media": {"type": "string", "enum": ["a4-3x7", "a4-2x7", "roll-62x29", "roll-57x32"]},
+                "format": {"type": "string", "enum": ["pdf", "zpl", "png", "svg"]},
+                "copies": {"type": "integer", "minimum": 1, "maximum": 50},
+                "start": {"type": "integer", "minimum": 1},
+                "dpi": {"type": "integer", "enum": [203, 300]}}}),
+            "responses": {"200": {"description": "The labels", "content": {
+                "application/pdf": {}, "application/zpl": {}, "image/png": {}, "image/svg+xml": {}}},
+                "202": ok({"type": "object"}, "Queued: fetch the job's URL"),
+                **_errors(400, 401, 403, 404, 413, 422)}}},
+        "/labels/jobs/{job_id}": {"get": {
+            "summary": "A batch of labels made in the background: the PDF when ready",
+            "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The PDF", "content": {"application/pdf": {}}},
+                          "202": ok({"type": "object"}, "Not ready yet"), **_errors(401, 403, 404, 422)}}},
         "/imports/{import_id}/commit": {"post": {
             "summary": "Import the rows: all or nothing, or the valid rows only",
             "parameters": [import_id],

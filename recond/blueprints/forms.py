@@ -6,10 +6,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField, DateField, DecimalField, EmailField, IntegerField, SelectField, StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from recond.categories import CATEGORIES
+from recond.labels.media import MEDIA
 
 
 def category_choices(blank: bool = False) -> list[tuple[str, object]]:
@@ -93,3 +95,15 @@ class ScanForm(FlaskForm):
 
 class WipeLogForm(FlaskForm):
     log = FileField(_l("Wipe log (nwipe or ShredOS)"), validators=[FileRequired()])
+
+
+class LabelsForm(FlaskForm):
+    deposit = StringField(_l("Deposit number"), validators=[Optional(), Length(max=20)])
+    ids = TextAreaField(_l("Or device IDs, one per line (scan them)"), validators=[Optional(), Length(max=60000)])
+    kind = SelectField(_l("Label"), choices=[("id", _l("ID label")), ("product", _l("Product label"))])
+    media = SelectField(_l("Medium"), choices=lambda: [(m.code, m.name) for m in MEDIA.values()])
+    copies = IntegerField(_l("Copies of each"), default=1, validators=[NumberRange(1, 50)])
+    start = IntegerField(_l("Start at position (partly used sheet)"), default=1,
+                         validators=[NumberRange(1, 21)])
+    fmt = SelectField(_l("Format"), choices=[("pdf", "PDF"), ("zpl", _l("ZPL (Zebra)"))])
+    dpi = SelectField(_l("Zebra resolution"), choices=[("203", "203 dpi"), ("300", "300 dpi")])

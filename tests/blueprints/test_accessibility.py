@@ -140,3 +140,10 @@ def test_wipe_log_pages(world, browser):
         response = browser.client.get(path)
         assert response.status_code == 200, path
         assert_accessible(response.text)
+
+
+def test_label_page(world, browser):
+    browser.login("tech_a@example.org")
+    response = browser.client.get(f"/labels?deposit={world.deposits['a'].number}")
+    assert response.status_code == 200
+    assert_accessible(response.text)

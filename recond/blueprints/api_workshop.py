@@ -1,0 +1,91 @@
+"""Workshop endpoints of /api/v1: wipe logs, and labels for a selection or a deposit."""
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import jobs, wipe_evidence
+from recond.access import current_actor, roles_required
+from recond.blueprints.api import _json_body, bp
+from recond.blueprints.labels import file_response
+from recond.errors import InvalidInput, NotFound
+from recond.extensions import db
+from recond.labels import printing
+from recond.models import Role
+
+
+@bp.route("/wipe-logs", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def upload_wipe_log():
+    actor = current_actor()
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput(_l("Send the file as multipart/form-data, field “file”."), code="no_file")
+    evidence = wipe_evidence.upload(actor, upload.filename or "nwipe.log", upload.read())
+    proposals = wipe_evidence.proposals(actor, evidence)
+    db.session.commit()
+    response = jsonify(id=evidence.id, sha256=evidence.sha256, tool=evidence.tool,
+                       drives=[dict(d, proposed_medium_id=proposals[d["device"]]) for d in evidence.drives])
+    response.status_code = 201
+    return response
+
+
+@bp.route("/wipe-logs/<int:evidence_id>/assign", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def assign_wipe_log(evidence_id: int):
+    actor = current_actor()
+    body = _json_body()
+    assignments = body.get("assignments")
+    if not isinstance(assignments, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in assignments.items()):
+        raise InvalidInput(_l("Assign drives as {\"assignments\": {\"/dev/sda\": medium_id}}."))
+    records = wipe_evidence.assign(actor, wipe_evidence.get_evidence(actor, evidence_id), assignments)
+    db.session.commit()
+    return jsonify(records=[{"id": r.id, "medium_id": r.medium_id, "drive": r.drive,
+                             "passed": r.passed, "method": r.method,
+                             "verification": r.verification} for r in records])
+
+
+@bp.route("/labels", methods=["POST"])
+@roles_required(*printing.PRINTING_ROLES)
+def print_labels():
+    actor = current_actor()
+    body = _json_body()
+    devices, deposit = body.get("devices", []), body.get("deposit")
+    kind, media_code = body.get("kind", "id"), body.get("media", "a4-3x7")
+    fmt, copies, start, dpi = (body.get("format", "pdf"), body.get("copies", 1),
+                               body.get("start", 1), body.get("dpi", 203))
+    if not isinstance(devices, list) or not all(isinstance(d, str) for d in devices) \
+            or not (deposit is None or isinstance(deposit, str)) \
+            or not all(isinstance(v, str) for v in (kind, media_code, fmt)) \
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in (copies, start, dpi)):
+        raise InvalidInput(_l("Labels take {\"devices\": [IDs] or \"deposit\": number, \"kind\", "
+                              "\"media\", \"format\", \"copies\", \"start\", \"dpi\"}."))
+    media = printing.choose(media_code, kind)
+    labels = printing.labels_for(actor, public_ids=devices, deposit_number=deposit, kind=kind)
+    if fmt == "pdf" and printing.runs_in_background(labels, copies):
+        printing.document(labels[:1], media, kind, start=start, copies=copies)  # check the options now
+        handle = jobs.enqueue(printing.run_batch, actor.id, devices, deposit, kind, media.code,
+                              start, copies, actor_id=actor.id)
+        response = jsonify(job={"id": handle.id, "url": url_for("api.label_job", job_id=handle.id)})
+        response.status_code = 202
+        return response
+    content, mimetype = printing.document(labels, media, kind, fmt=fmt, start=start,
+                                          copies=copies, dpi=dpi)
+    return file_response(content, mimetype, f"labels-{deposit or len(labels)}")
+
+
+@bp.route("/labels/jobs/<job_id>")
+@roles_required(*printing.PRINTING_ROLES)
+def label_job(job_id: str):
+    handle = jobs.fetch(job_id)
+    if handle is None or handle.meta.get("actor_id") != current_actor().id:
+        raise NotFound(_l("No such job of yours."))
+    if handle.status == "finished" and isinstance(handle.result, bytes):
+        return file_response(handle.result, "application/pdf", f"labels-{job_id[:8]}")
+    if handle.status == "failed":
+        raise InvalidInput(_l("The labels could not be made: the devices may have changed. "
+                              "Try again."), code="job_failed")
+    response = jsonify(job={"id": handle.id, "status": handle.status})
+    response.status_code = 202
+    return response

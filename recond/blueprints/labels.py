@@ -1,0 +1,67 @@
+"""Label printing: one device's label in any format, or a batch for a deposit or a selection."""
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import jobs
+from recond.access import current_actor, roles_required
+from recond.blueprints.forms import LabelsForm
+from recond.errors import InvalidInput, NotFound
+from recond.labels import printing
+
+bp = Blueprint("labels", __name__)
+EXTENSIONS = {"application/pdf": "pdf", "application/zpl": "zpl", "image/png": "png",
+              "image/svg+xml": "svg"}
+
+
+def file_response(content: bytes, mimetype: str, name: str) -> Response:
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'inline; filename="{name}.{EXTENSIONS[mimetype]}"'})
+
+
+@bp.route("/d/<public_id>/label")
+@roles_required(*printing.PRINTING_ROLES)
+def device_label(public_id: str):
+    actor = current_actor()
+    kind, fmt = request.args.get("kind", "id"), request.args.get("format", "pdf")
+    media = printing.choose(request.args.get("media", "roll-62x29"), kind)
+    labels = printing.labels_for(actor, public_ids=[public_id], kind=kind)
+    dpi = request.args.get("dpi", "203")
+    content, mimetype = printing.document(labels, media, kind, fmt=fmt,
+                                          dpi=int(dpi) if dpi.isdigit() else 0)
+    return file_response(content, mimetype, f"{labels[0].code}-{kind}")
+
+
+@bp.route("/labels", methods=["GET", "POST"])
+@roles_required(*printing.PRINTING_ROLES)
+def batch():
+    actor = current_actor()
+    form = LabelsForm(deposit=request.args.get("deposit", ""))
+    if not form.validate_on_submit():
+        return render_template("labels/batch.html", form=form), 422 if form.errors else 200
+    kind, media = form.kind.data, printing.choose(form.media.data, form.kind.data)
+    deposit = (form.deposit.data or "").strip() or None
+    ids = (form.ids.data or "").split()
+    labels = printing.labels_for(actor, public_ids=ids, deposit_number=deposit, kind=kind)
+    if form.fmt.data == "pdf" and printing.runs_in_background(labels, form.copies.data):
+        handle = jobs.enqueue(printing.run_batch, actor.id, ids, deposit, kind, media.code,
+                              form.start.data, form.copies.data, actor_id=actor.id)
+        return render_template("labels/job.html", job=handle,
+                               url=url_for("labels.job", job_id=handle.id)), 202
+    content, mimetype = printing.document(labels, media, kind, fmt=form.fmt.data,
+                                          start=form.start.data, copies=form.copies.data,
+                                          dpi=int(form.dpi.data))
+    return file_response(content, mimetype, f"etiquettes-{deposit or 'selection'}")
+
+
+@bp.route("/labels/jobs/<job_id>")
+@roles_required(*printing.PRINTING_ROLES)
+def job(job_id: str):
+    handle = jobs.fetch(job_id)
+    if handle is None or handle.meta.get("actor_id") != current_actor().id:
+        raise NotFound(_l("No such job of yours."))
+    if handle.status == "finished" and isinstance(handle.result, bytes):
+        return file_response(handle.result, "application/pdf", f"etiquettes-{job_id[:8]}")
+    if handle.status == "failed":
+        raise InvalidInput(_l("The labels could not be made: the devices may have changed. "
+                              "Try again."), code="job_failed")
+    return render_template("labels/job.html", job=handle, url=request.path), 202

@@ -1,0 +1,86 @@
+"""Printing labels: which devices a user may label, in which format; big batches as a job."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from recond import access, deposits
+from recond.errors import InvalidInput, NotPermitted
+from recond.extensions import db
+from recond.labels import image, pdf, zpl
+from recond.labels.content import KINDS, LabelContent, for_device
+from recond.labels.media import MEDIA, Media
+from recond.models import Device, Role, User
+
+PRINTING_ROLES = (Role.TECHNICIAN, Role.COLLECTOR, Role.COORDINATOR)
+MAX_LABELS = 5000
+BACKGROUND_LABELS = 200  # above this many labels, with Redis, the PDF is made by a worker
+
+
+def choose(media_code: str, kind: str) -> Media:
+    if media_code not in MEDIA:
+        raise InvalidInput(_l("Unknown label medium “%(media)s”.", media=media_code))
+    if kind not in KINDS:
+        raise InvalidInput(_l("A label is an ID label or a product label."))
+    return MEDIA[media_code]
+
+
+def labels_for(actor: User, *, public_ids: list[str] = (), deposit_number: str | None = None,
+               kind: str = "id") -> list[LabelContent]:
+    if actor.role not in PRINTING_ROLES:
+        raise NotPermitted(_l("Your role may not print labels."))
+    query = access.visible_devices(actor)
+    if deposit_number:
+        query = query.where(Device.deposit_id == deposits.get_deposit(actor, deposit_number).id)
+    else:
+        wanted = [code.strip().upper() for code in public_ids if code.strip()]
+        if not wanted:
+            raise InvalidInput(_l("Say which devices: their IDs, or a deposit."))
+        query = query.where(Device.public_id.in_(wanted))
+    devices = db.session.scalars(query.order_by(Device.id).limit(MAX_LABELS + 1)).all()
+    if not devices:
+        raise InvalidInput(_l("None of these devices is yours to label."), code="no_device")
+    if len(devices) > MAX_LABELS:
+        raise InvalidInput(_l("At most %(n)s labels at once.", n=MAX_LABELS))
+    if kind == "product" and any(d.grade is None for d in devices):
+        raise InvalidInput(_l("A product label is printed once the device is graded."),
+                           code="not_graded")
+    public_url = current_app.config["PUBLIC_URL"]
+    return [for_device(device, kind, public_url) for device in devices]
+
+
+def document(labels: list[LabelContent], media: Media, kind: str, *, fmt: str = "pdf",
+             start: int = 1, copies: int = 1, dpi: int = 203) -> tuple[bytes, str]:
+    """(content, mimetype) of the labels in the asked format."""
+    if not 1 <= copies <= 50 or not 1 <= start <= media.per_page:
+        raise InvalidInput(_l("Copies from 1 to 50; start position from 1 to %(n)s.", n=media.per_page))
+    if fmt == "pdf":
+        return pdf.render(labels, media, kind, start=start, copies=copies), "application/pdf"
+    if fmt == "zpl":
+        if dpi not in zpl.DPI:
+            raise InvalidInput(_l("Zebra printers here print at 203 or 300 dpi."))
+        return zpl.render(labels, media, kind, dpi=dpi, copies=copies).encode(), "application/zpl"
+    if len(labels) != 1:
+        raise InvalidInput(_l("PNG and SVG are for one label; use PDF or ZPL for several."))
+    if fmt == "png":
+        return image.png(labels[0], media, kind), "image/png"
+    if fmt == "svg":
+        return image.svg(labels[0], media, kind).encode(), "image/svg+xml"
+    raise InvalidInput(_l("Unknown format “%(fmt)s”: pdf, zpl, png or svg.", fmt=fmt))
+
+
+def runs_in_background(labels: list[LabelContent], copies: int) -> bool:
+    return bool(current_app.config.get("REDIS_URL")) and len(labels) * copies > BACKGROUND_LABELS
+
+
+def run_batch(actor_id: int, public_ids: list[str], deposit_number: str | None, kind: str,
+              media_code: str, start: int, copies: int) -> bytes:
+    """The rq job: one PDF for a deposit or a selection, recomputed from the database."""
+    actor = db.session.get(User, actor_id)
+    try:
+        labels = labels_for(actor, public_ids=public_ids, deposit_number=deposit_number, kind=kind)
+        content, _ = document(labels, choose(media_code, kind), kind, start=start, copies=copies)
+        return content
+    finally:
+        db.session.rollback()
+
