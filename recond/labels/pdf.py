@@ -35,8 +35,10 @@ def render(labels: list[LabelContent], media: Media, kind: str, *, start: int = 
 
 def _draw(canvas: Canvas, label: LabelContent, g: Geometry, left: float, top: float) -> None:
     """Draw one label whose top-left corner is at (left, top) mm, PDF y growing upwards."""
+    path = canvas.beginPath()  # every module and bar in one path, filled once
+
     def rect(x: float, y: float, w: float, h: float) -> None:
-        canvas.rect((left + x) * mm, (top - y - h) * mm, w * mm, h * mm, stroke=0, fill=1)
+        path.rect((left + x) * mm, (top - y - h) * mm, w * mm, h * mm)
 
     matrix = qr_matrix(label.url)
     module = g.qr.w / len(matrix)
@@ -45,6 +47,7 @@ def _draw(canvas: Canvas, label: LabelContent, g: Geometry, left: float, top: fl
             rect(g.qr.x + start * module, g.qr.y + row * module, length * module, module)
     for start, length in runs(bar_pattern(label.code)):
         rect(g.barcode.x + start * g.bar_module, g.barcode.y, length * g.bar_module, g.barcode.h)
+    canvas.drawPath(path, stroke=0, fill=1)
     canvas.setFont("Helvetica-Bold", g.title_pt)
     canvas.drawString((left + g.title.x) * mm, (top - g.title.y - g.title_pt * 0.3528) * mm,
                       label.title)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from recond.labels.content import LabelContent
-from recond.labels.geometry import compute, qr_matrix
+from recond.labels.geometry import compute, qr_modules
 from recond.labels.media import Media
 
 DPI = (203, 300)
@@ -20,7 +20,7 @@ def render(labels: list[LabelContent], media: Media, kind: str, *, dpi: int = 20
 
     out = []
     for label in labels:
-        modules = len(qr_matrix(label.url))
+        modules = qr_modules(label.url)
         magnification = max(1, min(10, int(g.qr.w * dots / modules)))
         bar_module = max(1, round(g.bar_module * dots))
         out.append("\n".join([

@@ -96,3 +96,11 @@ def test_bars_are_wide_enough_for_a_203_dpi_printer(medium, kind):
     geometry = compute(MEDIA[medium], kind)
     assert geometry.bar_module >= 0.25  # 2 dots at 8 dots/mm
     assert geometry.barcode.x + geometry.barcode.w <= geometry.width - 1.5  # quiet zone kept
+
+
+def test_random_labels_decode_at_printer_resolution():
+    """The fixed QR mask and the bar widths hold for many payloads, at 203 dpi."""
+    labels = [_label() for _ in range(150)]
+    for label in labels:
+        picture = Image.open(io.BytesIO(image.png(label, MEDIA["roll-57x32"], "id", dpi=203)))
+        assert _decoded(picture) == {("QRCode", label.url), ("Code128", label.code)}, label.code
