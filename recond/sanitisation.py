@@ -66,3 +66,41 @@ def records_by_medium(device) -> dict[int, list[SanitisationRecord]]:
     for row in rows:
         found.setdefault(row.medium_id, []).append(row)
     return found
+
+
+def current_records(medium: StorageMedium, cycle: int) -> list[SanitisationRecord]:
+    return db.session.scalars(
+        select(SanitisationRecord)
+        .where(SanitisationRecord.medium_id == medium.id, SanitisationRecord.cycle == cycle)
+        .order_by(SanitisationRecord.id)).all()
+
+
+def conclusive_record(medium: StorageMedium, cycle: int) -> SanitisationRecord | None:
+    """The record that makes this medium safe in this cycle, or None.
+
+    A medium that failed a wipe is never trusted again: only its destruction then counts.
+    """
+    records = current_records(medium, cycle)
+    if any(not r.passed for r in records):
+        return next((r for r in reversed(records)
+                     if r.passed and r.method == SanitisationMethod.DESTROY), None)
+    return records[-1] if records else None
+
+
+def missing_sanitisation(device) -> list:
+    """Why the device's data is not yet certainly gone (empty when it is)."""
+    if not device.media:
+        return [_l("No storage medium is recorded for this device: record its disks "
+                   "(or their removal) first.")]
+    reasons = []
+    for medium in device.media:
+        if medium.removed_at is not None or conclusive_record(medium, device.cycle):
+            continue
+        name = medium.serial or f"#{medium.id}"
+        if any(not r.passed for r in current_records(medium, device.cycle)):
+            reasons.append(_l("Storage medium %(medium)s failed its wipe: it must be "
+                              "destroyed (a destroy record) or removed.", medium=name))
+        else:
+            reasons.append(_l("Storage medium %(medium)s has no passed sanitisation record.",
+                              medium=name))
+    return reasons

@@ -4,7 +4,7 @@ from decimal import Decimal
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import deposits, donors, reception
+from recond import certificates, deposits, donors, reception
 from recond.access import current_actor, roles_required
 from recond.blueprints.forms import (
     CommitForm, PickupForm, PledgeForm, RegisterForm, ScanForm, UploadForm, ValuationForm,
@@ -61,7 +61,8 @@ def show(number: str):
         "deposits/show.html", deposit=deposit, devices=devices, imports=imports,
         summary=deposits.summary(deposit), status_labels=deposits.STATUS_LABELS,
         pickup_form=PickupForm(), valuation_form=ValuationForm(), upload_form=UploadForm(),
-        register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm())
+        register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm(),
+        certificates=certificates.of_deposit(deposit))
 
 
 @bp.route("/<number>/pickup", methods=["POST"])

@@ -8,14 +8,14 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from recond import categories, pricing
+from recond import categories, pricing, sanitisation
 from recond.categories import Category
 from recond.lifecycle.fields import Field
 from recond.lifecycle.statuses import Status
 from recond.extensions import db
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Attendance, Beneficiary, Device,
-    Purpose, RequestLine, Role, SanitisationMethod, SanitisationRecord, Tier, TrainingSession,
+    Purpose, RequestLine, Role, Tier, TrainingSession,
     User,
 )
 
@@ -62,30 +62,7 @@ def _from(*statuses: Status) -> Callable[[Category], frozenset[Status]]:
 # --- wipe -------------------------------------------------------------------------------------
 
 def _every_medium_sanitised(ctx: Context) -> list:
-    media = ctx.device.media
-    if not media:
-        return [_l("No storage medium is recorded for this device: record its disks "
-                   "(or their removal) first.")]
-    reasons = []
-    for medium in media:
-        if medium.removed_at is not None:
-            continue
-        records = db.session.scalars(
-            select(SanitisationRecord)
-            .where(SanitisationRecord.medium_id == medium.id,
-                   SanitisationRecord.cycle == ctx.device.cycle)
-            .order_by(SanitisationRecord.id)
-        ).all()
-        name = medium.serial or f"#{medium.id}"
-        if any(not r.passed for r in records):
-            # A medium that failed a wipe is never trusted again: destroy it or take it out.
-            if not any(r.passed and r.method == SanitisationMethod.DESTROY for r in records):
-                reasons.append(_l("Storage medium %(medium)s failed its wipe: it must be "
-                                  "destroyed (a destroy record) or removed.", medium=name))
-        elif not records:
-            reasons.append(_l("Storage medium %(medium)s has no passed sanitisation record.",
-                              medium=name))
-    return reasons
+    return sanitisation.missing_sanitisation(ctx.device)
 
 
 # --- install_os, grade --------------------------------------------------------------------------

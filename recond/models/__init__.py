@@ -7,7 +7,7 @@ from recond.models.deposit import (
 from recond.models.device import Device, StorageMedium
 from recond.models.history import DeviceEvent
 from recond.models.sanitisation import (
-    SanitisationEvidence, SanitisationMethod, SanitisationRecord, Verification,
+    Certificate, SanitisationEvidence, SanitisationMethod, SanitisationRecord, Verification,
 )
 from recond.models.pricing import PriceEntry, PriceGrid, Tier
 from recond.models.equipment_request import (
@@ -18,7 +18,7 @@ from recond.models.allocation import Allocation, AllocationStatus, Payment
 from recond.models.training import Attendance, TrainingSession
 
 __all__ = [
-    "ALLOCATABLE_STATUSES", "Allocation", "AllocationStatus", "ApiToken", "Attendance",
+    "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",

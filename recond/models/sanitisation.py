@@ -70,3 +70,21 @@ class SanitisationRecord(db.Model):
 
     medium: Mapped[StorageMedium] = relationship()
     evidence: Mapped[SanitisationEvidence | None] = relationship()
+    performer: Mapped["User | None"] = relationship("User")
+
+
+class Certificate(db.Model):
+    """A certificate of sanitisation as issued: its PDF, that PDF's SHA-256, and a short code
+    printed on it, so that anyone can check on Recond's public page that a copy is unaltered."""
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"), index=True)
+    deposit_id: Mapped[int | None] = mapped_column(ForeignKey("deposit.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    media_count: Mapped[int]
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -147,3 +147,7 @@ def test_label_page(world, browser):
     response = browser.client.get(f"/labels?deposit={world.deposits['a'].number}")
     assert response.status_code == 200
     assert_accessible(response.text)
+
+
+def test_public_certificate_check(client):
+    assert_accessible(client.get("/verify?code=ABCD-EFGH-JKLM").text)
