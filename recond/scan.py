@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from recond import access, public_id
 from recond.errors import Conflict, InvalidInput, NotFound

@@ -185,3 +185,20 @@ class Browser:
 @pytest.fixture
 def browser(client):
     return Browser(client)
+
+
+@pytest.fixture
+def api(world, client):
+    """api(user, method, path, **kwargs): the client with a bearer token of a world user."""
+    from recond import accounts
+
+    tokens = {}
+
+    def call(user, method, path, **kwargs):
+        if user not in tokens:
+            tokens[user] = accounts.create_token(world[user])
+            db.session.commit()
+        headers = {"Authorization": f"Bearer {tokens[user]}", **kwargs.pop("headers", {})}
+        return getattr(client, method)(path, headers=headers, **kwargs)
+
+    return call

@@ -5,7 +5,6 @@ import pytest
 
 from recond import deposits, donors
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
-from recond.extensions import db
 
 
 def test_pledge_pickup_collected(world):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from recond import deposits, donors, jobs, registration
 from recond.access import current_actor, roles_required
 from recond.blueprints.api import _json_body, bp, device_json
+from recond.blueprints.intake import commit_or_queue
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.lifecycle.engine import REGISTER_ROLES
@@ -144,19 +145,12 @@ def commit_import(import_id: int):
     device_import = importer.get_import(actor, import_id)
     if mapping is not None:
         importer.set_mapping(actor, device_import, mapping)
-    if importer.runs_in_background(device_import):
-        importer.queue(actor, device_import, all_or_nothing)
-        db.session.commit()
-        handle = jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
-                              actor_id=actor.id)
-        device_import.job_id = handle.id
-        db.session.commit()
+    handle = commit_or_queue(actor, device_import, all_or_nothing)
+    if handle is not None:
         response = jsonify({"import": import_json(device_import),
                             "job": {"id": handle.id,
                                     "url": url_for("api.get_import", import_id=import_id)}})
         response.status_code = 202
         return response
-    importer.commit(actor, device_import, all_or_nothing)
-    db.session.commit()
     return jsonify(import_json(device_import))
 

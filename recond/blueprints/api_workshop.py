@@ -8,7 +8,7 @@ from recond import jobs, wipe_evidence
 from recond.access import current_actor, roles_required
 from recond.blueprints.api import _json_body, bp
 from recond.blueprints.labels import file_response
-from recond.errors import InvalidInput, NotFound
+from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.labels import printing
 from recond.models import Role
@@ -78,14 +78,9 @@ def print_labels():
 @bp.route("/labels/jobs/<job_id>")
 @roles_required(*printing.PRINTING_ROLES)
 def label_job(job_id: str):
-    handle = jobs.fetch(job_id)
-    if handle is None or handle.meta.get("actor_id") != current_actor().id:
-        raise NotFound(_l("No such job of yours."))
-    if handle.status == "finished" and isinstance(handle.result, bytes):
-        return file_response(handle.result, "application/pdf", f"labels-{job_id[:8]}")
-    if handle.status == "failed":
-        raise InvalidInput(_l("The labels could not be made: the devices may have changed. "
-                              "Try again."), code="job_failed")
-    response = jsonify(job={"id": handle.id, "status": handle.status})
+    content = printing.finished_batch(current_actor(), job_id)
+    if content is not None:
+        return file_response(content, "application/pdf", f"labels-{job_id[:8]}")
+    response = jsonify(job={"id": job_id, "status": "in progress"})
     response.status_code = 202
     return response

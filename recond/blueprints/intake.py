@@ -1,5 +1,5 @@
 """Registering a deposit's devices: the fast entry form, and manifest files with their preview."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond import deposits, jobs, registration
@@ -11,6 +11,21 @@ from recond.lifecycle.engine import REGISTER_ROLES
 from recond.manifests import columns, importer
 
 bp = Blueprint("intake", __name__)
+
+
+def commit_or_queue(actor, device_import, all_or_nothing: bool) -> jobs.JobHandle | None:
+    """Import now; or, for a large file with Redis, queue the job after this commit."""
+    if not importer.runs_in_background(device_import):
+        importer.commit(actor, device_import, all_or_nothing)
+        db.session.commit()
+        return None
+    importer.queue(actor, device_import, all_or_nothing)
+    db.session.commit()  # the worker must find the queued import
+    handle = jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
+                          actor_id=actor.id)
+    device_import.job_id = handle.id
+    db.session.commit()
+    return handle
 
 
 @bp.route("/deposits/<number>/register", methods=["GET", "POST"])
@@ -77,16 +92,6 @@ def set_mapping(import_id: int):
 def commit(import_id: int):
     actor = current_actor()
     device_import = importer.get_import(actor, import_id)
-    all_or_nothing = CommitForm().all_or_nothing.data
-    if importer.runs_in_background(device_import):
-        importer.queue(actor, device_import, all_or_nothing)
-        db.session.commit()
-        handle = jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
-                              actor_id=actor.id)
-        device_import.job_id = handle.id
-        db.session.commit()
-    else:
-        importer.commit(actor, device_import, all_or_nothing)
-        db.session.commit()
+    if commit_or_queue(actor, device_import, CommitForm().all_or_nothing.data) is None:
         flash(_l("%(n)s devices registered.", n=device_import.imported_rows), "success")
     return redirect(url_for("intake.show_import", import_id=import_id))

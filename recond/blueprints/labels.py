@@ -1,11 +1,9 @@
 """Label printing: one device's label in any format, or a batch for a deposit or a selection."""
 from flask import Blueprint, Response, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from recond import jobs
 from recond.access import current_actor, roles_required
 from recond.blueprints.forms import LabelsForm
-from recond.errors import InvalidInput, NotFound
 from recond.labels import printing
 
 bp = Blueprint("labels", __name__)
@@ -45,8 +43,7 @@ def batch():
     if form.fmt.data == "pdf" and printing.runs_in_background(labels, form.copies.data):
         handle = jobs.enqueue(printing.run_batch, actor.id, ids, deposit, kind, media.code,
                               form.start.data, form.copies.data, actor_id=actor.id)
-        return render_template("labels/job.html", job=handle,
-                               url=url_for("labels.job", job_id=handle.id)), 202
+        return render_template("labels/job.html", url=url_for("labels.job", job_id=handle.id)), 202
     content, mimetype = printing.document(labels, media, kind, fmt=form.fmt.data,
                                           start=form.start.data, copies=form.copies.data,
                                           dpi=int(form.dpi.data))
@@ -56,12 +53,7 @@ def batch():
 @bp.route("/labels/jobs/<job_id>")
 @roles_required(*printing.PRINTING_ROLES)
 def job(job_id: str):
-    handle = jobs.fetch(job_id)
-    if handle is None or handle.meta.get("actor_id") != current_actor().id:
-        raise NotFound(_l("No such job of yours."))
-    if handle.status == "finished" and isinstance(handle.result, bytes):
-        return file_response(handle.result, "application/pdf", f"etiquettes-{job_id[:8]}")
-    if handle.status == "failed":
-        raise InvalidInput(_l("The labels could not be made: the devices may have changed. "
-                              "Try again."), code="job_failed")
-    return render_template("labels/job.html", job=handle, url=request.path), 202
+    content = printing.finished_batch(current_actor(), job_id)
+    if content is not None:
+        return file_response(content, "application/pdf", f"etiquettes-{job_id[:8]}")
+    return render_template("labels/job.html", url=request.path), 202

@@ -106,3 +106,14 @@ def runs(cells) -> list[tuple[int, int]]:
             found.append((start, index - start))
             start = None
     return found
+
+
+def rectangles(label, g: Geometry):
+    """Every dark rectangle of a label (QR runs, then bars), as (x, y, w, h) in mm."""
+    matrix = qr_matrix(label.url)
+    module = g.qr.w / len(matrix)
+    for row, cells in enumerate(matrix):
+        for start, length in runs(cells):
+            yield g.qr.x + start * module, g.qr.y + row * module, length * module, module
+    for start, length in runs(bar_pattern(label.code)):
+        yield g.barcode.x + start * g.bar_module, g.barcode.y, length * g.bar_module, g.barcode.h

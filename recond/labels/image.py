@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 from PIL import Image, ImageDraw, ImageFont
 
 from recond.labels.content import LabelContent
-from recond.labels.geometry import bar_pattern, compute, qr_matrix, runs
+from recond.labels.geometry import compute, rectangles
 from recond.labels.media import Media
 
 
@@ -17,17 +17,9 @@ def png(label: LabelContent, media: Media, kind: str, *, dpi: int = 300) -> byte
     image = Image.new("L", (round(g.width * px), round(g.height * px)), 255)
     draw = ImageDraw.Draw(image)
 
-    def rect(x: float, y: float, w: float, h: float) -> None:
+    for x, y, w, h in rectangles(label, g):
         draw.rectangle([round(x * px), round(y * px), round((x + w) * px) - 1,
                         round((y + h) * px) - 1], fill=0)
-
-    matrix = qr_matrix(label.url)
-    module = g.qr.w / len(matrix)
-    for row, cells in enumerate(matrix):
-        for start, length in runs(cells):
-            rect(g.qr.x + start * module, g.qr.y + row * module, length * module, module)
-    for start, length in runs(bar_pattern(label.code)):
-        rect(g.barcode.x + start * g.bar_module, g.barcode.y, length * g.bar_module, g.barcode.h)
     draw.text((g.title.x * px, g.title.y * px), label.title, fill=0,
               font=ImageFont.load_default(size=round(g.title_pt / 72 * dpi)))
     small = ImageFont.load_default(size=round(g.line_pt / 72 * dpi))
@@ -46,15 +38,8 @@ def svg(label: LabelContent, media: Media, kind: str) -> str:
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{g.width}mm" height="{g.height}mm" '
              f'viewBox="0 0 {g.width} {g.height}" role="img" aria-label="{escape(label.title)}">',
              f'<rect width="{g.width}" height="{g.height}" fill="#fff"/>', '<g fill="#000">']
-    matrix = qr_matrix(label.url)
-    module = g.qr.w / len(matrix)
-    for row, cells in enumerate(matrix):
-        for start, length in runs(cells):
-            parts.append(f'<rect x="{g.qr.x + start * module:.3f}" y="{g.qr.y + row * module:.3f}" '
-                         f'width="{length * module:.3f}" height="{module:.3f}"/>')
-    for start, length in runs(bar_pattern(label.code)):
-        parts.append(f'<rect x="{g.barcode.x + start * g.bar_module:.3f}" y="{g.barcode.y:.3f}" '
-                     f'width="{length * g.bar_module:.3f}" height="{g.barcode.h:.3f}"/>')
+    parts += [f'<rect x="{x:.3f}" y="{y:.3f}" width="{w:.3f}" height="{h:.3f}"/>'
+              for x, y, w, h in rectangles(label, g)]
     parts.append(f'<text x="{g.title.x}" y="{g.title.y + g.title_pt * 0.3528:.2f}" '
                  f'font-family="sans-serif" font-weight="bold" font-size="{g.title_pt * 0.3528:.2f}">'
                  f'{escape(label.title)}</text>')

@@ -8,7 +8,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from recond.labels.content import LabelContent
-from recond.labels.geometry import Geometry, bar_pattern, compute, qr_matrix, runs
+from recond.labels.geometry import Geometry, compute, rectangles
 from recond.labels.media import Media
 
 
@@ -36,17 +36,8 @@ def render(labels: list[LabelContent], media: Media, kind: str, *, start: int = 
 def _draw(canvas: Canvas, label: LabelContent, g: Geometry, left: float, top: float) -> None:
     """Draw one label whose top-left corner is at (left, top) mm, PDF y growing upwards."""
     path = canvas.beginPath()  # every module and bar in one path, filled once
-
-    def rect(x: float, y: float, w: float, h: float) -> None:
+    for x, y, w, h in rectangles(label, g):
         path.rect((left + x) * mm, (top - y - h) * mm, w * mm, h * mm)
-
-    matrix = qr_matrix(label.url)
-    module = g.qr.w / len(matrix)
-    for row, cells in enumerate(matrix):
-        for start, length in runs(cells):
-            rect(g.qr.x + start * module, g.qr.y + row * module, length * module, module)
-    for start, length in runs(bar_pattern(label.code)):
-        rect(g.barcode.x + start * g.bar_module, g.barcode.y, length * g.bar_module, g.barcode.h)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.setFont("Helvetica-Bold", g.title_pt)
     canvas.drawString((left + g.title.x) * mm, (top - g.title.y - g.title_pt * 0.3528) * mm,

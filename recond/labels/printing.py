@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from recond import access, deposits
-from recond.errors import InvalidInput, NotPermitted
+from recond.errors import InvalidInput, NotFound, NotPermitted
 from recond.extensions import db
 from recond.labels import image, pdf, zpl
 from recond.labels.content import KINDS, LabelContent, for_device
@@ -71,6 +71,19 @@ def document(labels: list[LabelContent], media: Media, kind: str, *, fmt: str = 
 
 def runs_in_background(labels: list[LabelContent], copies: int) -> bool:
     return bool(current_app.config.get("REDIS_URL")) and len(labels) * copies > BACKGROUND_LABELS
+
+
+def finished_batch(actor: User, job_id: str) -> bytes | None:
+    """The PDF of the actor's own batch job; None while it is being made."""
+    from recond import jobs
+
+    handle = jobs.fetch(job_id)
+    if handle is None or handle.meta.get("actor_id") != actor.id:
+        raise NotFound(_l("No such job of yours."))
+    if handle.status == "failed":
+        raise InvalidInput(_l("The labels could not be made: the devices may have changed. "
+                              "Try again."), code="job_failed")
+    return handle.result if handle.status == "finished" and isinstance(handle.result, bytes) else None
 
 
 def run_batch(actor_id: int, public_ids: list[str], deposit_number: str | None, kind: str,

@@ -6,7 +6,7 @@ file (an nwipe log, a PDF report) is kept with its SHA-256.
 """
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -14,6 +14,9 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from recond.clock import utcnow
 from recond.extensions import db
 from recond.models.device import StorageMedium
+
+if TYPE_CHECKING:  # the user model imports nothing from here; no cycle at run time
+    from recond.models.user import User
 
 
 class SanitisationMethod(StrEnum):  # NIST SP 800-88 Rev. 1 categories

@@ -5,20 +5,6 @@ from recond import accounts
 from recond.extensions import db
 
 
-@pytest.fixture
-def api(world, client):
-    """client.get/post with a bearer token of the given world user."""
-    tokens = {}
-
-    def call(user, method, path, **kwargs):
-        if user not in tokens:
-            tokens[user] = accounts.create_token(world[user])
-            db.session.commit()
-        headers = {"Authorization": f"Bearer {tokens[user]}", **kwargs.pop("headers", {})}
-        return getattr(client, method)(path, headers=headers, **kwargs)
-
-    return call
-
 
 def _error(response, status, code=None):
     assert response.status_code == status, response.text

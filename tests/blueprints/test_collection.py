@@ -8,25 +8,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from recond import accounts, deposits
+from recond import deposits
 from recond.extensions import db
 from recond.models import Device, DeviceImport
 from tests.conftest import csrf_from
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "manifests"
 
-
-@pytest.fixture
-def api(world, client):
-    tokens = {}
-
-    def call(user, method, path, **kwargs):
-        if user not in tokens:
-            tokens[user] = accounts.create_token(world[user])
-            db.session.commit()
-        return getattr(client, method)(path, headers={"Authorization": f"Bearer {tokens[user]}"},
-                                       **kwargs)
-    return call
 
 
 def _devices():

@@ -1,5 +1,4 @@
 """Who may print which labels, and the batch job on the real worker."""
-import io
 
 import pypdfium2
 import pytest

@@ -67,8 +67,8 @@ def test_zpl_carries_both_codes_within_the_label(dpi):
     medium = MEDIA["roll-62x29"]
     text = zpl.render([label], medium, "product", dpi=dpi, copies=3)
     assert text.startswith("^XA") and text.rstrip().endswith("^XZ")
-    assert f"^BQN,2," in text and f"^FDMA,{label.url}^FS" in text
-    assert f"^BCN," in text and f"^FD{label.code}^FS" in text and "^PQ3" in text
+    assert "^BQN,2," in text and f"^FDMA,{label.url}^FS" in text
+    assert "^BCN," in text and f"^FD{label.code}^FS" in text and "^PQ3" in text
     width = round(medium.label_w * dpi / 25.4)
     assert f"^PW{width}" in text
     for x, y in re.findall(r"\^FO(\d+),(\d+)", text):

@@ -8,7 +8,7 @@ from recond.errors import NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.manifests import importer
 from recond.manifests.rows import capacity_gb, category_of
-from recond.models import Device, DeviceEvent, StorageMedium
+from recond.models import Device, DeviceEvent
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "manifests"
 
