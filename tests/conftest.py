@@ -26,7 +26,9 @@ from recond.extensions import db
 
 PG_URL = os.environ.get("RECOND_TEST_POSTGRESQL_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PG_SCHEMA = "recond_test"
+# One schema and one queue per run: two suites on one machine (a developer's and CI's) never
+# see each other's rows or jobs.
+PG_SCHEMA = f"recond_test_{os.getpid()}"
 REDIS_URL = os.environ.get("RECOND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = ("sqlite", "postgresql")
 PASSWORD = "correct horse battery"
@@ -97,6 +99,13 @@ def apps(tmp_path_factory):
     for app in registry.apps.values():
         with app.app_context():
             db.engine.dispose()
+    if "postgresql" in registry.apps:
+        from sqlalchemy import create_engine
+
+        engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        engine.dispose()
 
 
 def _use(apps, backend: str):
@@ -141,15 +150,16 @@ def client(app):
 
 
 @pytest.fixture
-def redis_url(app):
+def redis_url(app, request):
     from redis import Redis
+    from rq import Queue
 
-    connection = Redis.from_url(REDIS_URL)
-    connection.flushdb()  # db 15 is the tests' own
     app.config["REDIS_URL"] = REDIS_URL
-    app.config["RQ_QUEUE"] = f"recond-test-{app.config['RECOND_BACKEND']}"
+    app.config["RQ_QUEUE"] = f"recond-test-{os.getpid()}-{app.config['RECOND_BACKEND']}"
+    queue = Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(REDIS_URL))
+    queue.empty()  # only this run's own queue
     yield REDIS_URL
-    connection.flushdb()
+    queue.empty()
 
 
 @pytest.fixture

@@ -1,0 +1,90 @@
+// The scan station, for a USB scanner (a keyboard that types the code then Enter or Tab),
+// for typing, and for the camera of a phone or tablet. The page works without this script;
+// the script keeps the scanner's keystrokes landing in the field, puts the first action under
+// Enter after a scan, gives Alt+digit shortcuts (a scanner never sends Alt, so a code can never
+// trigger an action), beeps, and reads codes from the camera where the browser can.
+(function () {
+  "use strict";
+  var field = document.querySelector("[data-scan-field]");
+  if (!field) return;
+  var form = document.getElementById("scan-form");
+
+  // A scanner set to end with Tab: treat Tab in a non-empty field as Enter.
+  field.addEventListener("keydown", function (event) {
+    if (event.key === "Tab" && !event.shiftKey && field.value.trim()) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  // After a scan, Enter confirms the first action; the next scan still reaches the field.
+  var feedback = document.querySelector("[data-feedback]");
+  var first = document.querySelector("[data-shortcut='1']");
+  if (feedback && feedback.dataset.feedback === "found" && first) {
+    first.focus();
+  } else {
+    field.focus();
+  }
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
+                            target.tagName === "SELECT");
+    if (event.altKey && !event.ctrlKey && !event.metaKey) {
+      var button = document.querySelector("[data-shortcut='" + event.key.toLowerCase() + "']");
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
+      return;
+    }
+    if (!typing && event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
+      field.value = "";
+      field.focus();  // the character then lands in the field
+    }
+  });
+
+  // Feedback you can hear, beside the message a screen reader announces.
+  if (feedback) {
+    try {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      var audio = new Context();
+      var ok = feedback.dataset.feedback === "found";
+      [0, ok ? null : 0.18].forEach(function (delay) {
+        if (delay === null) return;
+        var tone = audio.createOscillator();
+        var gain = audio.createGain();
+        tone.frequency.value = ok ? 880 : 220;
+        gain.gain.value = 0.15;
+        tone.connect(gain).connect(audio.destination);
+        tone.start(audio.currentTime + delay);
+        tone.stop(audio.currentTime + delay + 0.12);
+      });
+    } catch (ignored) { /* no sound: the page still says it */ }
+  }
+
+  // The camera, where the browser decodes barcodes itself (BarcodeDetector).
+  var button = document.getElementById("camera-button");
+  var video = document.getElementById("camera");
+  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128"] });
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+      video.srcObject = stream;
+      video.hidden = false;
+      video.play();
+      var look = function () {
+        detector.detect(video).then(function (codes) {
+          if (codes.length) {
+            stream.getTracks().forEach(function (track) { track.stop(); });
+            field.value = codes[0].rawValue;
+            form.requestSubmit();
+          } else {
+            window.requestAnimationFrame(look);
+          }
+        }, function () { window.requestAnimationFrame(look); });
+      };
+      look();
+    });
+  });
+})();
