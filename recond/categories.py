@@ -14,6 +14,7 @@ class Category:
     has_storage: bool
     has_os: bool
     checklist: tuple[str, ...]
+    os_family: str | None = None  # which part of the OS catalogue fits: computers or phones
 
 
 CHECK_LABELS = {
@@ -41,13 +42,14 @@ CATEGORIES: dict[str, Category] = {
     for c in (
         Category("laptop", _l("Laptop"), True, True,
                  ("boots", "screen", "keyboard", "touchpad", "ports", "wifi", "webcam",
-                  "audio", "battery", "charger")),
-        Category("desktop", _l("Desktop"), True, True, ("boots", "ports", "wifi", "audio")),
+                  "audio", "battery", "charger"), "computers"),
+        Category("desktop", _l("Desktop"), True, True, ("boots", "ports", "wifi", "audio"),
+                 "computers"),
         Category("tablet", _l("Tablet"), True, True,
-                 ("boots", "touchscreen", "wifi", "cameras", "battery", "charging")),
+                 ("boots", "touchscreen", "wifi", "cameras", "battery", "charging"), "computers"),
         # Phones are sanitised too (factory reset + cryptographic erase) and get a free OS.
         Category("phone", _l("Phone"), True, True,
-                 ("boots", "touchscreen", "cameras", "sim", "battery", "charging")),
+                 ("boots", "touchscreen", "cameras", "sim", "battery", "charging"), "phones"),
         Category("screen", _l("Screen"), False, False, ("display", "inputs")),
         Category("peripheral", _l("Peripheral"), False, False, ("works",)),
     )
@@ -65,6 +67,12 @@ DETAIL_LABELS = {
     "note": _l("Note"),
     "reason": _l("Reason"),
     "os": _l("Operating system"),
+    "image_id": _l("Operating system"),
+    "image_sha256": _l("Image checksum (SHA-256)"),
+    "language": _l("Language"),
+    "keyboard": _l("Keyboard"),
+    "screen_reader": _l("Screen reader enabled"),
+    "magnifier": _l("Magnifier enabled"),
     "grade": _l("Cosmetic grade"),
     "checklist": _l("Functional checklist"),
     "price_cents": _l("Remaining charge"),

@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from recond import (
-    accounts, beneficiaries, deposits, donors, equipment_requests, lifecycle, payments, pricing,
+    accounts, beneficiaries, deposits, donors, equipment_requests, lifecycle, os_catalogue,
+    payments, pricing,
     sanitisation, training,
 )
 from recond.categories import CATEGORIES, GRADES
@@ -90,6 +91,12 @@ def load(password: str | None = None) -> dict[str, str]:
     structure_issy = users["structure-issy@recond.demo"]
     workshop = orgs["Atelier Réemploi Nanterre"]
 
+    admin = users["admin@recond.demo"]
+    mint = os_catalogue.add_image(admin, name="Linux Mint", version="22 Cinnamon", family="computers")
+    for name, version, family in (("Ubuntu", "24.04 LTS", "computers"), ("Debian", "12", "computers"),
+                                  ("Emmabuntüs", "DE5", "computers"), ("PrimTux", "8", "computers"),
+                                  ("/e/OS", "2", "phones"), ("LineageOS", "21", "phones")):
+        os_catalogue.add_image(admin, name=name, version=version, family=family)
     pricing.publish_grid(coordinator, [
         {"category": c, "grade": g, "tier": t,
          "amount_cents": max(pricing.floor_cents(), round(_BASE[g] * _CATEGORY_FACTOR[c] * f / 100) * 100)}
@@ -130,7 +137,8 @@ def load(password: str | None = None) -> dict[str, str]:
                 for medium in device.media:
                     sanitisation.record(technician, medium, method="clear", passed=True,
                                         technique="DoD short, last pass verified", tool="nwipe 0.36")
-            payload = {"os": "Linux Mint 22 Cinnamon"} if step == "install_os" else {}
+            payload = ({"image_id": mint.id, "language": "fr", "keyboard": "fr-azerty",
+                        "screen_reader": False, "magnifier": False} if step == "install_os" else {})
             if step == "grade":
                 items = CATEGORIES[device.category].checklist
                 payload = {"grade": grade, "checklist": {k: True for k in items}}

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from recond import (
-    accounts, beneficiaries, deposits, donors, equipment_requests, lifecycle, payments, pricing,
+    accounts, beneficiaries, deposits, donors, equipment_requests, lifecycle, os_catalogue,
+    payments, pricing,
     sanitisation, training,
 )
 from recond.categories import CATEGORIES, GRADES
@@ -23,6 +24,7 @@ class World:
     orgs: dict = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     deposits: dict = field(default_factory=dict)
+    images: dict = field(default_factory=dict)
     serial: int = 0
 
     @classmethod
@@ -60,6 +62,10 @@ class World:
             w.users["collector_a"], donor=w.orgs["donor_x"], workshop=w.orgs["workshop_a"])
         w.deposits["b"] = deposits.create_deposit(
             w.users["collector_b"], donor=w.orgs["donor_y"], workshop=w.orgs["workshop_b"])
+        w.images["computers"] = os_catalogue.add_image(
+            w.users["admin"], name="Linux Mint", version="22", family="computers")
+        w.images["phones"] = os_catalogue.add_image(
+            w.users["admin"], name="/e/OS", version="2.0", family="phones")
         pricing.publish_grid(w.users["coordinator"], [
             {"category": c, "grade": g, "tier": t, "amount_cents": PRICE_CENTS}
             for c in CATEGORIES for g in GRADES for t in Tier])
@@ -108,10 +114,10 @@ class World:
         assert device.status == until, device.status
         return device
 
-    @staticmethod
-    def payload(step: str, device: Device, grade: str = "A") -> dict:
+    def payload(self, step: str, device: Device, grade: str = "A") -> dict:
         if step == "install_os":
-            return {"os": "Linux Mint 22"}
+            family = CATEGORIES[device.category].os_family
+            return {"image_id": self.images[family].id, "language": "fr", "keyboard": "fr-azerty"}
         if step == "grade":
             return {"grade": grade,
                     "checklist": {k: True for k in CATEGORIES[device.category].checklist}}

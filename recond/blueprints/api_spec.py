@@ -9,6 +9,9 @@ from recond import categories
 from recond.lifecycle import ACTIONS, Status
 
 _FIELD_SCHEMAS = {"text": {"type": "string"}, "int": {"type": "integer", "minimum": 1},
+                  "os_image": {"type": "integer", "minimum": 1,
+                               "description": "an active image of the OS catalogue"},
+                  "bool": {"type": "boolean"},
                   "checklist": {"type": "object", "additionalProperties": {"type": "boolean"}}}
 
 

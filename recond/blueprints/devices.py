@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import access, certificates, inventory, lifecycle, sanitisation
+from recond import access, certificates, inventory, lifecycle, os_catalogue, sanitisation
 from recond.access import ALL_ROLES, current_actor, roles_required
 from recond.categories import CATEGORIES
 from recond.errors import InvalidInput
@@ -32,7 +32,8 @@ def show(public_id: str):
         actions=lifecycle.available_actions(actor, device),
         category=CATEGORIES.get(device.category), allocation=lifecycle.active_allocation(device),
         sanitisation=sanitisation.records_by_medium(device),
-        certificates=certificates.of_device(device))
+        certificates=certificates.of_device(device),
+        os_images=os_catalogue.installable(CATEGORIES[device.category].os_family))
 
 
 @bp.route("/d/<public_id>/actions/<action>", methods=["POST"])

@@ -107,3 +107,11 @@ class LabelsForm(FlaskForm):
                          validators=[NumberRange(1, 21)])
     fmt = SelectField(_l("Format"), choices=[("pdf", "PDF"), ("zpl", _l("ZPL (Zebra)"))])
     dpi = SelectField(_l("Zebra resolution"), choices=[("203", "203 dpi"), ("300", "300 dpi")])
+
+
+class OsImageForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    version = StringField(_l("Version"), validators=[DataRequired(), Length(max=40)])
+    family = SelectField(_l("Installs on"), choices=[("computers", _l("computers and tablets")),
+                                                     ("phones", _l("phones"))])
+    image_sha256 = StringField(_l("Image checksum (SHA-256)"), validators=[Optional(), Length(max=64)])

@@ -8,13 +8,13 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from recond import categories, pricing, sanitisation
+from recond import categories, os_catalogue, pricing, sanitisation
 from recond.categories import Category
 from recond.lifecycle.fields import Field
 from recond.lifecycle.statuses import Status
 from recond.extensions import db
 from recond.models import (
-    ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Attendance, Beneficiary, Device,
+    ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Attendance, Beneficiary, Device, OsImage,
     Purpose, RequestLine, Role, Tier, TrainingSession,
     User,
 )
@@ -67,8 +67,18 @@ def _every_medium_sanitised(ctx: Context) -> list:
 
 # --- install_os, grade --------------------------------------------------------------------------
 
+def _image_fits(ctx: Context) -> list:
+    image = db.session.get(OsImage, ctx.values["image_id"])
+    if image is None or not image.active or image.family != ctx.category.os_family:
+        return [_l("This operating system is not in the catalogue for this kind of device.")]
+    ctx.terms = image
+    return []
+
+
 def _set_os(ctx: Context) -> None:
-    ctx.device.operating_system = ctx.values["os"]
+    image = ctx.terms
+    ctx.device.operating_system = image.label
+    ctx.record.update(os=image.label, image_sha256=image.image_sha256)
 
 
 def _grade_sources(category: Category) -> frozenset[Status]:
@@ -228,8 +238,12 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            (_NOTE,), (_every_medium_sanitised,)),
     Action("install_os", _l("Install OS"), _l("Operating system installed"), Status.OS_INSTALLED, frozenset({T}),
            lambda c: frozenset({Status.WIPED}) if c.has_os else frozenset(),
-           (Field("os", "text", _l("Operating system"), max_length=100), _NOTE),
-           effect=_set_os),
+           (Field("image_id", "os_image", _l("Operating system")),
+            Field("language", "choice", _l("Language"), choices=os_catalogue.LANGUAGES),
+            Field("keyboard", "choice", _l("Keyboard"), choices=os_catalogue.KEYBOARDS),
+            Field("screen_reader", "bool", _l("Screen reader enabled"), required=False),
+            Field("magnifier", "bool", _l("Magnifier enabled"), required=False), _NOTE),
+           (_image_fits,), _set_os),
     Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, frozenset({T}), _grade_sources,
            (Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
             Field("checklist", "checklist", _l("Functional checklist")), _NOTE),

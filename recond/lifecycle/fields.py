@@ -12,7 +12,7 @@ from recond.categories import Category
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text | int | choice | checklist
+    kind: str  # text | int | choice | checklist | bool | os_image
     label: Any
     required: bool = True
     choices: tuple[str, ...] = ()
@@ -29,7 +29,11 @@ class Field:
             if self.required and not value:
                 raise ValueError(_l("is required"))
             return value
-        if self.kind == "int":
+        if self.kind == "bool":
+            if not isinstance(raw, bool):
+                raise ValueError(_l("must be true or false"))
+            return raw
+        if self.kind in ("int", "os_image"):
             if isinstance(raw, bool):
                 raise ValueError(_l("must be a whole number"))
             if isinstance(raw, str) and raw.strip().isdigit():
@@ -64,6 +68,8 @@ def from_form(fields: tuple[Field, ...], category: Category | None, form) -> dic
         if field.kind == "checklist":
             items = category.checklist if category else ()
             payload[field.name] = {item: form.get(f"check-{item}") == "yes" for item in items}
+        elif field.kind == "bool":
+            payload[field.name] = form.get(field.name) == "yes"
         elif form.get(field.name, "") != "" or field.required:
             payload[field.name] = form.get(field.name, "")
     return payload

@@ -126,3 +126,21 @@ def test_device_list_filters_and_rejects_unknown_values(world, browser):
     assert "Appareils trouvés : 1" in browser.client.get("/devices?status=ready").text
     assert browser.client.get("/devices?status=lost").status_code == 422
     assert browser.client.get("/devices?page=0").status_code == 422
+
+
+def test_the_admin_edits_the_os_catalogue(world, browser):
+    from recond.models import OsImage
+
+    browser.login("admin@example.org")
+    url = "/admin/operating-systems"
+    added = browser.post_form(url, url, {"name": "Debian", "version": "13", "family": "computers",
+                                         "image_sha256": "b" * 64})
+    assert added.status_code == 302
+    image = db.session.scalar(db.select(OsImage).where(OsImage.name == "Debian"))
+    assert image.active and image.image_sha256 == "b" * 64
+    browser.post_form(url, f"{url}/{image.id}/active", {})
+    db.session.refresh(image)
+    assert not image.active
+    browser.post_form("/", "/logout", {})
+    browser.login("tech_a@example.org")
+    assert browser.client.get(url).status_code == 403

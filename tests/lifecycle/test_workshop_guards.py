@@ -1,8 +1,8 @@
 """wipe, install_os, grade and recycle: the workshop's guards, refusing and accepting."""
 import pytest
 
-from recond import lifecycle, sanitisation
-from recond.errors import InvalidInput, NotFound, Refused
+from recond import lifecycle, os_catalogue, sanitisation
+from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 
 
@@ -62,15 +62,38 @@ def test_sanitisation_is_recorded_only_at_the_workshop_that_holds_the_device(wor
         sanitisation.record(world["tech_a"], device.media[0], method="clear", passed=True)
 
 
-def test_install_os_needs_wiped_and_names_the_os(world):
+def test_install_os_needs_wiped_and_an_image_of_the_catalogue(world):
     device = world.advance(world.register(), "received")
+    payload = world.payload("install_os", device) | {"screen_reader": True}
     with pytest.raises(Refused, match="not possible while the device is received"):
-        lifecycle.perform(world["tech_a"], device, "install_os", {"os": "Debian 13"})
+        lifecycle.perform(world["tech_a"], device, "install_os", payload)
     world.advance(device, "wiped")
-    with pytest.raises(InvalidInput):
-        lifecycle.perform(world["tech_a"], device, "install_os", {"os": "  "})
-    lifecycle.perform(world["tech_a"], device, "install_os", {"os": "Debian 13"})
-    assert device.operating_system == "Debian 13"
+    with pytest.raises(InvalidInput, match="keyboard"):
+        lifecycle.perform(world["tech_a"], device, "install_os", payload | {"keyboard": "dvorak"})
+    with pytest.raises(Refused, match="not in the catalogue"):  # a phone's OS on a laptop
+        lifecycle.perform(world["tech_a"], device, "install_os",
+                          payload | {"image_id": world.images["phones"].id})
+    os_catalogue.set_active(world["admin"], world.images["computers"], False)
+    with pytest.raises(Refused, match="not in the catalogue"):  # retired image
+        lifecycle.perform(world["tech_a"], device, "install_os", payload)
+    os_catalogue.set_active(world["admin"], world.images["computers"], True)
+    event = lifecycle.perform(world["tech_a"], device, "install_os", payload)
+    assert device.operating_system == "Linux Mint 22"
+    assert event.payload["screen_reader"] is True and event.payload["os"] == "Linux Mint 22"
+    assert event.payload["language"] == "fr" and event.payload["keyboard"] == "fr-azerty"
+
+
+def test_only_administrators_edit_the_catalogue(world):
+    with pytest.raises(NotPermitted):
+        os_catalogue.add_image(world["tech_a"], name="Debian", version="13", family="computers")
+    with pytest.raises(InvalidInput, match="64 hexadecimal"):
+        os_catalogue.add_image(world["admin"], name="Debian", version="13", family="computers",
+                               image_sha256="abc")
+    image = os_catalogue.add_image(world["admin"], name="Debian", version="13", family="computers",
+                                   image_sha256="A" * 64)
+    assert image.image_sha256 == "a" * 64
+    with pytest.raises(InvalidInput, match="already"):
+        os_catalogue.add_image(world["admin"], name="Debian", version="13", family="computers")
 
 
 def test_grade_needs_the_os_and_a_full_passing_checklist(world):
