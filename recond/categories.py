@@ -56,6 +56,13 @@ CATEGORIES: dict[str, Category] = {
 }
 
 GRADES = ("A", "B", "C")
+# What each cosmetic grade means, so that two technicians grade alike; shown on the grade form.
+GRADE_DEFINITIONS = {
+    "A": _l("Like new: no visible mark at arm's length; screen without scratch."),
+    "B": _l("Light wear: small scratches or marks on the case; screen without mark that shows "
+            "when lit."),
+    "C": _l("Visible wear: marked case, worn keys or a light mark on the screen; works fully."),
+}
 
 # Labels of the specs and history details people read on a device page.
 DETAIL_LABELS = {
@@ -73,6 +80,8 @@ DETAIL_LABELS = {
     "keyboard": _l("Keyboard"),
     "screen_reader": _l("Screen reader enabled"),
     "magnifier": _l("Magnifier enabled"),
+    "battery_health": _l("Battery health (%)"),
+    "recycling_lot": _l("Recycling lot"),
     "grade": _l("Cosmetic grade"),
     "checklist": _l("Functional checklist"),
     "price_cents": _l("Remaining charge"),

@@ -119,8 +119,9 @@ class World:
             family = CATEGORIES[device.category].os_family
             return {"image_id": self.images[family].id, "language": "fr", "keyboard": "fr-azerty"}
         if step == "grade":
-            return {"grade": grade,
-                    "checklist": {k: True for k in CATEGORIES[device.category].checklist}}
+            checklist = CATEGORIES[device.category].checklist
+            return {"grade": grade, "checklist": {k: True for k in checklist}} | (
+                {"battery_health": 87} if "battery" in checklist else {})
         return {}
 
     def device(self, status: str = "registered", lot: str = "a", category: str = "laptop",

@@ -4,7 +4,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
-        admin, api, api_collection, api_workshop, auth, certificates, deposits, devices, donors, errors, home, intake, labels, presentation, scan_station, wipe_logs,
+        admin, api, api_collection, api_workshop, auth, certificates, deposits, devices, donors, errors, home, intake, labels, presentation, recycling, scan_station, wipe_logs,
     )
 
     assert api_collection.bp is api_workshop.bp is api.bp  # routes of the one /api/v1 blueprint
@@ -21,4 +21,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certificates.bp)
     app.register_blueprint(scan_station.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(recycling.bp)
     app.register_blueprint(api.bp)

@@ -12,6 +12,7 @@ _FIELD_SCHEMAS = {"text": {"type": "string"}, "int": {"type": "integer", "minimu
                   "os_image": {"type": "integer", "minimum": 1,
                                "description": "an active image of the OS catalogue"},
                   "bool": {"type": "boolean"},
+                  "percent": {"type": "integer", "minimum": 0, "maximum": 100},
                   "checklist": {"type": "object", "additionalProperties": {"type": "boolean"}}}
 
 

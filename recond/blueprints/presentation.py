@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
             "money": pricing.format_money,
             "display_id": public_id.display,
             "check_label": lambda k: categories.CHECK_LABELS.get(k, k),
+            "grade_definition": lambda g: categories.GRADE_DEFINITIONS.get(g, ""),
         }
 
     @app.after_request

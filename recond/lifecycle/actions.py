@@ -8,7 +8,7 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from recond import categories, os_catalogue, pricing, sanitisation
+from recond import categories, os_catalogue, pricing, recycling, sanitisation
 from recond.categories import Category
 from recond.lifecycle.fields import Field
 from recond.lifecycle.statuses import Status
@@ -220,6 +220,18 @@ def _training_attended(ctx: Context) -> list:
     return []
 
 
+def _into_recycling_lot(ctx: Context) -> None:
+    lot = recycling.open_lot(ctx.device.workshop_id or ctx.actor.organisation_id)
+    ctx.device.recycling_lot_id = lot.id
+    ctx.record["recycling_lot"] = lot.number
+
+
+def _battery_readable(ctx: Context) -> list:
+    if ctx.values.get("battery_health") is None and "battery" in ctx.category.checklist:
+        return [_l("Give the battery's health in percent, as the test tool reports it.")]
+    return []
+
+
 def _next_cycle(ctx: Context) -> None:
     _end_allocation(AllocationStatus.RETURNED)(ctx)
     ctx.device.cycle += 1  # sanitisation of the previous stay no longer counts
@@ -246,8 +258,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            (_image_fits,), _set_os),
     Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, frozenset({T}), _grade_sources,
            (Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
-            Field("checklist", "checklist", _l("Functional checklist")), _NOTE),
-           (_checklist_passes,), _set_grade),
+            Field("checklist", "checklist", _l("Functional checklist")),
+            Field("battery_health", "percent", _l("Battery health (%)"), required=False), _NOTE),
+           (_checklist_passes, _battery_readable), _set_grade),
     Action("allocate", _l("Allocate"), _l("Allocated"), Status.RESERVED, frozenset({C}), _from(Status.READY),
            (Field("line_id", "int", _l("Request line")),
             Field("beneficiary_id", "int", _l("Beneficiary"), required=False)),
@@ -263,7 +276,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),
     Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED, frozenset({T}),
            _from(Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED,
-                 Status.READY), (_REASON,)),
+                 Status.READY), (_REASON,), effect=_into_recycling_lot),
 )}
 
 # Every role that performs at least one action (the views that take actions admit these).

@@ -12,7 +12,7 @@ from recond.categories import Category
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text | int | choice | checklist | bool | os_image
+    kind: str  # text | int | percent | choice | checklist | bool | os_image
     label: Any
     required: bool = True
     choices: tuple[str, ...] = ()
@@ -40,6 +40,12 @@ class Field:
                 raw = int(raw.strip())
             if not isinstance(raw, int) or raw < 1 or raw > 2**31 - 1:
                 raise ValueError(_l("must be a whole number"))
+            return raw
+        if self.kind == "percent":
+            if isinstance(raw, str) and raw.strip().isdigit():
+                raw = int(raw.strip())
+            if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 100:
+                raise ValueError(_l("must be a percentage from 0 to 100"))
             return raw
         if self.kind == "choice":
             if raw not in self.choices:

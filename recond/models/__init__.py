@@ -17,12 +17,13 @@ from recond.models.beneficiary import Beneficiary
 from recond.models.allocation import Allocation, AllocationStatus, Payment
 from recond.models.training import Attendance, TrainingSession
 from recond.models.operating_system import OsImage
+from recond.models.recycling import RecyclingLot
 
 __all__ = [
     "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
-    "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
+    "RecyclingLot", "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
     "SanitisationEvidence", "Tier", "TrainingSession", "User", "Verification",
 ]

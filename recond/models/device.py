@@ -35,6 +35,7 @@ class Device(db.Model):
     # Incremented each time the device (re)enters the workshop: sanitisation of an earlier
     # cycle never counts for a returned device.
     cycle: Mapped[int] = mapped_column(default=1)
+    recycling_lot_id: Mapped[int | None] = mapped_column(ForeignKey("recycling_lot.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -151,3 +151,15 @@ def test_label_page(world, browser):
 
 def test_public_certificate_check(client):
     assert_accessible(client.get("/verify?code=ABCD-EFGH-JKLM").text)
+
+
+def test_recycling_page(world, browser):
+    from recond import lifecycle
+    from recond.extensions import db
+
+    lifecycle.perform(world["tech_a"], world.register(), "recycle", {"reason": "HS"})
+    db.session.commit()
+    browser.login("tech_a@example.org")
+    response = browser.client.get("/recycling/")
+    assert response.status_code == 200 and "DEEE-" in response.text
+    assert_accessible(response.text)

@@ -83,8 +83,10 @@ def test_a_technician_grades_through_the_form(world, browser):
     page = browser.client.get(f"/d/{device.public_id}")
     checks = re.findall(r'name="(check-[a-z]+)"', page.text)
     assert len(checks) == 10
+    assert "Comme neuf" in page.text  # the written definition of each grade
     response = browser.post_form(f"/d/{device.public_id}", f"/d/{device.public_id}/actions/grade", {
-        "version": str(device.version), "grade": "B", **{c: "yes" for c in checks}})
+        "version": str(device.version), "grade": "B", "battery_health": "85",
+        **{c: "yes" for c in checks}})
     assert response.status_code == 302
     db.session.refresh(device)
     assert device.status == "ready" and device.grade == "B"

@@ -108,10 +108,39 @@ def test_grade_needs_the_os_and_a_full_passing_checklist(world):
     with pytest.raises(InvalidInput, match="one of A, B, C"):
         lifecycle.perform(world["tech_a"], device, "grade", {"grade": "D", "checklist": checklist})
     with pytest.raises(Refused, match="failed: Battery"):
+        lifecycle.perform(world["tech_a"], device, "grade", {
+            "grade": "B", "checklist": checklist | {"battery": False}, "battery_health": 40})
+    with pytest.raises(Refused, match="battery's health"):
+        lifecycle.perform(world["tech_a"], device, "grade", {"grade": "B", "checklist": checklist})
+    with pytest.raises(InvalidInput, match="percentage"):
         lifecycle.perform(world["tech_a"], device, "grade",
-                          {"grade": "B", "checklist": checklist | {"battery": False}})
-    lifecycle.perform(world["tech_a"], device, "grade", {"grade": "B", "checklist": checklist})
-    assert device.status == "ready" and device.grade == "B"
+                          {"grade": "B", "checklist": checklist, "battery_health": 130})
+    event = lifecycle.perform(world["tech_a"], device, "grade",
+                              {"grade": "B", "checklist": checklist, "battery_health": 82})
+    assert device.status == "ready" and device.grade == "B" and event.payload["battery_health"] == 82
+
+
+def test_recycled_devices_join_the_workshops_open_lot_until_it_is_handed_over(world):
+    from recond import recycling
+
+    first, second = world.register(), world.advance(world.register(), "received")
+    for device in (first, second):
+        lifecycle.perform(world["tech_a"], device, "recycle", {"reason": "carte mère HS"})
+    db.session.commit()
+    assert first.recycling_lot_id == second.recycling_lot_id is not None
+    [lot] = recycling.lots(world["tech_a"])
+    assert lot.number.startswith("DEEE-") and recycling.devices_of(lot) == [first, second]
+    with pytest.raises(InvalidInput):
+        recycling.hand_over(world["tech_a"], lot.id, weight_kg="beaucoup", organisation="Ecologic")
+    with pytest.raises(NotFound):
+        recycling.hand_over(world["tech_b"], lot.id, weight_kg="4,2", organisation="Ecologic")
+    recycling.hand_over(world["tech_a"], lot.id, weight_kg="4,2", organisation="Ecologic")
+    assert (lot.weight_grams, lot.status) == (4200, "handed_over")
+    with pytest.raises(Refused):
+        recycling.hand_over(world["tech_a"], lot.id, weight_kg="1", organisation="Ecologic")
+    third = world.register()
+    lifecycle.perform(world["tech_a"], third, "recycle", {"reason": "écran cassé"})
+    assert third.recycling_lot_id != lot.id  # a new lot opened
 
 
 def test_a_screen_goes_from_received_to_graded(world):
