@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from recond import access, categories, donors
 from recond.clock import utcnow
+from recond.documents import deposit_receipt, donation_receipt
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.models import (
@@ -134,16 +135,12 @@ def devices_by_category(deposit: Deposit) -> dict[str, int]:
 
 def receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
     """The deposit receipt, for everyone who may see the deposit."""
-    from recond.documents import deposit_receipt
-
     deposit = get_deposit(actor, number)
     return deposit, deposit_receipt.build(deposit, sum(devices_by_category(deposit).values()))
 
 
 def donation_receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
     """The tax receipt: for the donor company, its collection partner and the coordination."""
-    from recond.documents import donation_receipt
-
     if actor.role not in (Role.DONOR, Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN):
         raise NotPermitted(_l("Your role may not read donation receipts."))
     deposit = get_deposit(actor, number)

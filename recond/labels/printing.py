@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from recond import access, deposits
+from recond import access, deposits, jobs
 from recond.errors import InvalidInput, NotFound, NotPermitted
 from recond.extensions import db
 from recond.labels import image, pdf, zpl
@@ -75,8 +75,6 @@ def runs_in_background(labels: list[LabelContent], copies: int) -> bool:
 
 def finished_batch(actor: User, job_id: str) -> bytes | None:
     """The PDF of the actor's own batch job; None while it is being made."""
-    from recond import jobs
-
     handle = jobs.fetch(job_id)
     if handle is None or handle.meta.get("actor_id") != actor.id:
         raise NotFound(_l("No such job of yours."))

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from rq import get_current_job
 from sqlalchemy import select
 
 from recond import lifecycle
@@ -152,10 +153,6 @@ def _table(device_import: DeviceImport) -> reading.Table:
 
 def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
     """The rq job: commit a queued import, reporting progress in the job's meta."""
-    from rq import get_current_job
-
-    from recond.models import User as UserModel
-
     job = get_current_job()
 
     def report(done: int) -> None:
@@ -164,7 +161,7 @@ def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
             job.save_meta()
 
     try:
-        actor = db.session.get(UserModel, actor_id)
+        actor = db.session.get(User, actor_id)
         device_import = db.session.get(DeviceImport, import_id)
         commit(actor, device_import, all_or_nothing, report)
         db.session.commit()
