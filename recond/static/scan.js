@@ -62,29 +62,50 @@
     } catch (ignored) { /* no sound: the page still says it */ }
   }
 
-  // The camera, where the browser decodes barcodes itself (BarcodeDetector).
+  // The camera: the browser's own BarcodeDetector where it has one (Android, ChromeOS, macOS),
+  // otherwise the vendored ZXing decoder (static/vendor/zxing-library).
   var button = document.getElementById("camera-button");
   var video = document.getElementById("camera");
-  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) return;
-  button.hidden = false;
-  button.addEventListener("click", function () {
-    var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128"] });
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
-      video.srcObject = stream;
-      video.hidden = false;
-      video.play();
-      var look = function () {
-        detector.detect(video).then(function (codes) {
-          if (codes.length) {
-            stream.getTracks().forEach(function (track) { track.stop(); });
-            field.value = codes[0].rawValue;
-            form.requestSubmit();
-          } else {
-            window.requestAnimationFrame(look);
-          }
-        }, function () { window.requestAnimationFrame(look); });
-      };
-      look();
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
+  var found = function (text) {
+    field.value = text;
+    form.requestSubmit();
+  };
+  if ("BarcodeDetector" in window) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128"] });
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+        video.srcObject = stream;
+        video.hidden = false;
+        video.play();
+        var look = function () {
+          detector.detect(video).then(function (codes) {
+            if (codes.length) {
+              stream.getTracks().forEach(function (track) { track.stop(); });
+              found(codes[0].rawValue);
+            } else {
+              window.requestAnimationFrame(look);
+            }
+          }, function () { window.requestAnimationFrame(look); });
+        };
+        look();
+      });
     });
-  });
+  } else if (window.ZXing) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var hints = new Map();
+      hints.set(window.ZXing.DecodeHintType.POSSIBLE_FORMATS,
+                [window.ZXing.BarcodeFormat.QR_CODE, window.ZXing.BarcodeFormat.CODE_128]);
+      var reader = new window.ZXing.BrowserMultiFormatReader(hints);
+      video.hidden = false;
+      reader.decodeFromConstraints({ video: { facingMode: "environment" } }, video, function (result) {
+        if (result) {
+          reader.reset();
+          found(result.getText());
+        }
+      });
+    });
+  }
 })();

@@ -1,0 +1,58 @@
+"""The camera path: Chromium's fake camera plays a video of a real label (rendered by
+recond.labels, written as Y4M), and the scan station reads it with the vendored ZXing decoder
+(Linux desktop Chromium has no BarcodeDetector)."""
+import io
+
+from PIL import Image
+
+from recond.labels import image
+from recond.labels.content import for_device
+from recond.labels.media import MEDIA
+from tests.browser.conftest import ARTIFACTS, CHROMIUM
+from tests.browser.test_scan_station_keyboard import _focus_on, _sign_in
+
+WIDTH, HEIGHT = 640, 480
+
+
+def _label_video(device, path):
+    label = for_device(device, "id", "https://recond.test")
+    picture = Image.open(io.BytesIO(image.png(label, MEDIA["roll-62x29"], "id", dpi=240))).convert("RGB")
+    frame = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    picture.thumbnail((WIDTH - 40, HEIGHT - 40))
+    frame.paste(picture, ((WIDTH - picture.width) // 2, (HEIGHT - picture.height) // 2))
+    y, cb, cr = frame.convert("YCbCr").split()
+    half = (WIDTH // 2, HEIGHT // 2)
+    body = b"FRAME\n" + y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
+    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode() + body * 20)
+
+
+def test_a_phone_camera_reads_the_label(world, live_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from recond.extensions import db
+
+    device = world.register()
+    video = tmp_path / "label.y4m"
+    _label_video(device, video)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"])
+        context = browser.new_context(locale="fr-FR")
+        context.grant_permissions(["camera"], origin=live_server)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        try:
+            _sign_in(page, live_server)
+            page.goto(f"{live_server}/scan/")
+            _focus_on(page, "code")
+            page.click("#camera-button")
+            page.wait_for_selector("[data-feedback='found']")
+            assert device.public_id[:4] in page.inner_text("#card-title")
+        finally:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "camera.png"), full_page=True)
+            browser.close()
+    db.session.refresh(device)
