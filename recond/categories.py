@@ -64,6 +64,12 @@ GRADE_DEFINITIONS = {
     "C": _l("Visible wear: marked case, worn keys or a light mark on the screen; works fully."),
 }
 
+# How the codes of an action's choices read in a form (others read as they are: fr, A…).
+CHOICE_LABELS = {
+    "weee": _l("WEEE recycling (take-back organisation)"),
+    "parts": _l("Spare parts (dismantled at the workshop)"),
+}
+
 # Labels of the specs and history details people read on a device page.
 DETAIL_LABELS = {
     "cpu": _l("Processor"),
@@ -82,6 +88,7 @@ DETAIL_LABELS = {
     "magnifier": _l("Magnifier enabled"),
     "battery_health": _l("Battery health (%)"),
     "recycling_lot": _l("Recycling lot"),
+    "channel": _l("Leaves as"),
     "grade": _l("Cosmetic grade"),
     "checklist": _l("Functional checklist"),
     "price_cents": _l("Remaining charge"),

@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
             "display_id": public_id.display,
             "check_label": lambda k: categories.CHECK_LABELS.get(k, k),
             "grade_definition": lambda g: categories.GRADE_DEFINITIONS.get(g, ""),
+            "choice_label": lambda c: categories.CHOICE_LABELS.get(c, c),
         }
 
     @app.after_request

@@ -221,6 +221,9 @@ def _training_attended(ctx: Context) -> list:
 
 
 def _into_recycling_lot(ctx: Context) -> None:
+    """WEEE: into the workshop's open lot. Parts: dismantled at the workshop, no lot yet."""
+    if ctx.values.get("channel", "weee") == "parts":
+        return
     lot = recycling.open_lot(ctx.device.workshop_id or ctx.actor.organisation_id)
     ctx.device.recycling_lot_id = lot.id
     ctx.record["recycling_lot"] = lot.number
@@ -276,7 +279,10 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),
     Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED, frozenset({T}),
            _from(Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED,
-                 Status.READY), (_REASON,), effect=_into_recycling_lot),
+                 Status.READY),
+           (_REASON, Field("channel", "choice", _l("Leaves as"), required=False,
+                           choices=("weee", "parts"))),
+           effect=_into_recycling_lot),
 )}
 
 # Every role that performs at least one action (the views that take actions admit these).

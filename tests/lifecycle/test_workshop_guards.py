@@ -174,3 +174,14 @@ def test_a_technician_acts_only_on_devices_of_their_workshop(world):
     device = world.device(lot="b")
     with pytest.raises(NotFound):
         lifecycle.perform(world["tech_a"], device, "receive")
+
+
+def test_a_device_dismantled_for_parts_does_not_join_the_weee_lot(world):
+    device = world.advance(world.register(), "received")
+    event = lifecycle.perform(world["tech_a"], device, "recycle",
+                              {"reason": "écran HS, clavier et RAM récupérés", "channel": "parts"})
+    assert device.status == "recycled" and device.recycling_lot_id is None
+    assert event.payload["channel"] == "parts"
+    with pytest.raises(InvalidInput):
+        lifecycle.perform(world["tech_a"], world.register(), "recycle",
+                          {"reason": "HS", "channel": "landfill"})
