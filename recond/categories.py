@@ -70,6 +70,14 @@ CHOICE_LABELS = {
     "parts": _l("Spare parts (dismantled at the workshop)"),
 }
 
+# What becomes of a tested device.
+OUTCOME_LABELS = {
+    "ready": _l("ready for reuse"),
+    "repair": _l("to repair, then test again"),
+    "parts": _l("spare parts"),
+    "recycle": _l("recycling (WEEE)"),
+}
+
 # Labels of the specs and history details people read on a device page.
 DETAIL_LABELS = {
     "cpu": _l("Processor"),
@@ -86,7 +94,7 @@ DETAIL_LABELS = {
     "keyboard": _l("Keyboard"),
     "screen_reader": _l("Screen reader enabled"),
     "magnifier": _l("Magnifier enabled"),
-    "battery_health": _l("Battery health (%)"),
+    "battery_health": _l("Battery health, in percent"),
     "recycling_lot": _l("Recycling lot"),
     "channel": _l("Leaves as"),
     "grade": _l("Cosmetic grade"),

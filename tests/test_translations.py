@@ -29,3 +29,15 @@ def test_the_compiled_catalogue_matches_its_source():
     compiled = {m.id: m.string for m in read_mo(BytesIO((CATALOGUE / "messages.mo").read_bytes()))
                 if m.id}
     assert compiled == source, "run scripts/translations to compile messages.mo"
+
+
+def test_no_message_breaks_when_formatted():
+    """Templates always %-format their messages: a bare % in any text would raise at render."""
+    import re
+
+    for message in read_po((CATALOGUE / "messages.po").open("rb")):
+        if not message.id:
+            continue
+        names = set(re.findall(r"%\((\w+)\)s", message.id))
+        for text in (message.id, message.string):
+            text % {name: "x" for name in names}  # raises on a stray %

@@ -2,12 +2,15 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import access, certificates, inventory, lifecycle, os_catalogue, sanitisation
+from recond import (
+    access, certificates, functional_tests, inventory, lifecycle, os_catalogue, sanitisation,
+)
 from recond.access import ALL_ROLES, current_actor, roles_required
-from recond.categories import CATEGORIES
+from recond.categories import CATEGORIES, OUTCOME_LABELS
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.lifecycle import ACTING_ROLES, ACTIONS
+from recond.models import Role
 
 bp = Blueprint("devices", __name__)
 
@@ -33,7 +36,8 @@ def show(public_id: str):
         category=CATEGORIES.get(device.category), allocation=lifecycle.active_allocation(device),
         sanitisation=sanitisation.records_by_medium(device),
         certificates=certificates.of_device(device),
-        os_images=os_catalogue.installable(CATEGORIES[device.category].os_family))
+        os_images=os_catalogue.installable(CATEGORIES[device.category].os_family),
+        test_reports=functional_tests.reports(device), outcomes=functional_tests.OUTCOMES)
 
 
 @bp.route("/d/<public_id>/actions/<action>", methods=["POST"])
@@ -50,4 +54,19 @@ def act(public_id: str, action: str):
     db.session.commit()
     flash(_l("Done: %(action)s. The device is now %(status)s.", action=ACTIONS[action].label,
              status=lifecycle.STATUS_LABELS[lifecycle.Status(event.to_status)]), "success")
+    return redirect(url_for("devices.show", public_id=device.public_id))
+
+
+@bp.route("/d/<public_id>/tests", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def record_failed_test(public_id: str):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    category = CATEGORIES.get(device.category)
+    report = functional_tests.record_failure(
+        actor, device, outcome=request.form.get("outcome", ""),
+        checklist={item: request.form.get(f"check-{item}") == "yes" for item in category.checklist},
+        battery_health=request.form.get("battery_health", ""), note=request.form.get("note", ""))
+    db.session.commit()
+    flash(_l("Test recorded: %(outcome)s.", outcome=OUTCOME_LABELS[report.outcome]), "success")
     return redirect(url_for("devices.show", public_id=device.public_id))

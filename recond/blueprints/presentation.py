@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
             "check_label": lambda k: categories.CHECK_LABELS.get(k, k),
             "grade_definition": lambda g: categories.GRADE_DEFINITIONS.get(g, ""),
             "choice_label": lambda c: categories.CHOICE_LABELS.get(c, c),
+            "outcome_label": lambda o: categories.OUTCOME_LABELS.get(o, o),
         }
 
     @app.after_request

@@ -15,7 +15,7 @@ from recond.lifecycle.statuses import Status
 from recond.extensions import db
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Attendance, Beneficiary, Device, OsImage,
-    Purpose, RequestLine, Role, Tier, TrainingSession,
+    Purpose, RequestLine, Role, TestReport, Tier, TrainingSession,
     User,
 )
 
@@ -100,6 +100,10 @@ def _checklist_passes(ctx: Context) -> list:
 
 def _set_grade(ctx: Context) -> None:
     ctx.device.grade = ctx.values["grade"]
+    db.session.add(TestReport(
+        device_id=ctx.device.id, cycle=ctx.device.cycle, checklist=ctx.values["checklist"],
+        battery_health=ctx.values.get("battery_health"), grade=ctx.values["grade"],
+        outcome="ready", note=ctx.values.get("note", ""), tested_by_id=ctx.actor.id))
 
 
 # --- allocate -----------------------------------------------------------------------------------
@@ -262,7 +266,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, frozenset({T}), _grade_sources,
            (Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
             Field("checklist", "checklist", _l("Functional checklist")),
-            Field("battery_health", "percent", _l("Battery health (%)"), required=False), _NOTE),
+            Field("battery_health", "percent", _l("Battery health, in percent"), required=False), _NOTE),
            (_checklist_passes, _battery_readable), _set_grade),
     Action("allocate", _l("Allocate"), _l("Allocated"), Status.RESERVED, frozenset({C}), _from(Status.READY),
            (Field("line_id", "int", _l("Request line")),

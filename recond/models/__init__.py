@@ -18,6 +18,7 @@ from recond.models.allocation import Allocation, AllocationStatus, Payment
 from recond.models.training import Attendance, TrainingSession
 from recond.models.operating_system import OsImage
 from recond.models.recycling import RecyclingLot
+from recond.models.test_report import TestReport
 
 __all__ = [
     "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
@@ -25,5 +26,5 @@ __all__ = [
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
     "RecyclingLot", "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
-    "SanitisationEvidence", "Tier", "TrainingSession", "User", "Verification",
+    "SanitisationEvidence", "TestReport", "Tier", "TrainingSession", "User", "Verification",
 ]

@@ -81,7 +81,7 @@ def test_a_technician_grades_through_the_form(world, browser):
     device = world.advance(world.register(), "os_installed")
     browser.login("tech_a@example.org")
     page = browser.client.get(f"/d/{device.public_id}")
-    checks = re.findall(r'name="(check-[a-z]+)"', page.text)
+    checks = sorted(set(re.findall(r'name="(check-[a-z]+)"', page.text)))  # grade and failed-test forms
     assert len(checks) == 10
     assert "Comme neuf" in page.text  # the written definition of each grade
     response = browser.post_form(f"/d/{device.public_id}", f"/d/{device.public_id}/actions/grade", {
@@ -146,3 +146,19 @@ def test_the_admin_edits_the_os_catalogue(world, browser):
     browser.post_form("/", "/logout", {})
     browser.login("tech_a@example.org")
     assert browser.client.get(url).status_code == 403
+
+
+def test_a_failed_test_through_the_form_keeps_the_device_for_repair(world, browser):
+    device = world.advance(world.register(), "os_installed")
+    browser.login("tech_a@example.org")
+    page = browser.client.get(f"/d/{device.public_id}")
+    assert "Un test en échec" in page.text
+    checks = {f"check-{k}": "yes" for k in ("boots", "screen", "touchpad", "ports", "wifi",
+                                              "webcam", "audio", "battery", "charger")}  # no keyboard
+    answer = browser.post_form(f"/d/{device.public_id}", f"/d/{device.public_id}/tests",
+                               {**checks, "outcome": "repair", "battery_health": "64"})
+    assert answer.status_code == 302
+    page = browser.client.get(f"/d/{device.public_id}")
+    assert "à réparer, puis à retester" in page.text and "Clavier" in page.text
+    db.session.refresh(device)
+    assert device.status == "os_installed"

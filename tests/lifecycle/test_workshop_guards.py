@@ -185,3 +185,25 @@ def test_a_device_dismantled_for_parts_does_not_join_the_weee_lot(world):
     with pytest.raises(InvalidInput):
         lifecycle.perform(world["tech_a"], world.register(), "recycle",
                           {"reason": "HS", "channel": "landfill"})
+
+
+def test_every_test_is_reported_whatever_its_outcome(world):
+    from recond import functional_tests
+
+    repair, parts = (world.advance(world.register(), "os_installed") for _ in range(2))
+    checklist = world.payload("grade", repair)["checklist"]
+    report = functional_tests.record_failure(world["tech_a"], repair, outcome="repair",
+                                             checklist=checklist | {"keyboard": False},
+                                             battery_health="71")
+    assert repair.status == "os_installed"  # back on the bench, to be tested again
+    assert (report.outcome, report.battery_health, report.checklist["keyboard"]) == ("repair", 71, False)
+    functional_tests.record_failure(world["tech_a"], parts, outcome="parts",
+                                    checklist=checklist | {"screen": False})
+    assert parts.status == "recycled" and parts.recycling_lot_id is None
+    with pytest.raises(InvalidInput, match="what failed"):
+        functional_tests.record_failure(world["tech_a"], repair, outcome="recycle", checklist=checklist)
+    world.advance(repair, "ready")
+    assert [r.outcome for r in functional_tests.reports(repair)] == ["repair", "ready"]
+    with pytest.raises(Refused):
+        functional_tests.record_failure(world["tech_a"], repair, outcome="repair",
+                                        checklist=checklist, note="rayure")
