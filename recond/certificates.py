@@ -20,6 +20,7 @@ from recond.models import Certificate, Deposit, Device, Role, User
 ISSUING_ROLES = (Role.TECHNICIAN, Role.COORDINATOR)
 READING_ROLES = (Role.TECHNICIAN, Role.COORDINATOR, Role.ADMIN, Role.COLLECTOR, Role.DONOR)
 _DESTINATION = {"recycled": "recyclage (DEEE)"}
+_TITLES = {"technician": "technicien", "coordinator": "coordination"}
 
 
 def issue_for_device(actor: User, device: Device) -> Certificate:
@@ -98,7 +99,8 @@ def _issue(actor: User, devices: list[Device], title: str, *, device: Device | N
             record = sanitisation.conclusive_record(medium, item.cycle)
             if record is None:  # a removed medium: it left with its own paperwork
                 continue
-            performer = record.performer.name if record.performer else "—"
+            performer = (f"{record.performer.name}, {_TITLES.get(record.performer.role, record.performer.role)}, "
+                         f"{record.performer.organisation.name}") if record.performer else "—"
             entries.append(document.Entry(
                 device_id=item.public_id,
                 device=f"{CATEGORIES[item.category].label} {item.brand} {item.model}".strip(),
@@ -113,7 +115,7 @@ def _issue(actor: User, devices: list[Device], title: str, *, device: Device | N
     content = document.build(
         code=code, verify_url=f"{current_app.config['PUBLIC_URL']}/verify", title=title,
         workshop=actor.organisation.name, validator=actor.name,
-        validator_title={"technician": "technicien", "coordinator": "coordination"}[actor.role],
+        validator_title=_TITLES[actor.role],
         issued_on=utcnow().strftime("%d/%m/%Y"), entries=entries)
     certificate = Certificate(code=code, device_id=device.id if device else None,
                               deposit_id=deposit.id if deposit else None,

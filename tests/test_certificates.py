@@ -33,7 +33,7 @@ def test_a_device_certificate_carries_the_nist_fields(world):
     text = _text(certificate.content)
     for expected in ("Certificat d'effacement", certificate.code, device.public_id,
                      device.media[0].serial, "Clear", "Fill With Zeros", "nwipe 0.33",
-                     "dernière passe", "réussi", "Tech A", "Atelier A", "NIST SP 800-88"):
+                     "dernière passe", "réussi", "Tech A, technicien, Atelier A", "NIST SP 800-88"):
         assert expected in text, expected
     assert certificate.sha256 == certificates.sha256_of(certificate.content)
     assert certificate.media_count == 1
