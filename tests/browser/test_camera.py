@@ -11,19 +11,19 @@ from recond.labels.media import MEDIA
 from tests.browser.conftest import ARTIFACTS, CHROMIUM
 from tests.browser.test_scan_station_keyboard import _focus_on, _sign_in
 
-WIDTH, HEIGHT = 640, 480
+WIDTH, HEIGHT = 1280, 720  # a phone camera's usual stream, the label filling most of it
 
 
 def _label_video(device, path):
     label = for_device(device, "id", "https://recond.test")
-    picture = Image.open(io.BytesIO(image.png(label, MEDIA["roll-62x29"], "id", dpi=240))).convert("RGB")
+    picture = Image.open(io.BytesIO(image.png(label, MEDIA["roll-62x29"], "id", dpi=480))).convert("RGB")
     frame = Image.new("RGB", (WIDTH, HEIGHT), "white")
     picture.thumbnail((WIDTH - 40, HEIGHT - 40))
     frame.paste(picture, ((WIDTH - picture.width) // 2, (HEIGHT - picture.height) // 2))
     y, cb, cr = frame.convert("YCbCr").split()
     half = (WIDTH // 2, HEIGHT // 2)
     body = b"FRAME\n" + y.tobytes() + cb.resize(half).tobytes() + cr.resize(half).tobytes()
-    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode() + body * 20)
+    path.write_bytes(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F10:1 Ip A1:1 C420jpeg\n".encode() + body * 5)
 
 
 def test_a_phone_camera_reads_the_label(world, live_server, tmp_path):
