@@ -98,6 +98,7 @@
       var hints = new Map();
       hints.set(window.ZXing.DecodeHintType.POSSIBLE_FORMATS,
                 [window.ZXing.BarcodeFormat.QR_CODE, window.ZXing.BarcodeFormat.CODE_128]);
+      hints.set(window.ZXing.DecodeHintType.TRY_HARDER, true);  // hand-held, tilted, glossy labels
       var reader = new window.ZXing.BrowserMultiFormatReader(hints);
       video.hidden = false;
       reader.decodeFromConstraints({ video: { facingMode: "environment" } }, video, function (result) {
