@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from recond import categories
 from recond.access import device_scope, visible_devices
@@ -60,6 +61,8 @@ def search_by_query(actor: User, args) -> Page:
 
 
 def history(device: Device) -> list[DeviceEvent]:
+    # actor and organisation come in the same query: a timeline must not cost a query per row
     return db.session.scalars(
         select(DeviceEvent).where(DeviceEvent.device_id == device.id)
+        .options(joinedload(DeviceEvent.actor), joinedload(DeviceEvent.organisation))
         .order_by(DeviceEvent.at, DeviceEvent.id)).all()

@@ -185,3 +185,26 @@ def test_batch_runs_inline_without_redis(world, api):
                                   {"action": "receive", "devices": ["X"] * 501}])
 def test_bad_batches_are_422(world, api, body):
     _error(api("tech_a", "post", "/api/v1/batch", json=body), 422)
+
+
+def test_a_devices_history_costs_the_same_queries_however_long_it_is(world, api, app):
+    """The timeline loads actors and organisations with the events, not one query per row."""
+    from sqlalchemy import event
+
+    from recond.extensions import db as database
+
+    short, long = world.device("received"), world.device("released")
+    api("coordinator", "get", "/api/v1/me")  # the token exists before we count
+    counts = {}
+    for device in (short, long):
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        with app.app_context():
+            engine = database.engine
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert api("coordinator", "get", f"/api/v1/devices/{device.public_id}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        counts[device.public_id] = len(statements)
+    assert counts[short.public_id] == counts[long.public_id]
