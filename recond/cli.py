@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
-from recond import accounts, create_app, demo
+from recond import accounts, beneficiaries, create_app, demo, training
 from recond.errors import DomainError
 from recond.extensions import db
 
@@ -23,6 +23,8 @@ def _fail(error: DomainError) -> None:
 def init_command() -> None:
     """Create or upgrade the database schema (through the migrations)."""
     upgrade()
+    training.seed_default_topics()
+    db.session.commit()
     click.echo(f"Schema up to date on {db.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -75,6 +77,17 @@ def create_token_command(email: str, label: str) -> None:
     click.echo(token)
 
 
+@click.command("purge-beneficiaries")
+@click.option("--months", type=int, default=None,
+              help="Retention in months (default: RECOND_BENEFICIARY_RETENTION_MONTHS, 24).")
+def purge_beneficiaries_command(months: int | None) -> None:
+    """Erase beneficiary references whose devices were released longer ago than the retention
+    period. Run it daily (cron or systemd timer)."""
+    count = beneficiaries.purge_expired(months=months)
+    db.session.commit()
+    click.echo(f"{count} beneficiary references erased.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
@@ -104,7 +117,7 @@ def serve_command(host: str, port: int) -> None:
 
 def register_commands(app) -> None:
     for command in (init_command, demo_command, create_user_command, create_token_command,
-                    worker_command, serve_command):
+                    purge_beneficiaries_command, worker_command, serve_command):
         app.cli.add_command(command)
 
 

@@ -40,6 +40,7 @@ def from_environment(instance_path: str) -> dict:
         "RQ_QUEUE": env.get("RECOND_QUEUE", "recond"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PRICE_FLOOR_CENTS": int(env.get("RECOND_PRICE_FLOOR_CENTS", "1000")),
+        "BENEFICIARY_RETENTION_MONTHS": int(env.get("RECOND_BENEFICIARY_RETENTION_MONTHS", "24")),
         "MAX_CONTENT_LENGTH": int(env.get("RECOND_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024))),
         "API_MAX_JSON_BYTES": 64 * 1024,
         "BABEL_DEFAULT_LOCALE": "fr",

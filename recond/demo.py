@@ -12,9 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from recond import (
-    accounts, beneficiaries, deposits, donors, equipment_requests, lifecycle, os_catalogue,
-    payments, pricing,
-    sanitisation, training,
+    accounts, beneficiaries, deliveries, deposits, donors, equipment_requests, lifecycle,
+    os_catalogue, payments, pricing, sanitisation, structures, training,
 )
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
@@ -172,17 +171,27 @@ def load(password: str | None = None) -> dict[str, str]:
                               justification="Prêt pour des lycéens boursiers")
     people = [beneficiaries.enrol(structure, ref, tier) for ref, tier in
               (("FJ-2026-014", Tier.MINIMA_SOCIAUX), ("FJ-2026-022", Tier.JOB_SEEKER),
-               ("FJ-2026-031", Tier.YOUNG_OR_STUDENT), ("FJ-2026-040", Tier.LOW_INCOME))]
+               ("FJ-2026-031", Tier.YOUNG_OR_STUDENT), ("FJ-2026-040", Tier.LOW_INCOME),
+               ("FJ-2026-047", Tier.MINIMA_SOCIAUX))]
+    structures.update_structure(coordinator, orgs["Centre social Les Fossés-Jean"], qpv=True,
+                                address="2 rue de la Paix", postcode="92700", phone="01 47 00 00 00",
+                                email="numerique@fosses-jean.example")
     line = request.lines[0]
     allocated = []
     for device, person in zip(devices[5:9], people):
         lifecycle.perform(coordinator, device, "allocate", {"line_id": line.id, "beneficiary_id": person.id})
         allocated.append((device, person))
+    note = deliveries.open_note(technician, structure.organisation_id)
     for device, _ in allocated[:3]:
-        lifecycle.perform(structure, device, "deliver")
+        deliveries.add_device(technician, note, device.public_id)
+    deliveries.ship(technician, note)
+    for device, _ in allocated[:3]:
+        deliveries.receive_scan(structure, note, device.public_id)
+    training.seed_default_topics()
     training.record_session(structure, held_on=date.today() - timedelta(days=3),
-                            trainer="Julien Médiation", topics="Premiers pas, sécurité en ligne",
-                            beneficiaries=[people[0], people[1]], absent=[people[2]])
+                            trainer="Julien Médiation", topics=[t.id for t in training.topics()[:2]],
+                            place="Salle informatique", beneficiaries=[people[0], people[1]],
+                            absent=[people[2]])
     for device, person in allocated[:2]:
         allocation = lifecycle.active_allocation(device)
         payments.record_payment(structure, allocation, amount_cents=allocation.price_cents, method="cash")

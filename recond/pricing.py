@@ -1,11 +1,13 @@
 """Social pricing: the grid in force, the floor under every price, and money shown to people.
 
-Minimal for now: publishing a grid and reading a price. The structures issue adds the
-coordinator's editing pages; the rules here stay.
+A grid is never edited: a coordinator publishes a new version, and every allocation keeps the
+price (and the version) it was made with.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
 from flask import current_app
@@ -18,6 +20,16 @@ from recond.clock import utcnow
 from recond.errors import InvalidInput, NotPermitted
 from recond.extensions import db
 from recond.models import PriceEntry, PriceGrid, Role, Tier, User
+
+
+TIER_LABELS = {
+    Tier.MINIMA_SOCIAUX: _l("Minima sociaux (RSA, ASS, AAH, minimum vieillesse)"),
+    Tier.JOB_SEEKER: _l("Job-seekers"),
+    Tier.YOUNG_OR_STUDENT: _l("Young people, students on grants"),
+    Tier.LOW_INCOME: _l("Other low incomes"),
+    Tier.OWN_USE: _l("Structure's own use"),
+}
+BENEFICIARY_TIERS = [t for t in Tier if t != Tier.OWN_USE]
 
 
 def floor_cents() -> int:
@@ -71,3 +83,46 @@ def publish_grid(actor: User, entries: list[dict], effective_from: datetime | No
         grid.entries.append(PriceEntry(**entry))
     db.session.flush()
     return grid
+
+
+def grids() -> list[PriceGrid]:
+    return db.session.scalars(select(PriceGrid).order_by(PriceGrid.version.desc())).all()
+
+
+def get_grid(version: int) -> PriceGrid | None:
+    return db.session.scalar(select(PriceGrid).where(PriceGrid.version == version))
+
+
+def cells(grid: PriceGrid | None) -> dict[tuple[str, str, str], int]:
+    """(category, grade, tier) -> cents, for showing a grid and pre-filling the next one."""
+    if grid is None:
+        return {}
+    return {(e.category, e.grade, e.tier): e.amount_cents for e in grid.entries}
+
+
+def parse_euros(raw: str) -> int:
+    """"35", "35,50", "35.5 €" -> cents. A comma is the French decimal separator."""
+    text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "").replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput(_l("“%(value)s” is not an amount in euros.", value=(raw or "")[:20])) from None
+    if not amount.is_finite() or amount < 0 or amount > 100_000:
+        raise InvalidInput(_l("“%(value)s” is not an amount in euros.", value=(raw or "")[:20]))
+    return int((amount * 100).quantize(Decimal(1)))
+
+
+def entries_from_form(form) -> list[dict]:
+    """The grid form has one field per cell, `price-<category>-<grade>-<tier>`; an empty cell
+    means no price (allocation is then refused for that cell)."""
+    entries = []
+    for category in categories.CATEGORIES:
+        for grade in categories.GRADES:
+            for tier in Tier:
+                raw = form.get(f"price-{category}-{grade}-{tier}", "").strip()
+                if raw:
+                    entries.append({"category": category, "grade": grade, "tier": str(tier),
+                                    "amount_cents": parse_euros(raw)})
+    if not entries:
+        raise InvalidInput(_l("The grid has no price at all."))
+    return entries

@@ -66,6 +66,7 @@ class World:
             w.users["admin"], name="Linux Mint", version="22", family="computers")
         w.images["phones"] = os_catalogue.add_image(
             w.users["admin"], name="/e/OS", version="2.0", family="phones")
+        training.seed_default_topics()
         pricing.publish_grid(w.users["coordinator"], [
             {"category": c, "grade": g, "tier": t, "amount_cents": PRICE_CENTS}
             for c in CATEGORIES for g in GRADES for t in Tier])

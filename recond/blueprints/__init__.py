@@ -4,7 +4,9 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
-        admin, api, api_collection, api_workshop, auth, certificates, deposits, devices, donors, errors, home, intake, labels, presentation, recycling, scan_station, wipe_logs,
+        admin, allocation, api, api_collection, api_workshop, auth, beneficiaries, certificates,
+        deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
+        presentation, recycling, requests, scan_station, structures, wipe_logs,
     )
 
     assert api_collection.bp is api_workshop.bp is api.bp  # routes of the one /api/v1 blueprint
@@ -22,4 +24,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scan_station.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(recycling.bp)
+    app.register_blueprint(structures.bp)
+    app.register_blueprint(requests.bp)
+    app.register_blueprint(allocation.bp)
+    app.register_blueprint(deliveries.bp)
+    app.register_blueprint(beneficiaries.bp)
+    app.register_blueprint(handover.bp)
     app.register_blueprint(api.bp)

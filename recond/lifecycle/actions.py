@@ -8,7 +8,8 @@ from typing import Any, Callable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from recond import categories, os_catalogue, pricing, recycling, sanitisation
+from recond import categories, equipment_requests, os_catalogue, pricing, recycling, sanitisation
+from recond.clock import utcnow
 from recond.categories import Category
 from recond.lifecycle.fields import Field
 from recond.lifecycle.statuses import Status
@@ -123,7 +124,7 @@ def _allocation_terms(ctx: Context) -> list:
                           got=ctx.category.label))
     taken = db.session.scalar(
         select(func.count(Allocation.id)).where(
-            Allocation.line_id == line.id, Allocation.status != AllocationStatus.CANCELLED)
+            Allocation.line_id == line.id, Allocation.status == AllocationStatus.ACTIVE)
     )
     if taken >= line.approved_quantity:
         reasons.append(_l("All %(n)s devices approved on this line are already allocated.",
@@ -175,6 +176,7 @@ def _reserve(ctx: Context) -> None:
     db.session.flush()
     ctx.record["allocation_id"] = allocation.id
     ctx.record.pop("beneficiary_id", None)  # the history is readable by donors: no beneficiary
+    equipment_requests.refresh(line.request)
 
 
 def _end_allocation(status: AllocationStatus) -> Callable[[Context], None]:
@@ -183,12 +185,26 @@ def _end_allocation(status: AllocationStatus) -> Callable[[Context], None]:
         if allocation is not None:
             allocation.status = status
             ctx.record["allocation_id"] = allocation.id
+            db.session.flush()
+            equipment_requests.refresh(allocation.line.request)
+    return effect
+
+
+def _stamp_allocation(column: str) -> Callable[[Context], None]:
+    """Deliver and release date the allocation (the retention period runs from release)."""
+    def effect(ctx: Context) -> None:
+        allocation = ctx.allocation
+        if allocation is not None:
+            setattr(allocation, column, utcnow())
+            ctx.record["allocation_id"] = allocation.id
+            db.session.flush()
+            equipment_requests.refresh(allocation.line.request)
     return effect
 
 
 # --- release ------------------------------------------------------------------------------------
 
-def _charge_paid(ctx: Context) -> list:
+def charge_paid(ctx: Context) -> list:
     allocation = ctx.allocation
     if allocation is None:
         return [_l("This device has no allocation.")]
@@ -200,7 +216,7 @@ def _charge_paid(ctx: Context) -> list:
     return []
 
 
-def _training_attended(ctx: Context) -> list:
+def training_attended(ctx: Context) -> list:
     allocation = ctx.allocation
     if allocation is None:
         return []
@@ -276,9 +292,10 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            _from(Status.RESERVED), (_NOTE,),
            effect=_end_allocation(AllocationStatus.CANCELLED)),
     Action("deliver", _l("Confirm delivery"), _l("Delivered"), Status.DELIVERED, frozenset({S}),
-           _from(Status.RESERVED), (_NOTE,)),
+           _from(Status.RESERVED), (_NOTE,), effect=_stamp_allocation("delivered_at")),
     Action("release", _l("Hand over"), _l("Handed over"), Status.RELEASED, frozenset({S}),
-           _from(Status.DELIVERED), (_NOTE,), (_charge_paid, _training_attended)),
+           _from(Status.DELIVERED), (_NOTE,), (charge_paid, training_attended),
+           _stamp_allocation("released_at")),
     Action("return", _l("Take back"), _l("Taken back"), Status.RECEIVED, frozenset({T}),
            _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),
     Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED, frozenset({T}),

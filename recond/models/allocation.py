@@ -40,6 +40,8 @@ class Allocation(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=AllocationStatus.ACTIVE)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+    released_at: Mapped[datetime | None]
 
     line: Mapped[RequestLine] = relationship()
     structure: Mapped[Organisation] = relationship()

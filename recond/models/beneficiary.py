@@ -18,3 +18,5 @@ class Beneficiary(db.Model):
     tier: Mapped[str] = mapped_column(String(30))
     postcode: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the retention period after release has passed: the reference is wiped then.
+    purged_at: Mapped[datetime | None]

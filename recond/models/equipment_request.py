@@ -40,9 +40,17 @@ class EquipmentRequest(db.Model):
     justification: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
 
     structure: Mapped[Organisation] = relationship()
-    lines: Mapped[list["RequestLine"]] = relationship(back_populates="request")
+    lines: Mapped[list["RequestLine"]] = relationship(back_populates="request",
+                                                      order_by="RequestLine.id")
+
+    @property
+    def number(self) -> str:
+        return f"DEM-{self.id:06d}"
 
 
 class RequestLine(db.Model):
@@ -53,5 +61,8 @@ class RequestLine(db.Model):
     category: Mapped[str] = mapped_column(String(20))
     quantity: Mapped[int]
     approved_quantity: Mapped[int] = mapped_column(default=0)
+    # Minimum specs, when the structure needs them (a video-call room needs 8 GB, say).
+    min_ram_gb: Mapped[int | None]
+    min_storage_gb: Mapped[int | None]
 
     request: Mapped[EquipmentRequest] = relationship(back_populates="lines")

@@ -2,7 +2,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
@@ -30,6 +30,18 @@ class Organisation(db.Model):
     insee_code: Mapped[str | None] = mapped_column(String(5))
     territory: Mapped[str | None] = mapped_column(String(40), index=True)
     address: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    commune: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(30))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # Structures: the open-data "lieux de médiation numérique" identity and description.
+    # `qpv` is set by the coordination (the open-data file does not say it) and kept by imports.
+    lieu_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    typologies: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    services: Mapped[str] = mapped_column(Text, default="", server_default="")
+    qpv: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A donor company is managed by the collection partner that brought it in.
     managed_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

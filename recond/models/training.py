@@ -17,11 +17,22 @@ class TrainingSession(db.Model):
     held_on: Mapped[date]
     duration_minutes: Mapped[int] = mapped_column(default=120)
     trainer: Mapped[str] = mapped_column(String(200), default="")
-    topics: Mapped[str] = mapped_column(String(500), default="")
+    topics: Mapped[str] = mapped_column(String(500), default="")  # labels, as they were then
+    place: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     attendances: Mapped[list["Attendance"]] = relationship(back_populates="session")
+
+
+class TrainingTopic(db.Model):
+    """The editable list of topics a session may cover; retired topics stay for old sessions."""
+
+    __tablename__ = "training_topic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class Attendance(db.Model):

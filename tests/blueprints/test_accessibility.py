@@ -35,6 +35,13 @@ class Page(HTMLParser):
         return [a for t, a in self.tags if t == name]
 
 
+def _labelled_by(page: Page, field: dict) -> bool:
+    """aria-labelledby naming elements of the page (a grid cell: its row and column headers)."""
+    ids = (field.get("aria-labelledby") or "").split()
+    present = {a.get("id") for _t, a in page.tags}
+    return bool(ids) and all(i in present for i in ids)
+
+
 def assert_accessible(html: str) -> None:
     page = Page(html)
     assert page.all("html")[0].get("lang") in ("fr", "en")
@@ -46,7 +53,7 @@ def assert_accessible(html: str) -> None:
             if field.get("type") in ("hidden", "submit"):
                 continue
             labelled = field.get("id") in page.label_for or field in page.wrapped \
-                or field.get("aria-label")
+                or field.get("aria-label") or _labelled_by(page, field)
             assert labelled, f"{tag} {field} has no label"
     for th in page.all("th"):
         assert th.get("scope") in ("col", "row")
@@ -163,3 +170,27 @@ def test_recycling_page(world, browser):
     response = browser.client.get("/recycling/")
     assert response.status_code == 200 and "DEEE-" in response.text
     assert_accessible(response.text)
+
+
+def test_structure_pages(world, browser):
+    device = world.device("delivered")
+    world.beneficiary()
+    browser.login("structure_s@example.org")
+    for path in ("/requests/", "/requests/new", "/beneficiaries", "/training", "/training/new",
+                 "/deliveries/", f"/handover/{device.public_id}",
+                 f"/structures/{world.orgs['structure_s'].id}"):
+        response = browser.client.get(path)
+        assert response.status_code == 200, path
+        assert_accessible(response.text)
+
+
+def test_coordination_pages(world, browser):
+    world.device("ready")
+    request = world.approved_line().request
+    browser.login("coordinator@example.org")
+    for path in ("/allocation", "/allocation/fairness", "/pricing", "/structures/",
+                 f"/structures/{world.orgs['structure_t'].id}", f"/requests/{request.id}",
+                 "/training/topics"):
+        response = browser.client.get(path)
+        assert response.status_code == 200, path
+        assert_accessible(response.text)

@@ -1,0 +1,165 @@
+"""The coordinator's allocation desk: the approved lines still waiting, the ready devices Recond
+proposes for each (right category, minimum specs met, oldest ready first), the stock, and the
+fairness view (allocated against requested, per structure, per territory, and the QPV share).
+
+The allocation itself is the lifecycle's `allocate` action: its guards hold whatever this
+module proposes.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from recond.extensions import db
+from recond.lifecycle import Status
+from recond.models import (
+    ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, Device, DeviceEvent,
+    EquipmentRequest, Organisation, OrganisationKind, RequestLine, RequestStatus,
+)
+from recond.territories import LABELS as TERRITORY_LABELS
+
+PROPOSALS = 8
+_SCAN_LIMIT = 500  # candidates read to find the proposals when minimum specs filter many out
+
+
+@dataclass
+class OpenLine:
+    line: RequestLine
+    allocated: int
+
+    @property
+    def remaining(self) -> int:
+        return self.line.approved_quantity - self.allocated
+
+
+def open_lines() -> list[OpenLine]:
+    """Approved lines with devices still to allocate, oldest request first."""
+    allocated = (select(Allocation.line_id, func.count(Allocation.id).label("n"))
+                 .where(Allocation.status == AllocationStatus.ACTIVE)
+                 .group_by(Allocation.line_id).subquery())
+    rows = db.session.execute(
+        select(RequestLine, func.coalesce(allocated.c.n, 0))
+        .join(EquipmentRequest, RequestLine.request_id == EquipmentRequest.id)
+        .outerjoin(allocated, allocated.c.line_id == RequestLine.id)
+        .where(EquipmentRequest.status.in_(ALLOCATABLE_STATUSES),
+               RequestLine.approved_quantity > func.coalesce(allocated.c.n, 0))
+        .order_by(EquipmentRequest.created_at, EquipmentRequest.id, RequestLine.id)).all()
+    return [OpenLine(line, n) for line, n in rows]
+
+
+def ready_since():
+    """When each device last became ready: the order of the proposals."""
+    return (select(DeviceEvent.device_id, func.max(DeviceEvent.at).label("at"))
+            .where(DeviceEvent.to_status == Status.READY).group_by(DeviceEvent.device_id).subquery())
+
+
+def storage_gb(device: Device) -> int | None:
+    total = sum(m.capacity_gb or 0 for m in device.media if m.removed_at is None)
+    if total:
+        return total
+    value = device.specs.get("storage_gb")
+    return int(value) if str(value or "").isdigit() else None
+
+
+def ram_gb(device: Device) -> int | None:
+    value = device.specs.get("ram_gb")
+    try:
+        return int(float(value)) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def meets(device: Device, line: RequestLine) -> bool:
+    if line.min_ram_gb and (ram_gb(device) or 0) < line.min_ram_gb:
+        return False
+    if line.min_storage_gb and (storage_gb(device) or 0) < line.min_storage_gb:
+        return False
+    return True
+
+
+def proposals(line: RequestLine, limit: int = PROPOSALS) -> list[Device]:
+    since = ready_since()
+    candidates = db.session.scalars(
+        select(Device).outerjoin(since, since.c.device_id == Device.id)
+        .where(Device.status == Status.READY, Device.category == line.category)
+        .order_by(since.c.at.asc().nulls_first(), Device.id).limit(_SCAN_LIMIT)).all()
+    return [d for d in candidates if meets(d, line)][:limit]
+
+
+def waiting_beneficiaries(structure_id: int) -> list[Beneficiary]:
+    """The structure's beneficiaries without a live allocation: whom a device can go to."""
+    busy = select(Allocation.beneficiary_id).where(Allocation.status == AllocationStatus.ACTIVE,
+                                                    Allocation.beneficiary_id.is_not(None))
+    return db.session.scalars(
+        select(Beneficiary).where(Beneficiary.structure_id == structure_id,
+                                  Beneficiary.purged_at.is_(None), Beneficiary.id.not_in(busy))
+        .order_by(Beneficiary.created_at, Beneficiary.id)).all()
+
+
+def stock() -> list[tuple[str, str | None, int]]:
+    return db.session.execute(
+        select(Device.category, Device.grade, func.count(Device.id))
+        .where(Device.status == Status.READY)
+        .group_by(Device.category, Device.grade).order_by(Device.category, Device.grade)).all()
+
+
+@dataclass
+class Share:
+    name: str
+    requested: int = 0
+    approved: int = 0
+    allocated: int = 0
+    qpv: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        return self.allocated / self.approved if self.approved else None
+
+
+@dataclass
+class Fairness:
+    structures: list[Share]
+    territories: list[Share]
+    allocated: int
+    allocated_qpv: int
+
+    @property
+    def qpv_share(self) -> float | None:
+        return self.allocated_qpv / self.allocated if self.allocated else None
+
+
+def fairness() -> Fairness:
+    """Allocated (live or handed over) against requested and approved, from live requests."""
+    counted = (RequestStatus.SUBMITTED, *ALLOCATABLE_STATUSES, RequestStatus.FULFILLED)
+    asked = db.session.execute(
+        select(EquipmentRequest.structure_id, func.sum(RequestLine.quantity),
+               func.sum(RequestLine.approved_quantity))
+        .join(RequestLine, RequestLine.request_id == EquipmentRequest.id)
+        .where(EquipmentRequest.status.in_(counted)).group_by(EquipmentRequest.structure_id)).all()
+    given = dict(db.session.execute(
+        select(Allocation.structure_id, func.count(Allocation.id))
+        .where(Allocation.status == AllocationStatus.ACTIVE).group_by(Allocation.structure_id)).all())
+    structures = {o.id: o for o in db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrganisationKind.STRUCTURE))}
+    shares: dict[int, Share] = {}
+    for structure_id, requested, approved in asked:
+        org = structures[structure_id]
+        shares[structure_id] = Share(org.name, int(requested or 0), int(approved or 0), qpv=org.qpv)
+    for structure_id, n in given.items():
+        org = structures[structure_id]
+        shares.setdefault(structure_id, Share(org.name, qpv=org.qpv)).allocated = n
+    territories: dict[str, Share] = defaultdict(lambda: Share(""))
+    for structure_id, share in shares.items():
+        key = structures[structure_id].territory or ""
+        territory = territories[key]
+        territory.name = str(TERRITORY_LABELS.get(key, "")) if key else ""
+        territory.requested += share.requested
+        territory.approved += share.approved
+        territory.allocated += share.allocated
+    return Fairness(
+        structures=sorted(shares.values(), key=lambda s: s.name),
+        territories=sorted(territories.values(), key=lambda s: (s.name == "", s.name)),
+        allocated=sum(s.allocated for s in shares.values()),
+        allocated_qpv=sum(s.allocated for s in shares.values() if s.qpv))

@@ -1,0 +1,70 @@
+"""The coordinator's allocation desk, the fairness view, and the price grid pages."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import access, allocations, lifecycle, pricing
+from recond.access import current_actor, roles_required
+from recond.categories import CATEGORIES, GRADES
+from recond.errors import InvalidInput, NotFound
+from recond.extensions import db
+from recond.models import RequestLine, Role, Tier
+
+bp = Blueprint("allocation", __name__)
+
+
+@bp.route("/allocation")
+@roles_required(Role.COORDINATOR)
+def desk():
+    lines = allocations.open_lines()
+    return render_template(
+        "allocation/desk.html", lines=lines, stock=allocations.stock(),
+        proposals={o.line.id: allocations.proposals(o.line) for o in lines},
+        waiting={o.line.request.structure_id: allocations.waiting_beneficiaries(o.line.request.structure_id)
+                 for o in lines},
+        grid=pricing.current_grid())
+
+
+@bp.route("/allocation/lines/<int:line_id>", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def allocate(line_id: int):
+    actor = current_actor()
+    if db.session.get(RequestLine, line_id) is None:
+        raise NotFound(_l("Request line %(line)s does not exist.", line=line_id))
+    device = access.get_visible_device(actor, request.form.get("device", "").strip().upper()[:16])
+    version = request.form.get("version", "")
+    beneficiary = request.form.get("beneficiary", "").strip()
+    if not version.isdigit() or (beneficiary and not beneficiary.isdigit()):
+        raise InvalidInput(_l("The form is incomplete. Reload the page."))
+    payload = {"line_id": line_id} | ({"beneficiary_id": int(beneficiary)} if beneficiary else {})
+    lifecycle.perform(actor, device, "allocate", payload, expected_version=int(version))
+    db.session.commit()
+    allocation = lifecycle.active_allocation(device)
+    flash(_l("%(id)s allocated to %(structure)s for %(price)s.", id=device.public_id,
+             structure=allocation.structure.name, price=pricing.format_money(allocation.price_cents)),
+          "success")
+    return redirect(url_for("allocation.desk"))
+
+
+@bp.route("/allocation/fairness")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def fairness():
+    return render_template("allocation/fairness.html", fairness=allocations.fairness())
+
+
+@bp.route("/pricing", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def price_grid():
+    actor = current_actor()
+    if request.method == "POST":
+        grid = pricing.publish_grid(actor, pricing.entries_from_form(request.form))
+        db.session.commit()
+        flash(_l("Price grid version %(v)s is in force. Past allocations keep their price.",
+                 v=grid.version), "success")
+        return redirect(url_for("allocation.price_grid"))
+    shown = request.args.get("version", "")
+    grid = pricing.get_grid(int(shown)) if shown.isdigit() else pricing.current_grid()
+    return render_template("allocation/pricing.html", grid=grid, cells=pricing.cells(grid),
+                           current=pricing.current_grid(), grids=pricing.grids(),
+                           categories=CATEGORIES, grades=GRADES, tiers=list(Tier),
+                           tier_labels=pricing.TIER_LABELS, floor=pricing.floor_cents(),
+                           editable=True)

@@ -1,0 +1,69 @@
+"""The handover page of a delivered device: what is missing and where to record it, the
+payment form, the release itself, and the receipt for the beneficiary."""
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import handover, payments, pricing
+from recond.access import current_actor, roles_required
+from recond.blueprints.structure_forms import PaymentForm
+from recond.errors import InvalidInput, Refused
+from recond.extensions import db
+from recond.models import Role
+
+bp = Blueprint("handover", __name__, url_prefix="/handover")
+
+
+@bp.route("/<public_id>")
+@roles_required(Role.STRUCTURE, Role.COORDINATOR, Role.ADMIN)
+def show(public_id: str):
+    return _page(public_id)
+
+
+@bp.route("/<public_id>/payment", methods=["POST"])
+@roles_required(Role.STRUCTURE)
+def pay(public_id: str):
+    actor = current_actor()
+    device, allocation = handover.get_device(actor, public_id)
+    form = PaymentForm()
+    if not form.validate():
+        raise InvalidInput(_l("Give the amount and the method of payment."))
+    payment = payments.record_payment(actor, allocation, amount_cents=pricing.parse_euros(form.amount.data),
+                                      method=form.method.data)
+    db.session.commit()
+    flash(_l("Payment of %(amount)s recorded.", amount=pricing.format_money(payment.amount_cents)), "success")
+    return redirect(url_for("handover.show", public_id=device.public_id))
+
+
+@bp.route("/<public_id>/release", methods=["POST"])
+@roles_required(Role.STRUCTURE)
+def release(public_id: str):
+    actor = current_actor()
+    device, _allocation = handover.get_device(actor, public_id)
+    version = request.form.get("version", "")
+    if not version.isdigit():
+        raise InvalidInput(_l("The form is missing the device's version. Reload the page."))
+    try:
+        handover.release(actor, device, int(version))
+    except Refused as refusal:
+        db.session.rollback()
+        # The same page, with what is missing and the links to record it.
+        return _page(public_id, refusal=refusal), refusal.status
+    db.session.commit()
+    flash(_l("Handed over. Print the receipt for the beneficiary."), "success")
+    return redirect(url_for("handover.show", public_id=device.public_id))
+
+
+@bp.route("/<public_id>/receipt.pdf")
+@roles_required(Role.STRUCTURE, Role.COORDINATOR, Role.ADMIN)
+def receipt(public_id: str):
+    device, content = handover.receipt_pdf(current_actor(), public_id)
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="remise-{device.public_id}.pdf"'})
+
+
+def _page(public_id: str, refusal: Refused | None = None):
+    actor = current_actor()
+    device, allocation = handover.get_device(actor, public_id)
+    return render_template("handover/show.html", device=device, allocation=allocation,
+                           conditions=handover.conditions(actor, device), refusal=refusal,
+                           payment_form=PaymentForm(amount=f"{allocation.price_cents / 100:.2f}".replace(".", ",")))

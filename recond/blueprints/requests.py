@@ -1,0 +1,73 @@
+"""Equipment requests: a structure's list and new request; a request's page, where a
+coordinator decides line by line and either side may cancel."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import equipment_requests as requests_
+from recond.access import current_actor, roles_required
+from recond.blueprints.structure_forms import LINE_COUNT, RequestForm
+from recond.extensions import db
+from recond.models import Role
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+SEEING = (Role.STRUCTURE, Role.COORDINATOR, Role.ADMIN)
+
+
+@bp.route("/")
+@roles_required(*SEEING)
+def index():
+    actor = current_actor()
+    return render_template("requests/index.html",
+                           requests=db.session.scalars(requests_.visible_requests(actor).limit(300)).all())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.STRUCTURE)
+def new():
+    form = RequestForm()
+    if form.validate_on_submit():
+        lines = [requests_.LineWish(form[f"category_{n}"].data, form[f"quantity_{n}"].data,
+                                    form[f"min_ram_{n}"].data, form[f"min_storage_{n}"].data)
+                 for n in range(1, LINE_COUNT + 1)
+                 if form[f"category_{n}"].data and form[f"quantity_{n}"].data]
+        created = requests_.submit(current_actor(), purpose=form.purpose.data, lines=lines,
+                                   justification=form.justification.data)
+        db.session.commit()
+        flash(_l("Request %(number)s sent to the coordination.", number=created.number), "success")
+        return redirect(url_for("requests.show", request_id=created.id))
+    return render_template("requests/new.html", form=form, line_count=LINE_COUNT), \
+        422 if form.errors else 200
+
+
+@bp.route("/<int:request_id>")
+@roles_required(*SEEING)
+def show(request_id: int):
+    actor = current_actor()
+    found = requests_.get_request(actor, request_id)
+    return render_template("requests/show.html", request_=found,
+                           progress=requests_.line_progress(found))
+
+
+@bp.route("/<int:request_id>/decision", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def decide(request_id: int):
+    actor = current_actor()
+    found = requests_.get_request(actor, request_id)
+    approved = {}
+    for line in found.lines:
+        raw = request.form.get(f"approved-{line.id}", "").strip()
+        approved[line.id] = int(raw) if raw.isdigit() else -1
+    requests_.decide(actor, found, approved, request.form.get("comment", "")[:2000])
+    db.session.commit()
+    flash(_l("Decision recorded: %(status)s.", status=requests_.STATUS_LABELS[found.status]), "success")
+    return redirect(url_for("requests.show", request_id=found.id))
+
+
+@bp.route("/<int:request_id>/cancel", methods=["POST"])
+@roles_required(Role.STRUCTURE, Role.COORDINATOR)
+def cancel(request_id: int):
+    actor = current_actor()
+    found = requests_.cancel(actor, requests_.get_request(actor, request_id))
+    db.session.commit()
+    flash(_l("Request %(number)s cancelled.", number=found.number), "success")
+    return redirect(url_for("requests.show", request_id=found.id))

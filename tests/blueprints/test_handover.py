@@ -1,0 +1,114 @@
+"""The release gate through the pages: what is missing, where to record it, and forged posts."""
+from datetime import date
+
+import pytest
+
+from recond.extensions import db
+from recond.lifecycle import active_allocation
+from recond.models import Device
+from tests.conftest import csrf_from
+
+
+@pytest.fixture
+def delivered(world):
+    device = world.device("delivered")
+    return device, active_allocation(device)
+
+
+def _status(device) -> str:
+    db.session.expire_all()
+    return db.session.get(Device, device.id).status
+
+
+def test_a_refused_release_says_what_is_missing_and_links_to_it(world, browser, delivered):
+    device, allocation = delivered
+    browser.login("structure_s@example.org")
+    url = f"/handover/{device.public_id}"
+    page = browser.client.get(url)
+    assert "/training/new?beneficiary=" in page.text and 'href="#payment-title"' in page.text
+    refused = browser.client.post(f"{url}/release", data={"csrf_token": csrf_from(page.text),
+                                                         "version": device.version})
+    assert refused.status_code == 409
+    assert "ne peut pas encore être remis" in refused.text
+    assert allocation.beneficiary.reference in refused.text
+    assert "/training/new?beneficiary=" in refused.text
+    assert _status(device) == "delivered"
+
+
+def test_the_generic_action_endpoint_is_no_way_around(world, browser, delivered):
+    device, _ = delivered
+    browser.login("structure_s@example.org")
+    page = browser.client.get(f"/d/{device.public_id}")
+    forged = browser.client.post(f"/d/{device.public_id}/actions/release",
+                                 data={"csrf_token": csrf_from(page.text), "version": device.version})
+    assert forged.status_code == 409
+    assert _status(device) == "delivered"
+
+
+def test_another_structure_can_neither_see_nor_release(world, browser, delivered):
+    device, allocation = delivered
+    world.pay(device)
+    world.train(present=[allocation.beneficiary])
+    browser.login("structure_t@example.org")
+    assert browser.client.get(f"/handover/{device.public_id}").status_code == 404
+    assert browser.client.get(f"/handover/{device.public_id}/receipt.pdf").status_code == 404
+    page = browser.client.get("/beneficiaries")
+    forged = browser.client.post(f"/handover/{device.public_id}/release",
+                                 data={"csrf_token": csrf_from(page.text), "version": device.version})
+    assert forged.status_code == 404
+    paid = browser.client.post(f"/handover/{device.public_id}/payment",
+                               data={"csrf_token": csrf_from(page.text), "amount": "40", "method": "cash"})
+    assert paid.status_code == 404
+    assert _status(device) == "delivered"
+
+
+def test_a_session_cannot_be_forged_for_another_structures_beneficiary(world, browser, delivered):
+    device, allocation = delivered
+    browser.login("structure_t@example.org")
+    forged = browser.post_form("/training/new", "/training/new", {
+        "held_on": date.today().isoformat(), "duration": "60", "trainer": "X",
+        f"attendance-{allocation.beneficiary_id}": "present"})
+    assert forged.status_code == 422  # the stranger's reference is not among T's attendees
+    world.pay(device)
+    browser.client.post("/logout", data={"csrf_token": csrf_from(browser.client.get("/").text)})
+    browser.login("structure_s@example.org")
+    page = browser.client.get(f"/handover/{device.public_id}")
+    refused = browser.client.post(f"/handover/{device.public_id}/release",
+                                  data={"csrf_token": csrf_from(page.text), "version": device.version})
+    assert refused.status_code == 409
+
+
+def test_training_then_payment_then_release_and_receipt(world, browser, delivered):
+    device, allocation = delivered
+    browser.login("structure_s@example.org")
+    url = f"/handover/{device.public_id}"
+    assert browser.client.get(f"{url}/receipt.pdf").status_code == 409
+    topic = browser.client.get("/training/new").text
+    trained = browser.post_form(f"/training/new?next={url}", f"/training/new?next={url}", {
+        "held_on": date.today().isoformat(), "duration": "90", "trainer": "Julien", "place": "Salle 1",
+        "topic": topic.split('name="topic" value="')[1].split('"')[0],
+        f"attendance-{allocation.beneficiary_id}": "present"})
+    assert trained.status_code == 302 and trained.headers["Location"] == url
+    paid = browser.post_form(url, f"{url}/payment", {"amount": "40,00", "method": "card"})
+    assert paid.status_code == 302
+    page = browser.client.get(url)
+    released = browser.client.post(f"{url}/release", data={"csrf_token": csrf_from(page.text),
+                                                           "version": _version(device)})
+    assert released.status_code == 302
+    assert _status(device) == "released"
+    receipt = browser.client.get(f"{url}/receipt.pdf")
+    assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")
+
+
+def test_next_never_leaves_recond(world, browser):
+    person = world.beneficiary()
+    browser.login("structure_s@example.org")
+    response = browser.post_form("/training/new?next=//evil.example", "/training/new?next=//evil.example", {
+        "held_on": date.today().isoformat(), "duration": "60", "trainer": "X",
+        f"attendance-{person.id}": "present"})
+    assert response.headers["Location"] == "/training"
+
+
+def _version(device) -> int:
+    db.session.expire_all()
+    return db.session.get(Device, device.id).version
