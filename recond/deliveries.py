@@ -107,6 +107,7 @@ def remove_device(actor: User, note: DeliveryNote, item_id: int) -> None:
     item = next((i for i in note.items if i.id == item_id), None)
     if item is None:
         raise NotFound(_l("This device is not on the note."))
+    note.items.remove(item)
     db.session.delete(item)
     db.session.flush()
 
@@ -117,6 +118,13 @@ def ship(actor: User, note: DeliveryNote) -> DeliveryNote:
         raise Refused(_l("Only a note being prepared can be shipped, by the workshop."))
     if not note.items:
         raise Refused(_l("Scan at least one device onto the note before shipping it."))
+    # An allocation cancelled since the scan: that device must not leave with the others.
+    stale = [i.device.public_id for i in note.items
+             if i.device.status != Status.RESERVED
+             or getattr(lifecycle.active_allocation(i.device), "structure_id", None) != note.structure_id]
+    if stale:
+        raise Refused(_l("No longer reserved for this structure: %(ids)s. Remove them from the note.",
+                         ids=", ".join(stale)))
     note.status = DeliveryStatus.SHIPPED
     note.shipped_at = utcnow()
     db.session.flush()

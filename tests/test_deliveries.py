@@ -83,3 +83,14 @@ def test_the_pages_from_preparation_to_arrival(world, client, browser):
     assert received.status_code == 200 and "reçu" in received.text
     db.session.expire_all()
     assert lifecycle.active_allocation(device).delivered_at is not None
+
+
+def test_a_device_whose_allocation_was_cancelled_does_not_ship(world, shipment):
+    note, devices = shipment
+    lifecycle.perform(world["coordinator"], devices[0], "cancel_allocation")
+    db.session.commit()
+    with pytest.raises(Refused, match="No longer reserved"):
+        deliveries.ship(world["tech_a"], note)
+    db.session.rollback()
+    deliveries.remove_device(world["tech_a"], note, note.items[0].id)
+    assert deliveries.ship(world["tech_a"], note).status == "shipped"
