@@ -36,9 +36,8 @@ def create_organisation(name: str, kind: str, *, siret: str | None = None,
         if not siret_rules.is_valid(siret):
             raise InvalidInput(_l("SIRET %(siret)s is not valid (14 digits with a Luhn check).",
                                   siret=siret), code="invalid_siret")
-    territory = territory_of(insee_code)
     org = Organisation(name=name.strip(), kind=kind, siret=siret or None, insee_code=insee_code,
-                       territory=territory.value if territory else None, address=address)
+                       territory=territory_of(insee_code), address=address)
     db.session.add(org)
     db.session.flush()
     return org

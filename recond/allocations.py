@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from recond.extensions import db
 from recond.lifecycle import Status
@@ -43,6 +44,7 @@ def open_lines() -> list[OpenLine]:
         select(RequestLine, func.coalesce(allocated.c.n, 0))
         .join(EquipmentRequest, RequestLine.request_id == EquipmentRequest.id)
         .outerjoin(allocated, allocated.c.line_id == RequestLine.id)
+        .options(joinedload(RequestLine.request).joinedload(EquipmentRequest.structure))
         .where(EquipmentRequest.status.in_(ALLOCATABLE_STATUSES),
                RequestLine.approved_quantity > func.coalesce(allocated.c.n, 0))
         .order_by(EquipmentRequest.created_at, EquipmentRequest.id, RequestLine.id)).all()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import joinedload, selectinload
 
 from recond import access, lifecycle, scan
 from recond.clock import utcnow
@@ -41,11 +42,16 @@ def note_scope(user: User) -> ColumnElement[bool]:
 
 
 def visible_notes(user: User):
-    return select(DeliveryNote).where(note_scope(user)).order_by(DeliveryNote.id.desc())
+    return (select(DeliveryNote).where(note_scope(user))
+            .options(selectinload(DeliveryNote.items), joinedload(DeliveryNote.structure))
+            .order_by(DeliveryNote.id.desc()))
 
 
 def get_note(user: User, note_id: int) -> DeliveryNote:
-    note = db.session.scalar(select(DeliveryNote).where(DeliveryNote.id == note_id, note_scope(user)))
+    note = db.session.scalar(
+        select(DeliveryNote).where(DeliveryNote.id == note_id, note_scope(user))
+        .options(selectinload(DeliveryNote.items).joinedload(DeliveryItem.device),
+                 selectinload(DeliveryNote.unexpected)))
     if note is None:
         raise NotFound(_l("No such delivery note in what you may see."))
     return note
@@ -75,10 +81,16 @@ def open_note(actor: User, structure_id: int) -> DeliveryNote:
     return note
 
 
+def scans_now(user: User, note: DeliveryNote) -> bool:
+    """Who scans the note at this stage: the workshop while preparing, the structure on arrival."""
+    return (user.role == Role.TECHNICIAN and note.status == DeliveryStatus.PREPARING) or \
+        (user.role == Role.STRUCTURE and note.status == DeliveryStatus.SHIPPED)
+
+
 def add_device(actor: User, note: DeliveryNote, code: str) -> Device:
     """The technician scans a device onto the note."""
     note = get_note(actor, note.id)
-    if actor.role != Role.TECHNICIAN or note.status != DeliveryStatus.PREPARING:
+    if actor.role != Role.TECHNICIAN or not scans_now(actor, note):
         raise Refused(_l("Devices are added while the note is being prepared, by the workshop."))
     device = scan.resolve(actor, code)
     allocation = lifecycle.active_allocation(device)
@@ -95,7 +107,7 @@ def add_device(actor: User, note: DeliveryNote, code: str) -> Device:
             raise Refused(_l("%(id)s is already on this note.", id=device.public_id))
         raise Refused(_l("%(id)s is already on delivery note %(note)s.", id=device.public_id,
                          note=elsewhere.number))
-    db.session.add(DeliveryItem(note_id=note.id, device_id=device.id))
+    note.items.append(DeliveryItem(device_id=device.id))
     db.session.flush()
     return device
 
@@ -142,7 +154,7 @@ def receive_scan(actor: User, note: DeliveryNote, code: str) -> ArrivalScan:
     """The structure scans a device that arrived: on the note, it is delivered; otherwise it is
     kept as unexpected for the workshop to sort out."""
     note = get_note(actor, note.id)
-    if actor.role != Role.STRUCTURE or note.status != DeliveryStatus.SHIPPED:
+    if actor.role != Role.STRUCTURE or not scans_now(actor, note):
         raise Refused(_l("Devices are scanned on arrival, by the structure, once the note is shipped."))
     code = (code or "").strip()
     if not code:
@@ -153,8 +165,7 @@ def receive_scan(actor: User, note: DeliveryNote, code: str) -> ArrivalScan:
         device = None
     item = next((i for i in note.items if device is not None and i.device_id == device.id), None)
     if item is None:
-        db.session.add(UnexpectedScan(note_id=note.id, code=code[:300],
-                                      device_id=device.id if device else None))
+        note.unexpected.append(UnexpectedScan(code=code[:300], device_id=device.id if device else None))
         db.session.flush()
         return ArrivalScan("unexpected", _l("“%(code)s” is not on this delivery note: it is listed "
                                             "as unexpected.", code=code[:60]), device)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy.orm import joinedload, selectinload
 
 from recond import categories
 from recond.clock import utcnow
@@ -55,7 +56,9 @@ def request_scope(user: User) -> ColumnElement[bool]:
 
 
 def visible_requests(user: User):
-    return select(EquipmentRequest).where(request_scope(user)).order_by(EquipmentRequest.id.desc())
+    return (select(EquipmentRequest).where(request_scope(user))
+            .options(selectinload(EquipmentRequest.lines), joinedload(EquipmentRequest.structure))
+            .order_by(EquipmentRequest.id.desc()))
 
 
 def get_request(user: User, request_id: int) -> EquipmentRequest:
@@ -129,7 +132,7 @@ def cancel(actor: User, request: EquipmentRequest) -> EquipmentRequest:
     if actor.role not in (Role.STRUCTURE, Role.COORDINATOR):
         raise NotPermitted(_l("Only the structure or a coordinator cancels a request."))
     request = get_request(actor, request.id)
-    if request.status not in CANCELLABLE:
+    if not can_cancel(actor, request):
         raise Refused(_l("A request that is %(status)s cannot be cancelled.",
                          status=STATUS_LABELS[RequestStatus(request.status)]))
     if live_allocations(request):
@@ -138,6 +141,14 @@ def cancel(actor: User, request: EquipmentRequest) -> EquipmentRequest:
     request.status = RequestStatus.CANCELLED
     db.session.flush()
     return request
+
+
+def can_decide(user: User, request: EquipmentRequest) -> bool:
+    return user.role == Role.COORDINATOR and request.status == RequestStatus.SUBMITTED
+
+
+def can_cancel(user: User, request: EquipmentRequest) -> bool:
+    return user.role in (Role.STRUCTURE, Role.COORDINATOR) and request.status in CANCELLABLE
 
 
 def live_allocations(request: EquipmentRequest) -> int:

@@ -149,9 +149,8 @@ def _upsert(values: dict, report: LieuxReport) -> None:
     else:
         structure.name = _free_name(values["name"], values["commune"], values["lieu_id"], structure.id)
         report.updated.append(structure.name)
-    territory = territory_of(values["insee_code"])
     structure.lieu_id = values["lieu_id"]
-    structure.territory = territory.value if territory else None
+    structure.territory = territory_of(values["insee_code"])
     for key in ("commune", "postcode", "insee_code", "address", "latitude", "longitude",
                 "typologies", "services", "phone", "email"):
         setattr(structure, key, values[key])

@@ -7,7 +7,11 @@ from recond.errors import InvalidInput, NotFound, NotPermitted
 from recond.extensions import db
 from recond.models import Allocation, AllocationStatus, Payment, Role, User
 
-METHODS = ("cash", "card", "cheque", "transfer", "voucher")
+METHOD_LABELS = {
+    "cash": _l("cash"), "card": _l("card"), "cheque": _l("cheque"), "transfer": _l("transfer"),
+    "voucher": _l("voucher (chèque solidaire, pass)"),
+}
+METHODS = tuple(METHOD_LABELS)
 
 
 def record_payment(actor: User, allocation: Allocation, *, amount_cents: int,

@@ -92,8 +92,7 @@ def update_structure(actor: User, structure: Organisation, **values: Any) -> Org
         if code is not None and not (len(code) == 5 and code[:2].isalnum() and code[2:].isdigit()):
             raise InvalidInput(_l("An INSEE commune code has 5 characters, such as 92050."))
         structure.insee_code = code
-        territory = territory_of(code)
-        structure.territory = territory.value if territory else None
+        structure.territory = territory_of(code)
         if code in COMMUNES and not values.get("commune"):
             structure.commune = COMMUNES[code][0]
     if "postcode" in values:

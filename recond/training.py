@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, NotPermitted
@@ -67,6 +68,7 @@ def sessions_of(actor: User) -> list[TrainingSession]:
         raise NotPermitted(_l("Only structures record training sessions."))
     return db.session.scalars(
         select(TrainingSession).where(TrainingSession.structure_id == actor.organisation_id)
+        .options(selectinload(TrainingSession.attendances).joinedload(Attendance.beneficiary))
         .order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc()).limit(200)).all()
 
 

@@ -6,7 +6,7 @@ def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         admin, allocation, api, api_collection, api_workshop, auth, beneficiaries, certificates,
         deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
-        presentation, recycling, requests, scan_station, structures, wipe_logs,
+        presentation, recycling, requests, scan_station, structures, training, wipe_logs,
     )
 
     assert api_collection.bp is api_workshop.bp is api.bp  # routes of the one /api/v1 blueprint
@@ -29,5 +29,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(allocation.bp)
     app.register_blueprint(deliveries.bp)
     app.register_blueprint(beneficiaries.bp)
+    app.register_blueprint(training.bp)
     app.register_blueprint(handover.bp)
     app.register_blueprint(api.bp)

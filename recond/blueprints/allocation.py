@@ -16,11 +16,11 @@ bp = Blueprint("allocation", __name__)
 @roles_required(Role.COORDINATOR)
 def desk():
     lines = allocations.open_lines()
+    structure_ids = {o.line.request.structure_id for o in lines}
     return render_template(
         "allocation/desk.html", lines=lines, stock=allocations.stock(),
         proposals={o.line.id: allocations.proposals(o.line) for o in lines},
-        waiting={o.line.request.structure_id: allocations.waiting_beneficiaries(o.line.request.structure_id)
-                 for o in lines},
+        waiting={s: allocations.waiting_beneficiaries(s) for s in structure_ids},
         grid=pricing.current_grid())
 
 
@@ -66,5 +66,4 @@ def price_grid():
     return render_template("allocation/pricing.html", grid=grid, cells=pricing.cells(grid),
                            current=pricing.current_grid(), grids=pricing.grids(),
                            categories=CATEGORIES, grades=GRADES, tiers=list(Tier),
-                           tier_labels=pricing.TIER_LABELS, floor=pricing.floor_cents(),
-                           editable=True)
+                           tier_labels=pricing.TIER_LABELS, floor=pricing.floor_cents())

@@ -28,11 +28,12 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never send someone elsewhere after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+def safe_next(target: str | None, fallback: str | None = None) -> str:
+    """Only a path on this site: a `next` never sends anyone elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
         return target
-    return url_for("home.index")
+    return fallback or url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,7 +46,7 @@ def login():
         if user is not None:
             session.clear()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         flash(_l("Wrong e-mail or password."), "error")
         status = 401
     elif request.method == "POST":
@@ -66,4 +67,4 @@ def logout():
 def choose_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))

@@ -1,10 +1,10 @@
-"""A structure's pseudonymous beneficiaries and its training sessions; the list of topics."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""A structure's pseudonymous beneficiaries."""
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import beneficiaries, training
+from recond import beneficiaries
 from recond.access import current_actor, roles_required
-from recond.blueprints.structure_forms import BeneficiaryForm, SessionForm, TopicForm
+from recond.blueprints.structure_forms import BeneficiaryForm
 from recond.extensions import db
 from recond.models import Role
 
@@ -24,59 +24,3 @@ def index():
     return render_template("beneficiaries/index.html", form=form,
                            people=beneficiaries.of_structure(actor),
                            retention=beneficiaries.retention_months()), 422 if form.errors else 200
-
-
-@bp.route("/training")
-@roles_required(Role.STRUCTURE)
-def sessions():
-    return render_template("training/index.html", sessions=training.sessions_of(current_actor()))
-
-
-@bp.route("/training/new", methods=["GET", "POST"])
-@roles_required(Role.STRUCTURE)
-def new_session():
-    actor = current_actor()
-    form = SessionForm()
-    people = beneficiaries.of_structure(actor)
-    if form.validate_on_submit():
-        marks = {p.id: request.form.get(f"attendance-{p.id}", "") for p in people}
-        topic_ids = [int(t) for t in request.form.getlist("topic") if t.isdigit()]
-        session = training.record_session(
-            actor, held_on=form.held_on.data, trainer=form.trainer.data, topics=topic_ids,
-            duration_minutes=form.duration.data, place=form.place.data or "",
-            beneficiaries=[p for p in people if marks[p.id] == "present"],
-            absent=[p for p in people if marks[p.id] == "absent"],
-            staff=(form.staff.data or "").splitlines())
-        db.session.commit()
-        flash(_l("Session of %(date)s recorded with %(n)s attendees.", date=session.held_on.strftime("%d/%m/%Y"),
-                 n=len(session.attendances)), "success")
-        return redirect(request.args.get("next") if _safe_next(request.args.get("next"))
-                        else url_for("beneficiaries.sessions"))
-    return render_template("training/new.html", form=form, people=people,
-                           topics=training.topics(),
-                           preselected=request.args.get("beneficiary", "")), 422 if form.errors else 200
-
-
-@bp.route("/training/topics", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
-def topics():
-    form = TopicForm()
-    if form.validate_on_submit():
-        training.add_topic(current_actor(), form.label.data)
-        db.session.commit()
-        return redirect(url_for("beneficiaries.topics"))
-    return render_template("training/topics.html", form=form, topics=training.topics(active_only=False)), \
-        422 if form.errors else 200
-
-
-@bp.route("/training/topics/<int:topic_id>/retire", methods=["POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
-def retire_topic(topic_id: int):
-    training.retire_topic(current_actor(), topic_id)
-    db.session.commit()
-    return redirect(url_for("beneficiaries.topics"))
-
-
-def _safe_next(target: str | None) -> bool:
-    """Only our own paths: a `next` never sends anyone to another site."""
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target

@@ -50,7 +50,7 @@ def show(note_id: int):
         db.session.commit()
         form = ScanForm(formdata=None)
     return render_template("deliveries/show.html", note=note, form=form, result=result,
-                           state=deliveries.state(note))
+                           state=deliveries.state(note), scanning=deliveries.scans_now(actor, note))
 
 
 @bp.route("/<int:note_id>/items/<int:item_id>/remove", methods=["POST"])

@@ -5,7 +5,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import categories, deliveries, equipment_requests, pricing, public_id
+from recond import categories, deliveries, equipment_requests, payments, pricing, public_id
 from recond.access import current_actor
 from recond.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.extensions import login_manager
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
             "request_status": lambda s: equipment_requests.STATUS_LABELS.get(s, s),
             "purpose_label": lambda p: equipment_requests.PURPOSE_LABELS.get(p, p),
             "tier_label": lambda t: pricing.TIER_LABELS.get(t, t),
+            "method_label": lambda m: payments.METHOD_LABELS.get(m, m),
             "delivery_status": lambda s: deliveries.STATUS_LABELS.get(s, s),
             "percent": lambda x: "—" if x is None else f"{round(x * 100)} %",
         }

@@ -45,7 +45,9 @@ def show(request_id: int):
     actor = current_actor()
     found = requests_.get_request(actor, request_id)
     return render_template("requests/show.html", request_=found,
-                           progress=requests_.line_progress(found))
+                           progress=requests_.line_progress(found),
+                           deciding=requests_.can_decide(actor, found),
+                           cancellable=requests_.can_cancel(actor, found))
 
 
 @bp.route("/<int:request_id>/decision", methods=["POST"])

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from recond.blueprints.forms import category_choices
 from recond.equipment_requests import PURPOSE_LABELS
+from recond.payments import METHOD_LABELS
 from recond.pricing import BENEFICIARY_TIERS, TIER_LABELS
 
 
@@ -86,9 +87,7 @@ class SessionForm(FlaskForm):
 
 class PaymentForm(FlaskForm):
     amount = StringField(_l("Amount paid (€)"), validators=[DataRequired(), Length(max=20)])
-    method = SelectField(_l("Method"), choices=[
-        ("cash", _l("cash")), ("card", _l("card")), ("cheque", _l("cheque")),
-        ("transfer", _l("transfer")), ("voucher", _l("voucher (chèque solidaire, pass)"))])
+    method = SelectField(_l("Method"), choices=list(METHOD_LABELS.items()))
 
 
 class TopicForm(FlaskForm):

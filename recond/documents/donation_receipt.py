@@ -20,7 +20,6 @@ def build(deposit: Deposit, devices_by_category: dict[str, int]) -> bytes:
         raise Refused(_l("The donor company has not declared the value of its gift yet: the "
                          "receipt needs it."), code="no_valuation")
     receiver, donor = deposit.collector, deposit.donor
-    euros = f"{deposit.valuation_cents / 100:,.2f} €".replace(",", " ").replace(".", ",")
     received = (deposit.reception_closed_at or deposit.collected_at or deposit.created_at)
     lines = [[str(CATEGORIES[c].label), n] for c, n in sorted(devices_by_category.items())]
     story = [
@@ -40,7 +39,7 @@ def build(deposit: Deposit, devices_by_category: dict[str, int]) -> bytes:
         pdf.key_values([("Date du don", received.strftime("%d/%m/%Y")),
                         ("Forme du don", "Déclaration de don manuel"),
                         ("Nature du don", "Don en nature (matériel informatique)"),
-                        ("Valeur déclarée par le donateur", euros),
+                        ("Valeur déclarée par le donateur", pdf.euros(deposit.valuation_cents)),
                         ("Déclarée par", deposit.valuation_signatory)]),
         pdf.Paragraph("Description exhaustive des biens donnés", pdf.HEADING),
         pdf.grid(["Catégorie", "Quantité"], lines or [["—", "0"]], [120, 50]),

@@ -1,23 +1,17 @@
 """The handover receipt ("attestation de remise") the beneficiary keeps: the device, its grade
-and system, what was paid, the training followed, and whom to call for help. Written in French.
+and system, what was paid, and whom to call for help. Written in French.
 It names the beneficiary by the structure's reference only."""
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import force_locale
 
 from recond.allocations import ram_gb, storage_gb
 from recond.categories import CATEGORIES
 from recond.documents import pdf
 from recond.models import Allocation, Device
+from recond.payments import METHOD_LABELS
 from recond.public_id import display
-
-_METHODS = {"cash": "espèces", "card": "carte", "cheque": "chèque", "transfer": "virement",
-            "voucher": "chèque solidaire / bon"}
-
-
-def _euros(cents: int) -> str:
-    return f"{cents / 100:.2f} €".replace(".", ",")
-
 
 def build(device: Device, allocation: Allocation, released_on: str) -> bytes:
     url = f"{current_app.config['PUBLIC_URL']}/d/{device.public_id}"
@@ -29,7 +23,8 @@ def build(device: Device, allocation: Allocation, released_on: str) -> bytes:
         specs.append(f"{ram_gb(device)} Go de mémoire")
     if storage_gb(device):
         specs.append(f"{storage_gb(device)} Go de stockage")
-    payments = "; ".join(f"{_euros(p.amount_cents)} ({_METHODS.get(p.method, p.method)}, "
+    with force_locale("fr"):  # paperwork is French whatever the reader's language
+        paid = "; ".join(f"{pdf.euros(p.amount_cents)} ({METHOD_LABELS.get(p.method, p.method)}, "
                          f"{p.recorded_at.strftime('%d/%m/%Y')})" for p in allocation.payments)
     contact = " — ".join(p for p in (structure.phone, structure.email) if p) or \
         "adressez-vous à l'accueil de la structure"
@@ -52,8 +47,8 @@ def build(device: Device, allocation: Allocation, released_on: str) -> bytes:
             ("Données", "supports effacés selon NIST SP 800-88 avant reconditionnement"),
         ]),
         pdf.Paragraph("Reste à charge", pdf.HEADING),
-        pdf.key_values([("Tarif solidaire", _euros(allocation.price_cents)),
-                        ("Réglé", payments or "—")]),
+        pdf.key_values([("Tarif solidaire", pdf.euros(allocation.price_cents)),
+                        ("Réglé", paid or "—")]),
         pdf.Paragraph("Besoin d'aide ?", pdf.HEADING),
         pdf.key_values([("Structure", structure.name),
                         ("Adresse", " ".join(p for p in (structure.address, structure.postcode,

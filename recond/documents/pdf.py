@@ -68,6 +68,11 @@ def render(title: str, story: list, *, subject: str = "") -> bytes:
     return buffer.getvalue()
 
 
+def euros(cents: int) -> str:
+    """Money on French paperwork: "1 234,50 €"."""
+    return f"{cents / 100:,.2f} €".replace(",", " ").replace(".", ",")
+
+
 def spacer(height_mm: float = 4) -> Spacer:
     return Spacer(1, height_mm * mm)
 

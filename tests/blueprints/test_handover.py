@@ -112,3 +112,37 @@ def test_next_never_leaves_recond(world, browser):
 def _version(device) -> int:
     db.session.expire_all()
     return db.session.get(Device, device.id).version
+
+
+def _queries(app, client, path: str) -> int:
+    from sqlalchemy import event
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path).status_code == 200, path
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_the_structures_lists_cost_the_same_queries_however_long(app, world, browser):
+    """Requests, delivery notes and sessions load their lines, items and attendees with them."""
+    from recond import deliveries
+
+    def grow():
+        world.approved_line(quantity=2)
+        device = world.device("reserved")
+        note = deliveries.open_note(world["tech_a"], world.orgs["structure_s"].id)
+        deliveries.add_device(world["tech_a"], note, device.public_id)
+        deliveries.ship(world["tech_a"], note)
+        world.train(present=[world.beneficiary(), world.beneficiary()])
+
+    grow()
+    browser.login("structure_s@example.org")
+    paths = ("/requests/", "/deliveries/", "/training")
+    before = {path: _queries(app, browser.client, path) for path in paths}
+    for _ in range(3):
+        grow()
+    assert {path: _queries(app, browser.client, path) for path in paths} == before
