@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recond.extensions import db
 from recond.lifecycle import Status
@@ -85,6 +85,7 @@ def proposals(line: RequestLine, limit: int = PROPOSALS) -> list[Device]:
     since = ready_since()
     candidates = db.session.scalars(
         select(Device).outerjoin(since, since.c.device_id == Device.id)
+        .options(selectinload(Device.media))  # the storage check reads them
         .where(Device.status == Status.READY, Device.category == line.category)
         .order_by(since.c.at.asc().nulls_first(), Device.id).limit(_SCAN_LIMIT)).all()
     return [d for d in candidates if meets(d, line)][:limit]

@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from recond import access, categories, lifecycle
 from recond.documents import handover_receipt
 from recond.errors import NotFound, NotPermitted, Refused
-from recond.extensions import db
 from recond.lifecycle import Status
-from recond.lifecycle.actions import ACTIONS, Context, charge_paid, training_attended
+from recond.lifecycle.actions import Context, charge_paid, training_attended
 from recond.models import Allocation, DeviceEvent, Device, Role, User
 
 
@@ -59,9 +57,6 @@ def receipt_pdf(actor: User, public_id: str) -> tuple[Device, bytes]:
     device, allocation = get_device(actor, public_id)
     if device.status != Status.RELEASED:
         raise Refused(_l("The receipt exists once the device is handed over."))
-    released = db.session.scalar(
-        select(DeviceEvent.at).where(DeviceEvent.device_id == device.id,
-                                     DeviceEvent.action == ACTIONS["release"].name)
-        .order_by(DeviceEvent.id.desc()).limit(1))
-    return device, handover_receipt.build(device, allocation, released.strftime("%d/%m/%Y"))
+    return device, handover_receipt.build(device, allocation,
+                                          allocation.released_at.strftime("%d/%m/%Y"))
 
