@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from recond import certificates, wipe_evidence
 from recond.errors import InvalidInput, Refused
 from recond.extensions import db
 from recond.models import SanitisationEvidence, SanitisationRecord
+from tests.conftest import csrf_from
 
 LOGS = Path(__file__).parent / "fixtures" / "nwipe"
 
@@ -61,7 +63,6 @@ def test_the_database_refuses_a_second_record_of_one_drive(world):
     db.session.commit()
     db.session.add(SanitisationRecord(medium_id=b.media[0].id, cycle=b.cycle, method="clear",
                                       passed=True, evidence_id=evidence.id, drive="/dev/loop0"))
-    from sqlalchemy.exc import IntegrityError
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -69,9 +70,9 @@ def test_the_database_refuses_a_second_record_of_one_drive(world):
 
 def test_the_same_log_through_the_page_and_the_api(world, browser, api):
     browser.login("tech_a@example.org")
+
     def post():
         page = browser.client.get("/wipe-logs/")
-        from tests.conftest import csrf_from
         return browser.client.post("/wipe-logs/", data={
             "csrf_token": csrf_from(page.text),
             "log": (io.BytesIO(_log("zero-one-drive.log")), "shredos.log")},
@@ -114,7 +115,6 @@ def test_the_cut_logs_are_the_real_ones_cut_short():
 
 
 def test_the_incomplete_log_page_says_so_in_french(world, browser):
-    from tests.conftest import csrf_from
     browser.login("tech_a@example.org")
     page = browser.client.get("/wipe-logs/")
     answer = browser.client.post("/wipe-logs/", data={
