@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -108,9 +110,10 @@ def _issue(actor: User, devices: list[Device], title: str, *, device: Device | N
                 serial=medium.serial or "", method=record.method, technique=record.technique,
                 tool=record.tool, verification=record.verification,
                 result="réussi" if record.passed else "échec",
-                when=(record.finished_at or record.performed_at).strftime("%d/%m/%Y %H:%M UTC"),
+                when=_local(record.finished_at or record.performed_at),
                 performer=performer,
-                destination=_DESTINATION.get(item.status, "réemploi (don solidaire)")))
+                destination=_DESTINATION.get(item.status, "réemploi (don solidaire)"),
+                **_log_details(record)))
     code = _new_code()
     content = document.build(
         code=code, verify_url=f"{current_app.config['PUBLIC_URL']}/verify", title=title,
@@ -124,6 +127,24 @@ def _issue(actor: User, devices: list[Device], title: str, *, device: Device | N
     db.session.add(certificate)
     db.session.flush()
     return certificate
+
+
+def _local(value: datetime) -> str:
+    """A stored UTC time as the workshop reads its clock (RECOND_TIMEZONE), zone named."""
+    name = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(name))
+    return f"{local.strftime('%d/%m/%Y %H:%M')} ({name})"
+
+
+def _log_details(record) -> dict:
+    """What the wipe log said about this medium's drive, for the certificate."""
+    period = ""
+    if record.started_at and record.finished_at:
+        period = f"{_local(record.started_at)} – {_local(record.finished_at)}"
+    return {"passes": record.passes, "rounds": record.rounds, "blanking": record.blanking,
+            "size_bytes": record.size_bytes, "period": period,
+            "log_sha256": record.evidence.sha256 if record.evidence else "",
+            "match_reason": record.match_reason if record.matched_by_hand else None}
 
 
 def _new_code() -> str:

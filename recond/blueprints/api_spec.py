@@ -184,6 +184,9 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
     import_id = {"name": "import_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     deposit = {"$ref": "#/components/schemas/Deposit"}
     device_import = {"$ref": "#/components/schemas/Import"}
+    wipe_log = {"type": "object", "properties": {
+        "id": {"type": "integer"}, "sha256": {"type": "string"}, "tool": {"type": "string"},
+        "known": {"type": "boolean"}, "drives": {"type": "array", "items": {"type": "object"}}}}
     return {
         "/deposits": {
             "get": {"summary": "Deposits in the caller's scope",
@@ -229,17 +232,23 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary"}}}}}},
-            "responses": {"201": ok({"type": "object", "properties": {
-                "id": {"type": "integer"}, "sha256": {"type": "string"}, "tool": {"type": "string"},
-                "drives": {"type": "array", "items": {"type": "object"}}}}, "Read"),
-                **_errors(401, 403, 413, 422)}}},
+            "description": "The same log already uploaded in the workshop is not kept twice: "
+                           "200 with the log already kept (known: true). A log without a final "
+                           "status for every drive is refused (422, incomplete_log).",
+            "responses": {"201": ok(wipe_log, "Read"),
+                          "200": ok(wipe_log, "Already uploaded: the log already kept"),
+                          **_errors(401, 403, 413, 422)}}},
         "/wipe-logs/{evidence_id}/assign": {"post": {
             "summary": "Record the sanitisation of the log's drives on storage media",
             "parameters": [{"name": "evidence_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "requestBody": json_body({"type": "object", "required": ["assignments"], "properties": {
                 "assignments": {"type": "object", "additionalProperties": {"type": "integer"},
-                                "description": "drive (e.g. /dev/sda) -> storage medium id"}}}),
+                                "description": "drive (e.g. /dev/sda) -> storage medium id"},
+                "reasons": {"type": "object", "additionalProperties": {"type": "string"},
+                            "description": "drive -> why the technician confirms a match the "
+                                           "log disagrees with (size or serial); without it, "
+                                           "409 log_does_not_match"}}}),
             "responses": {"200": ok({"type": "object"}, "Recorded"),
                           **_errors(400, 401, 403, 404, 409, 413, 422)}}},
         "/labels": {"post": {

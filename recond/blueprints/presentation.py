@@ -5,7 +5,9 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import categories, deliveries, equipment_requests, payments, pricing, public_id
+from recond import (
+    categories, deliveries, equipment_requests, payments, pricing, public_id, wipe_evidence,
+)
 from recond.access import current_actor
 from recond.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.extensions import login_manager
@@ -42,6 +44,8 @@ def init_app(app: Flask) -> None:
             "tier_label": lambda t: pricing.TIER_LABELS.get(t, t),
             "method_label": lambda m: payments.METHOD_LABELS.get(m, m),
             "delivery_status": lambda s: deliveries.STATUS_LABELS.get(s, s),
+            "verification_label": wipe_evidence.verification_label,
+            "size_label": wipe_evidence.format_size,
             "percent": lambda x: "—" if x is None else f"{round(x * 100)} %",
         }
 
