@@ -25,7 +25,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     text = {400: "Malformed request (e.g. invalid JSON)", 401: "Missing or invalid token",
             403: "The role may not do this", 404: "Not found in the caller's scope",
             409: "A guard refused, or someone else changed the device first",
-            413: "Body too large", 422: "A value is wrong (type, range, unknown code)"}
+            413: "Body too large", 422: "A value is wrong (type, range, unknown code)",
+            503: "Background jobs are unavailable (Redis unreachable): nothing was queued, try again"}
     return {str(c): _error(text[c]) for c in codes}
 
 
@@ -108,8 +109,9 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": ok({"$ref": "#/components/schemas/JobResult"},
                                         "Ran inline: each device's result"),
                               "202": ok({"$ref": "#/components/schemas/JobResult"},
-                                        "Queued: poll the job"),
-                              **_errors(400, 401, 403, 413, 422)}}},
+                                        "Queued: poll the job; its messages are in the "
+                                        "caller's Accept-Language"),
+                              **_errors(400, 401, 403, 413, 422, 503)}}},
             "/jobs/{job_id}": {"get": {
                 "summary": "A background job of the caller's",
                 "parameters": [{"name": "job_id", "in": "path", "required": True,
@@ -169,7 +171,11 @@ def openapi_document() -> dict[str, Any]:
                     "already_imported": {"type": "boolean"},
                     "rows": {"type": "array", "description": "rows with errors (first 100)",
                              "items": {"type": "object"}},
-                    "progress": {"type": "object"}}},
+                    "progress": {"type": "object"},
+                    "error": {"type": "object", "description": "why the background run failed "
+                              "(code worker_lost or interrupted: nothing was imported; commit again)",
+                              "properties": {"code": {"type": "string"},
+                                             "message": {"type": "string"}}}}},
                 "JobResult": {"type": "object", "properties": {
                     "job": {"type": "object", "properties": {"id": {"type": "string"},
                                                             "status": {"type": "string"}}},
@@ -265,7 +271,7 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
             "responses": {"200": {"description": "The labels", "content": {
                 "application/pdf": {}, "application/zpl": {}, "image/png": {}, "image/svg+xml": {}}},
                 "202": ok({"type": "object"}, "Queued: fetch the job's URL"),
-                **_errors(400, 401, 403, 404, 413, 422)}}},
+                **_errors(400, 401, 403, 404, 413, 422, 503)}}},
         "/labels/jobs/{job_id}": {"get": {
             "summary": "A batch of labels made in the background: the PDF when ready",
             "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
@@ -279,5 +285,5 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
                 "mapping": {"type": "object", "additionalProperties": {"type": "integer"}}}}),
             "responses": {"200": ok(device_import, "Imported"),
                           "202": ok({"type": "object"}, "Queued: poll the import"),
-                          **_errors(400, 401, 403, 404, 409, 413, 422)}}},
+                          **_errors(400, 401, 403, 404, 409, 413, 422, 503)}}},
     }
