@@ -29,7 +29,8 @@ def issue_for_device(actor: User, device: Device) -> Certificate:
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
     reasons = sanitisation.missing_sanitisation(device)
     if reasons:
-        raise Refused(reasons[0], code="not_sanitised", details={"reasons": [str(r) for r in reasons]})
+        raise Refused(reasons[0], code="not_sanitised", details={
+            "reasons": [str(r) for r in reasons], "media_page": sanitisation.media_page(device)})
     return _issue(actor, [device], f"appareil {device.public_id}", device=device)
 
 

@@ -70,6 +70,10 @@ class SanitisationRecord(db.Model):
     errors: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     performed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     performed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A destruction (method destroy): who destroyed the medium (the workshop or its contractor)
+    # and the reference of their paperwork, e.g. the contractor's certificate number.
+    destroyed_by: Mapped[str | None] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(100))
 
     medium: Mapped[StorageMedium] = relationship()
     evidence: Mapped[SanitisationEvidence | None] = relationship()
