@@ -93,5 +93,7 @@ class Certificate(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     media_count: Mapped[int]
+    # The devices it covers (ids), so the public page can tell what became of them later.
+    covered_device_ids: Mapped[list[int] | None] = mapped_column(JSON)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,5 @@
-"""media: storage-media management (interface, fate, destruction details, no storage found)
+"""media: storage-media management (interface, fate, destruction details, no storage found),
+the devices a certificate covers
 
 Revision ID: 0009_media
 Revises: 0008
@@ -25,11 +26,15 @@ def upgrade():
     with op.batch_alter_table('sanitisation_record', schema=None) as batch_op:
         batch_op.add_column(sa.Column('destroyed_by', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('reference', sa.String(length=100), nullable=True))
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('covered_device_ids', sa.JSON(), nullable=True))
     # Media removed before this revision left without saying how: kept at the workshop.
     op.execute("UPDATE storage_medium SET fate = 'kept' WHERE removed_at IS NOT NULL")
 
 
 def downgrade():
+    with op.batch_alter_table('certificate', schema=None) as batch_op:
+        batch_op.drop_column('covered_device_ids')
     with op.batch_alter_table('sanitisation_record', schema=None) as batch_op:
         batch_op.drop_column('reference')
         batch_op.drop_column('destroyed_by')
