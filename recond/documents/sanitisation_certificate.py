@@ -14,6 +14,12 @@ from recond.documents import pdf
 
 _METHOD = {"clear": "Clear (effacement)", "purge": "Purge", "destroy": "Destroy (destruction)"}
 _VERIFY = {"none": "aucune", "last_pass": "dernière passe", "all_passes": "toutes les passes"}
+# NIST SP 800-88 Destroy techniques, and what became of a medium taken out of its device.
+DESTRUCTION = {"shredding": "broyage", "drilling": "perçage", "crushing": "écrasement",
+               "disintegration": "désintégration", "pulverisation": "pulvérisation",
+               "incineration": "incinération", "melting": "fusion"}
+_REMOVED = {"kept": "retiré, conservé à l'atelier", "recycling": "retiré, envoyé au recyclage",
+            "absent": "absent de l'appareil à l'ouverture"}
 _TYPE = {"hdd": "magnétique (HDD)", "ssd": "flash (SSD)", "nvme": "flash (NVMe)",
          "emmc": "flash (eMMC)", "flash": "flash"}
 
@@ -41,6 +47,17 @@ class Entry:
     period: str = ""             # start and end, already in the workshop's time zone
     log_sha256: str = ""
     match_reason: str | None = None  # set when the drive was matched by hand
+    reference: str = ""  # a destruction's paperwork, e.g. the contractor's certificate number
+
+
+@dataclass
+class Removed:
+    """A medium that left its device without a sanitisation: no data of it stays in the device."""
+    device_id: str
+    medium_kind: str
+    serial: str
+    fate: str
+    when: str
 
 
 def size_fr(size_bytes: int | None) -> str:
@@ -76,7 +93,8 @@ def _grouped(sha256: str) -> str:
 
 
 def build(*, code: str, verify_url: str, title: str, workshop: str, validator: str,
-          validator_title: str, issued_on: str, entries: list[Entry]) -> bytes:
+          validator_title: str, issued_on: str, entries: list[Entry],
+          removed: list[Removed] = ()) -> bytes:
     story = [
         pdf.Paragraph("Certificat d'effacement des données", pdf.TITLE),
         pdf.Table([[pdf.key_values([
@@ -107,10 +125,17 @@ def build(*, code: str, verify_url: str, title: str, workshop: str, validator: s
                 ("Résultat", entry.result), ("Date", entry.when),
             ] + ([("Début – fin", entry.period)] if entry.period else []) + [
                 ("Réalisé par", entry.performer),
+                *([("Référence de la destruction", entry.reference)] if entry.reference else []),
                 ("Destination après effacement", entry.destination),
             ] + ([("Journal d'effacement (SHA-256)", _grouped(entry.log_sha256)),
                   ("Appariement journal / support", _match(entry))] if entry.log_sha256 else [])),
         ]
+    if removed:
+        story.append(pdf.Paragraph("Supports retirés des appareils", pdf.HEADING))
+        story += [pdf.key_values([
+            (f"Appareil {item.device_id}",
+             f"{_TYPE.get(item.medium_kind, item.medium_kind)} {item.serial or 'sans numéro de série'}"
+             f" — {_REMOVED.get(item.fate, item.fate)} le {item.when}")]) for item in removed]
     story += [
         pdf.Paragraph("Validation", pdf.HEADING),
         pdf.key_values([("Validé par", validator), ("Fonction", validator_title),

@@ -83,6 +83,10 @@ class SanitisationRecord(db.Model):
     match_reason: Mapped[str | None] = mapped_column(String(500))
     performed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     performed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A destruction (method destroy): who destroyed the medium (the workshop or its contractor)
+    # and the reference of their paperwork, e.g. the contractor's certificate number.
+    destroyed_by: Mapped[str | None] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(100))
 
     medium: Mapped[StorageMedium] = relationship()
     evidence: Mapped[SanitisationEvidence | None] = relationship()
@@ -102,5 +106,7 @@ class Certificate(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     media_count: Mapped[int]
+    # The devices it covers (ids), so the public page can tell what became of them later.
+    covered_device_ids: Mapped[list[int] | None] = mapped_column(JSON)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
