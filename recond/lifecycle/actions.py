@@ -138,7 +138,8 @@ def _allocation_terms(ctx: Context) -> list:
                           n=line.approved_quantity))
     beneficiary = None
     beneficiary_id = ctx.values.get("beneficiary_id")
-    second_reason = ctx.record.pop("second_device_reason", "") or None
+    second_reason = ctx.values.get("second_device_reason") or None
+    ctx.record.pop("second_device_reason", None)  # kept below only when it justifies a second
     if request.purpose == Purpose.OWN_USE:
         tier = Tier.OWN_USE
         if beneficiary_id:
@@ -336,7 +337,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            (_checklist_passes, _battery_readable), _set_grade),
     Action("allocate", _l("Allocate"), _l("Allocated"), Status.RESERVED, frozenset({C}), _from(Status.READY),
            (Field("line_id", "int", _l("Request line")),
-            Field("beneficiary_id", "int", _l("Beneficiary"), required=False)),
+            Field("beneficiary_id", "int", _l("Beneficiary"), required=False),
+            Field("second_device_reason", "text", _l("Why a second device is justified"),
+                  required=False)),
            (_allocation_terms,), _reserve),
     Action("cancel_allocation", _l("Cancel allocation"), _l("Allocation cancelled"), Status.READY, frozenset({C}),
            _from(Status.RESERVED), (_NOTE,),
