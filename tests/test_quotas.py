@@ -149,6 +149,28 @@ def test_the_api_refuses_a_second_device_without_reason_in_the_readers_language(
     assert "second_device_reason" not in donor_view[-1]["payload"]
 
 
+def test_a_batch_holds_both_quotas(world, api):
+    """The batch entry point: one payload for many devices, counted device after device (no
+    Accept-Language sent: the results speak French, the default)."""
+    line = world.approved_line(quantity=1, own_use=True)
+    devices = [world.device("ready") for _ in range(3)]
+    body = api("coordinator", "post", "/api/v1/batch", json={
+        "action": "allocate", "devices": [d.public_id for d in devices],
+        "payload": {"line_id": line.id}}).json
+    assert [r["ok"] for r in body["results"]] == [True, False, False]
+    assert all("déjà attribués" in r["message"] for r in body["results"][1:])
+    person = world.beneficiary()
+    roomy = world.approved_line(quantity=5)
+    more = [world.device("ready") for _ in range(2)]
+    body = api("coordinator", "post", "/api/v1/batch", json={
+        "action": "allocate", "devices": [d.public_id for d in more],
+        "payload": {"line_id": roomy.id, "beneficiary_id": person.id}}).json
+    assert [r["ok"] for r in body["results"]] == [True, False]
+    assert "détient déjà un appareil" in body["results"][1]["message"]
+    db.session.expire_all()
+    assert db.session.query(Allocation).filter_by(status="active").count() == 2
+
+
 def test_the_desk_offers_the_reason_for_a_beneficiary_already_holding_a_device(world, browser):
     equipped = world.beneficiary(reference="FJ-0044")
     waiting = world.beneficiary(reference="FJ-0045")
