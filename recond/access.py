@@ -119,7 +119,8 @@ def wants_json() -> bool:
 
 # History payload keys that speak of the allocation: not for donors' or collectors' eyes.
 _ALLOCATION_KEYS = frozenset({"structure_id", "tier", "price_cents", "grid_version",
-                              "allocation_id", "line_id", "beneficiary_id"})
+                              "allocation_id", "line_id", "beneficiary_id",
+                              "second_device_reason"})
 
 
 def visible_payload(user: User, payload: dict) -> dict:

@@ -3,7 +3,8 @@ proposes for each (right category, minimum specs met, oldest ready first), the s
 fairness view (allocated against requested, per structure, per territory, and the QPV share).
 
 The allocation itself is the lifecycle's `allocate` action: its guards hold whatever this
-module proposes.
+module proposes (the line's approved quantity, one live device per beneficiary unless a reason
+is given), under a lock and in the database's own unique indexes.
 """
 from __future__ import annotations
 
@@ -91,14 +92,32 @@ def proposals(line: RequestLine, limit: int = PROPOSALS) -> list[Device]:
     return [d for d in candidates if meets(d, line)][:limit]
 
 
+@dataclass
+class Recipients:
+    """Whom a structure's device can go to: the beneficiaries still waiting, then those already
+    holding a live device (a second one needs the coordinator's reason)."""
+    waiting: list[Beneficiary]
+    equipped: list[Beneficiary]
+
+    def __bool__(self) -> bool:
+        return bool(self.waiting or self.equipped)
+
+
+def recipients(structure_id: int) -> Recipients:
+    held = (select(Allocation.beneficiary_id, func.count(Allocation.id).label("n"))
+            .where(Allocation.status == AllocationStatus.ACTIVE,
+                   Allocation.beneficiary_id.is_not(None))
+            .group_by(Allocation.beneficiary_id).subquery())
+    rows = db.session.execute(
+        select(Beneficiary, held.c.n).outerjoin(held, held.c.beneficiary_id == Beneficiary.id)
+        .where(Beneficiary.structure_id == structure_id, Beneficiary.purged_at.is_(None))
+        .order_by(Beneficiary.created_at, Beneficiary.id)).all()
+    return Recipients(waiting=[b for b, n in rows if not n], equipped=[b for b, n in rows if n])
+
+
 def waiting_beneficiaries(structure_id: int) -> list[Beneficiary]:
     """The structure's beneficiaries without a live allocation: whom a device can go to."""
-    busy = select(Allocation.beneficiary_id).where(Allocation.status == AllocationStatus.ACTIVE,
-                                                    Allocation.beneficiary_id.is_not(None))
-    return db.session.scalars(
-        select(Beneficiary).where(Beneficiary.structure_id == structure_id,
-                                  Beneficiary.purged_at.is_(None), Beneficiary.id.not_in(busy))
-        .order_by(Beneficiary.created_at, Beneficiary.id)).all()
+    return recipients(structure_id).waiting
 
 
 def stock() -> list[tuple[str, str | None, int]]:

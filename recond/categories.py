@@ -105,6 +105,7 @@ DETAIL_LABELS = {
     "allocation_id": _l("Allocation"),
     "structure_id": _l("Structure"),
     "line_id": _l("Request line"),
+    "second_device_reason": _l("Why a second device is justified"),
 }
 
 

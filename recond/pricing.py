@@ -14,10 +14,11 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from recond import categories
 from recond.clock import utcnow
-from recond.errors import InvalidInput, NotPermitted
+from recond.errors import Conflict, InvalidInput, NotPermitted
 from recond.extensions import db
 from recond.models import PriceEntry, PriceGrid, Role, Tier, User
 
@@ -61,11 +62,18 @@ def price_cents(grid: PriceGrid, category: str, grade: str, tier: str) -> int | 
     )
 
 
-def publish_grid(actor: User, entries: list[dict], effective_from: datetime | None = None) -> PriceGrid:
-    """A new version of the grid; earlier versions and the allocations priced by them stay."""
+def publish_grid(actor: User, entries: list[dict], effective_from: datetime | None = None,
+                 *, based_on: int | None = None) -> PriceGrid:
+    """A new version of the grid; earlier versions and the allocations priced by them stay.
+
+    `based_on` is the latest version the coordinator saw: if another was published since, or
+    is being published at this very moment (two versions cannot share a number), this one is
+    refused as a conflict, never silently stacked on a grid its author has not read.
+    """
     if actor.role not in (Role.COORDINATOR, Role.ADMIN):
         raise NotPermitted(_l("Only coordinators set the price grid."))
     floor = floor_cents()
+    cells_seen = set()
     for entry in entries:
         if entry["category"] not in categories.CATEGORIES or entry["grade"] not in categories.GRADES \
                 or entry["tier"] not in set(Tier):
@@ -75,14 +83,35 @@ def publish_grid(actor: User, entries: list[dict], effective_from: datetime | No
                 _l("Every price must be at least %(floor)s: the remaining charge is never free.",
                    floor=format_money(floor))
             )
-    version = (db.session.scalar(select(func.max(PriceGrid.version))) or 0) + 1
-    grid = PriceGrid(version=version, effective_from=effective_from or utcnow(),
+        cell = (entry["category"], entry["grade"], entry["tier"])
+        if cell in cells_seen:
+            raise InvalidInput(_l("The price grid gives two prices for one cell."))
+        cells_seen.add(cell)
+    latest = latest_version()
+    if based_on is not None and based_on != latest:
+        raise _published_meanwhile(latest)
+    grid = PriceGrid(version=latest + 1, effective_from=effective_from or utcnow(),
                      created_by_id=actor.id)
     db.session.add(grid)
     for entry in entries:
         grid.entries.append(PriceEntry(**entry))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another publication took this version number first (the unique version holds it).
+        raise _published_meanwhile(latest + 1) from None
     return grid
+
+
+def _published_meanwhile(version: int) -> Conflict:
+    return Conflict(_l("Another coordinator published price grid version %(v)s meanwhile. Read "
+                       "it, then publish yours again if it is still needed.", v=version),
+                    code="grid_published_meanwhile")
+
+
+def latest_version() -> int:
+    """The highest version published (in force or yet to come); 0 before the first."""
+    return db.session.scalar(select(func.max(PriceGrid.version))) or 0
 
 
 def grids() -> list[PriceGrid]:

@@ -48,6 +48,7 @@ def test_a_beneficiary_with_a_device_still_on_its_way_is_kept(world):
     pending = world.device("delivered")
     allocation = active_allocation(pending)
     allocation.beneficiary_id = person.id  # a second device for the same person, not yet handed over
+    allocation.second_device_reason = "Deux enfants scolarisés"  # the database asks why
     db.session.commit()
     assert beneficiaries.purge_expired(utcnow() + timedelta(days=3650), months=24) == 0
     assert db.session.get(Beneficiary, person.id).purged_at is None

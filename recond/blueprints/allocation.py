@@ -20,7 +20,7 @@ def desk():
     return render_template(
         "allocation/desk.html", lines=lines, stock=allocations.stock(),
         proposals={o.line.id: allocations.proposals(o.line) for o in lines},
-        waiting={s: allocations.waiting_beneficiaries(s) for s in structure_ids},
+        recipients={s: allocations.recipients(s) for s in structure_ids},
         grid=pricing.current_grid())
 
 
@@ -36,6 +36,9 @@ def allocate(line_id: int):
     if not version.isdigit() or (beneficiary and not beneficiary.isdigit()):
         raise InvalidInput(_l("The form is incomplete. Reload the page."))
     payload = {"line_id": line_id} | ({"beneficiary_id": int(beneficiary)} if beneficiary else {})
+    reason = request.form.get("second_device_reason", "").strip()
+    if reason:
+        payload["second_device_reason"] = reason
     lifecycle.perform(actor, device, "allocate", payload, expected_version=int(version))
     db.session.commit()
     allocation = lifecycle.active_allocation(device)
@@ -56,7 +59,11 @@ def fairness():
 def price_grid():
     actor = current_actor()
     if request.method == "POST":
-        grid = pricing.publish_grid(actor, pricing.entries_from_form(request.form))
+        based_on = request.form.get("based_on", "").strip()  # the latest version the page showed
+        if based_on and not based_on.isdigit():
+            raise InvalidInput(_l("The form is incomplete. Reload the page."))
+        grid = pricing.publish_grid(actor, pricing.entries_from_form(request.form),
+                                    based_on=int(based_on) if based_on else None)
         db.session.commit()
         flash(_l("Price grid version %(v)s is in force. Past allocations keep their price.",
                  v=grid.version), "success")
@@ -65,5 +72,6 @@ def price_grid():
     grid = pricing.get_grid(int(shown)) if shown.isdigit() else pricing.current_grid()
     return render_template("allocation/pricing.html", grid=grid, cells=pricing.cells(grid),
                            current=pricing.current_grid(), grids=pricing.grids(),
+                           latest=pricing.latest_version(),
                            categories=CATEGORIES, grades=GRADES, tiers=list(Tier),
                            tier_labels=pricing.TIER_LABELS, floor=pricing.floor_cents())

@@ -7,10 +7,12 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from recond import categories, equipment_requests, os_catalogue, pricing, recycling, sanitisation
 from recond.clock import utcnow
 from recond.categories import Category
+from recond.errors import Conflict
 from recond.lifecycle.fields import Field
 from recond.lifecycle.statuses import Status
 from recond.extensions import db
@@ -114,8 +116,14 @@ def _set_grade(ctx: Context) -> None:
 # --- allocate -----------------------------------------------------------------------------------
 
 def _allocation_terms(ctx: Context) -> list:
-    """Check the line, the beneficiary and the price; keep what the effect needs in ctx."""
-    line = db.session.get(RequestLine, ctx.values["line_id"])
+    """Check the line, the beneficiary and the price; keep what the effect needs in ctx.
+
+    The line's row is locked before its live allocations are counted, then the beneficiary's
+    (always in that order): two coordinators allocating on one line, or to one person, wait for
+    each other on PostgreSQL. SQLite has no row lock; there the unique places of `Allocation`
+    refuse the second writer (a conflict).
+    """
+    line = _locked(RequestLine, ctx.values["line_id"])
     if line is None:
         return [_l("Request line %(line)s does not exist.", line=ctx.values["line_id"])]
     request = line.request
@@ -126,25 +134,33 @@ def _allocation_terms(ctx: Context) -> list:
         reasons.append(_l("This line asks for a %(wanted)s, not a %(got)s.",
                           wanted=categories.CATEGORIES[line.category].label,
                           got=ctx.category.label))
-    taken = db.session.scalar(
-        select(func.count(Allocation.id)).where(
-            Allocation.line_id == line.id, Allocation.status == AllocationStatus.ACTIVE)
-    )
-    if taken >= line.approved_quantity:
+    held = set(db.session.scalars(select(Allocation.slot).where(
+        Allocation.line_id == line.id, Allocation.status == AllocationStatus.ACTIVE)))
+    free = sorted(set(range(1, line.approved_quantity + 1)) - held)
+    if len(held) >= line.approved_quantity or not free:
         reasons.append(_l("All %(n)s devices approved on this line are already allocated.",
                           n=line.approved_quantity))
     beneficiary = None
     beneficiary_id = ctx.values.get("beneficiary_id")
+    second_reason = ctx.values.get("second_device_reason") or None
+    ctx.record.pop("second_device_reason", None)  # kept below only when it justifies a second
     if request.purpose == Purpose.OWN_USE:
         tier = Tier.OWN_USE
         if beneficiary_id:
             reasons.append(_l("This request is for the structure's own use: no beneficiary."))
+        second_reason = None
     else:
-        beneficiary = db.session.get(Beneficiary, beneficiary_id) if beneficiary_id else None
+        beneficiary = _locked(Beneficiary, beneficiary_id) if beneficiary_id else None
         if beneficiary is None or beneficiary.structure_id != request.structure_id:
             reasons.append(_l("Say which of the structure's beneficiaries receives the device."))
             return reasons
         tier = beneficiary.tier
+        if not live_allocations_of(beneficiary):
+            second_reason = None  # a first device needs no reason
+        elif second_reason is None:
+            reasons.append(_l("Beneficiary %(ref)s already holds a device: a second one is "
+                              "allocated only with the reason it is justified.",
+                              ref=beneficiary.reference))
     grid = pricing.current_grid()
     price = None
     if grid is None:
@@ -164,23 +180,58 @@ def _allocation_terms(ctx: Context) -> list:
     if not reasons:
         ctx.record.update(structure_id=request.structure_id, tier=str(tier),
                           price_cents=price, grid_version=grid.version)
-        ctx.terms = (line, beneficiary)
+        if second_reason is not None:
+            ctx.record["second_device_reason"] = second_reason
+        ctx.terms = (line, beneficiary, free[0], second_reason)
     return reasons
 
 
+def _locked(model, id_: int):
+    """The row, read again and locked until the transaction ends (FOR UPDATE; no-op on SQLite)."""
+    return db.session.scalar(select(model).where(model.id == id_)
+                             .with_for_update(of=model)
+                             .execution_options(populate_existing=True))
+
+
+def live_allocations_of(beneficiary: Beneficiary) -> int:
+    return db.session.scalar(select(func.count(Allocation.id)).where(
+        Allocation.beneficiary_id == beneficiary.id,
+        Allocation.status == AllocationStatus.ACTIVE))
+
+
 def _reserve(ctx: Context) -> None:
-    line, beneficiary = ctx.terms
+    line, beneficiary, slot, second_reason = ctx.terms
     allocation = Allocation(
         device_id=ctx.device.id, line_id=line.id, structure_id=line.request.structure_id,
         beneficiary_id=beneficiary.id if beneficiary else None, tier=ctx.record["tier"],
         price_cents=ctx.record["price_cents"], grid_version=ctx.record["grid_version"],
-        created_by_id=ctx.actor.id,
+        slot=slot, second_device_reason=second_reason, created_by_id=ctx.actor.id,
     )
     db.session.add(allocation)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # Another allocation committed between our count and our insert (SQLite: no row lock).
+        conflict = _taken_meanwhile(error)
+        if conflict is None:
+            raise  # the device itself: the engine says someone else changed it
+        raise conflict from None
     ctx.record["allocation_id"] = allocation.id
     ctx.record.pop("beneficiary_id", None)  # the history is readable by donors: no beneficiary
     equipment_requests.refresh(line.request)
+
+
+def _taken_meanwhile(error: IntegrityError) -> Conflict | None:
+    """Say which rule the database held: PostgreSQL names the index, SQLite its columns."""
+    text = str(error.orig)
+    if "uq_allocation_active_slot" in text or "allocation.slot" in text:
+        return Conflict(_l("Another allocation took the last approved place on this line at the "
+                           "same moment. Reload the allocation desk."), code="line_full")
+    if "uq_allocation_active_beneficiary" in text or "allocation.beneficiary_id" in text:
+        return Conflict(_l("This beneficiary received a device at the same moment: a second one "
+                           "needs its reason. Reload the allocation desk."),
+                        code="beneficiary_equipped")
+    return None
 
 
 def _end_allocation(status: AllocationStatus) -> Callable[[Context], None]:
@@ -290,7 +341,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            (_checklist_passes, _battery_readable), _set_grade),
     Action("allocate", _l("Allocate"), _l("Allocated"), Status.RESERVED, frozenset({C}), _from(Status.READY),
            (Field("line_id", "int", _l("Request line")),
-            Field("beneficiary_id", "int", _l("Beneficiary"), required=False)),
+            Field("beneficiary_id", "int", _l("Beneficiary"), required=False),
+            Field("second_device_reason", "text", _l("Why a second device is justified"),
+                  required=False)),
            (_allocation_terms,), _reserve),
     Action("cancel_allocation", _l("Cancel allocation"), _l("Allocation cancelled"), Status.READY, frozenset({C}),
            _from(Status.RESERVED), (_NOTE,),

@@ -1,4 +1,9 @@
-"""Allocations of a device to a structure's request line, with the price frozen, and payments."""
+"""Allocations of a device to a structure's request line, with the price frozen, and payments.
+
+The quotas live in the database too: a live allocation takes one of its line's numbered places
+(`slot`, 1 to the approved quantity) and a place is held by one live allocation at most, so two
+writers counting at once cannot both take the last one; a beneficiary holds one live allocation
+without a recorded reason at most."""
 from datetime import datetime
 from enum import StrEnum
 
@@ -27,6 +32,20 @@ class Allocation(db.Model):
             "uq_allocation_active_device", "device_id", unique=True,
             sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'"),
         ),
+        # A line never holds more live allocations than approved: the domain gives each one a
+        # place from 1 to the approved quantity, and a place is taken once (SQLite has no row
+        # lock: this is what refuses the second of two writers who counted at the same moment).
+        Index(
+            "uq_allocation_active_slot", "line_id", "slot", unique=True,
+            sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'"),
+        ),
+        # One live device per beneficiary, unless the coordinator wrote why a second one is
+        # justified: only the allocations without a reason are counted here.
+        Index(
+            "uq_allocation_active_beneficiary", "beneficiary_id", unique=True,
+            sqlite_where=text("status = 'active' AND second_device_reason IS NULL"),
+            postgresql_where=text("status = 'active' AND second_device_reason IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,6 +53,11 @@ class Allocation(db.Model):
     line_id: Mapped[int] = mapped_column(ForeignKey("request_line.id"), index=True)
     structure_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     beneficiary_id: Mapped[int | None] = mapped_column(ForeignKey("beneficiary.id"))
+    # Which of the line's approved places (1, 2, …) this allocation takes; always chosen by the
+    # domain. The default is there because SQLite adds a NOT NULL column only with one.
+    slot: Mapped[int] = mapped_column(server_default="1")
+    # Why the beneficiary gets a second live device (the coordinator's words), else None.
+    second_device_reason: Mapped[str | None] = mapped_column(String(500))
     tier: Mapped[str] = mapped_column(String(30))
     price_cents: Mapped[int]
     grid_version: Mapped[int]
