@@ -41,6 +41,10 @@ def from_environment(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         "PRICE_FLOOR_CENTS": int(env.get("RECOND_PRICE_FLOOR_CENTS", "1000")),
         "BENEFICIARY_RETENTION_MONTHS": int(env.get("RECOND_BENEFICIARY_RETENTION_MONTHS", "24")),
+        # The training that opens a release: held at most this many days before the
+        # allocation, and lasting at least this many minutes (docs/configuration in README).
+        "TRAINING_VALIDITY_DAYS": int(env.get("RECOND_TRAINING_VALIDITY_DAYS", "180")),
+        "TRAINING_MIN_MINUTES": int(env.get("RECOND_TRAINING_MIN_MINUTES", "30")),
         "MAX_CONTENT_LENGTH": int(env.get("RECOND_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024))),
         "API_MAX_JSON_BYTES": 64 * 1024,
         "BABEL_DEFAULT_LOCALE": "fr",
