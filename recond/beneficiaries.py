@@ -161,6 +161,16 @@ def of_structure(actor: User) -> list[Beneficiary]:
         .order_by(Beneficiary.reference)).all()
 
 
+def editable_ids(people: list[Beneficiary]) -> set[int]:
+    """Which of these beneficiaries may still be edited or deleted (never allocated)."""
+    ids = [p.id for p in people]
+    if not ids:
+        return set()
+    allocated = set(db.session.scalars(select(Allocation.beneficiary_id)
+                                       .where(Allocation.beneficiary_id.in_(ids))))
+    return set(ids) - allocated
+
+
 def get_beneficiary(actor: User, beneficiary_id: int) -> Beneficiary:
     beneficiary = db.session.get(Beneficiary, beneficiary_id)
     if beneficiary is None or actor.role != Role.STRUCTURE or \

@@ -240,3 +240,30 @@ def _mark_word(present: bool | None) -> str:
 def revisions_of(session: TrainingSession) -> list[SessionRevision]:
     return db.session.scalars(select(SessionRevision).where(SessionRevision.session_id == session.id)
                               .order_by(SessionRevision.changed_at, SessionRevision.id)).all()
+
+
+_FIELD_LABELS = {"held_on": _l("Date"), "duration_minutes": _l("Duration (minutes)"),
+                 "trainer": _l("Trainer"), "topics": _l("Topics"), "place": _l("Place")}
+_MARK_LABELS = {"present": _l("present"), "absent": _l("absent"), "none": _l("not marked")}
+
+
+def describe(revisions: list[SessionRevision]) -> list[dict]:
+    """Each revision as lines a person reads: what, before, after (references, not ids)."""
+    ids = {m["beneficiary_id"] for r in revisions for m in r.changes.get("attendance", [])
+           if "beneficiary_id" in m}
+    refs = dict(db.session.execute(select(Beneficiary.id, Beneficiary.reference)
+                                   .where(Beneficiary.id.in_(ids))).all()) if ids else {}
+    described = []
+    for revision in revisions:
+        lines = []
+        for name, label in _FIELD_LABELS.items():
+            if name in revision.changes:
+                before, after = revision.changes[name]
+                if name == "held_on":
+                    before, after = (date.fromisoformat(v).strftime("%d/%m/%Y") for v in (before, after))
+                lines.append((label, before or "—", after or "—"))
+        for mark in revision.changes.get("attendance", []):
+            who = mark.get("staff") or refs.get(mark.get("beneficiary_id"), _l("deleted beneficiary"))
+            lines.append((who, _MARK_LABELS[mark["before"]], _MARK_LABELS[mark["after"]]))
+        described.append({"revision": revision, "lines": lines})
+    return described

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from recond.clock import utcnow
 from recond.extensions import db
 from recond.models.beneficiary import Beneficiary
+from recond.models.user import User
 
 
 class TrainingSession(db.Model):
@@ -70,6 +71,8 @@ class SessionRevision(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(String(500))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    changed_by: Mapped[User | None] = relationship()
 
 
 class ReleaseTraining(db.Model):
