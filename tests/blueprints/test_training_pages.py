@@ -137,3 +137,17 @@ def test_a_beneficiary_is_corrected_or_deleted_from_the_page_until_allocated(wor
     db.session.expire_all()
     assert db.session.get(Beneficiary, person_id) is None
     assert db.session.get(Beneficiary, allocated_id) is not None
+
+
+def test_the_batch_api_refuses_a_too_short_session_for_the_same_reason(world, api):
+    device = world.device("delivered")
+    allocation = active_allocation(device)
+    world.pay(device)
+    world.train(present=[allocation.beneficiary], held_on=date.today() - timedelta(days=2), minutes=10)
+    response = api("structure_s", "post", "/api/v1/batch",
+                   json={"action": "release", "devices": [device.public_id]})
+    result = response.json["results"][0]
+    assert result["ok"] is False and result["code"] == "refused"
+    assert "trop courtes (10 minutes au plus)" in result["message"]
+    db.session.expire_all()
+    assert db.session.get(Device, device.id).status == "delivered"
