@@ -151,3 +151,22 @@ def test_the_batch_api_refuses_a_too_short_session_for_the_same_reason(world, ap
     assert "trop courtes (10 minutes au plus)" in result["message"]
     db.session.expire_all()
     assert db.session.get(Device, device.id).status == "delivered"
+
+
+def test_the_session_and_beneficiary_pages_are_accessible(world, browser):
+    from tests.blueprints.test_accessibility import assert_accessible
+
+    person = world.beneficiary()
+    open_session = world.train(present=[person], absent=[world.beneficiary()], staff=["Agent"])
+    training.correct_session(world["structure_s"], open_session.id, reason="relu", held_on=open_session.held_on,
+                             trainer="Léa", beneficiaries=[person], staff=["Agent"])
+    db.session.commit()
+    device = world.device("released")
+    browser.login("structure_s@example.org")
+    frozen_id = db.session.scalar(db.select(db.func.max(TrainingSession.id)))
+    for path in (f"/training/{open_session.id}", f"/training/{frozen_id}",
+                 f"/beneficiaries/{person.id}/edit", "/beneficiaries", "/training"):
+        response = browser.client.get(path)
+        assert response.status_code == 200, path
+        assert_accessible(response.text)
+    assert device.public_id in browser.client.get(f"/training/{frozen_id}").text
