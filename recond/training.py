@@ -208,6 +208,10 @@ def correct_session(actor: User, session_id: int, *, reason: str, held_on: date,
             setattr(session, name, after)
     current = {(("beneficiary", a.beneficiary_id) if a.beneficiary_id is not None
                 else ("staff", a.staff_name)): a for a in session.attendances}
+    for key, mark in current.items():
+        # A purged beneficiary is no longer listed anywhere: their mark stays as it was.
+        if mark.beneficiary is not None and mark.beneficiary.purged_at is not None:
+            new_marks.setdefault(key, mark.present)
     moved = []
     for key in current.keys() | new_marks.keys():
         before = current[key].present if key in current else None

@@ -106,3 +106,18 @@ def test_revisions_are_append_only_in_the_database(world):
             db.session.execute(text(statement))
         db.session.rollback()
     assert db.session.query(SessionRevision).one().reason == "typo on the sheet"
+
+
+def test_a_correction_keeps_the_mark_of_a_purged_beneficiary(world):
+    from recond import beneficiaries
+    from recond.clock import utcnow
+
+    person, gone = world.beneficiary(), world.beneficiary()
+    session = world.train(present=[person, gone], minutes=20)
+    assert beneficiaries.purge_expired(utcnow() + timedelta(days=3650), months=24) == 2
+    db.session.commit()
+    revision = training.correct_session(
+        world["structure_s"], session.id, reason="durée relue", held_on=session.held_on,
+        trainer=session.trainer, topics=session.topics, duration_minutes=60, staff=["Agent"])
+    assert "attendance" in revision.changes  # staff added, the purged marks untouched
+    assert {a.beneficiary_id for a in session.attendances if a.beneficiary_id} == {person.id, gone.id}
