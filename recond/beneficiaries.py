@@ -1,9 +1,14 @@
 """Pseudonymous beneficiaries: a structure's own file reference, an eligibility tier and
 perhaps a postcode; never a name, never a national identifier (GDPR data minimisation).
 
+The reference check refuses what identifies a person: a NIR (social security number, with
+any separators, Corse 2A/2B), a phone number, an e-mail, a name (a reference has a digit and
+no civility). A beneficiary is edited or deleted only before any allocation.
+
 The retention setting (`RECOND_BENEFICIARY_RETENTION_MONTHS`, 24 by default) purges a
-reference that many months after the release of the person's last device: the row stays so
-that counts and prices still add up, but it no longer points to anyone.
+reference that many months after the release of the person's last device, or after the
+enrolment of one never equipped: the row stays so that counts and prices still add up, but
+it no longer points to anyone.
 """
 from __future__ import annotations
 
@@ -15,36 +20,136 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from recond.clock import utcnow
-from recond.errors import InvalidInput, NotFound, NotPermitted
+from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
-from recond.models import Allocation, AllocationStatus, Beneficiary, Role, Tier, User
+from recond.models import (
+    Allocation, AllocationStatus, Attendance, Beneficiary, ReleaseTraining, Role, SessionRevision,
+    Tier, User,
+)
 
-# A structure's file reference: letters, digits and a few separators; nothing that reads like
-# a name with spaces, an e-mail or a social security number (13 or 15 digits).
+# A structure's file reference: letters, digits and a few separators.
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
-_NIR = re.compile(r"^[12]\d{12}(\d{2})?$")
+_SEPARATORS = re.compile(r"[\s._/\\()-]+")
+# NIR: sex, year, month, département (2A/2B in Corse), commune, order, perhaps the key.
+_NIR = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}(?:\d{2})?$", re.IGNORECASE)
+# French numbers (0X XX XX XX XX), +33 / 0033 with or without the (0), other + numbers.
+_PHONE = re.compile(r"^(?:(?:(?:\+|00)33|33)0?[1-9]\d{8}|0[1-9]\d{8}|\+\d{8,15})$")
+_CIVILITY = re.compile(r"^(?:m\.|(?:mr|mme|mlle|mrs|ms|miss|monsieur|madame|mademoiselle|dr|docteur)"
+                       r"(?:[\s._/-]|$))", re.IGNORECASE)
+GOOD_EXAMPLES = "CS92-0042, 2026/017, BEN-A12"
 
 
-def enrol(actor: User, reference: str, tier: str, postcode: str | None = None) -> Beneficiary:
+def check_reference(reference: str) -> str:
+    """The reference, stripped, or InvalidInput saying what it looks like instead."""
+    reference = (reference or "").strip()
+    compact = _SEPARATORS.sub("", reference)
+    looks_like = None
+    if "@" in reference:
+        looks_like = _l("“%(ref)s” looks like an e-mail address.", ref=reference)
+    elif _NIR.match(compact):
+        looks_like = _l("“%(ref)s” looks like a social security number (NIR).", ref=reference)
+    elif _PHONE.match(compact):
+        looks_like = _l("“%(ref)s” looks like a phone number.", ref=reference)
+    elif _CIVILITY.match(reference) or not any(c.isdigit() for c in reference) or \
+            _two_name_words(reference):
+        looks_like = _l("“%(ref)s” looks like a person's name.", ref=reference)
+    elif not _REFERENCE.match(reference):
+        looks_like = _l("“%(ref)s” has spaces or signs other than - _ . /.", ref=reference)
+    if looks_like is not None:
+        raise InvalidInput(_l("%(problem)s Use your own file reference: letters and digits with "
+                              "- _ . / and at least one digit, e.g. %(examples)s. Never a name, "
+                              "a phone number, an e-mail or a social security number.",
+                              problem=looks_like, examples=GOOD_EXAMPLES),
+                           code="not_pseudonymous")
+    return reference
+
+
+def _two_name_words(reference: str) -> bool:
+    """`Jean.Dupont7`, `dupont-jean-2`: two words of letters, one at least not in capitals
+    (a file code like `BEN-ABC-12` is all capitals)."""
+    words = re.findall(r"[^\W\d_]{3,}", reference)
+    return len(words) >= 2 and any(not w.isupper() for w in words)
+
+
+def _checked(actor: User, reference: str, tier: str, postcode: str | None) -> tuple:
     if actor.role != Role.STRUCTURE:
         raise NotPermitted(_l("Only structures record beneficiaries."))
     reference = (reference or "").strip()
     if tier not in set(Tier) or tier == Tier.OWN_USE or not reference:
         raise InvalidInput(_l("A beneficiary has the structure's reference and an eligibility tier."))
-    if not _REFERENCE.match(reference) or _NIR.match(reference):
-        raise InvalidInput(_l("Use your own file reference (letters, digits, - _ . /, no spaces), "
-                              "never a name or a social security number."), code="not_pseudonymous")
+    reference = check_reference(reference)
     postcode = (postcode or "").strip() or None
     if postcode is not None and not re.fullmatch(r"\d{5}", postcode):
         raise InvalidInput(_l("A postcode has 5 digits."))
-    if db.session.scalar(select(Beneficiary.id).where(
-            Beneficiary.structure_id == actor.organisation_id, Beneficiary.reference == reference)):
+    return reference, tier, postcode
+
+
+def _taken(actor: User, reference: str, but: int | None = None) -> None:
+    query = select(Beneficiary.id).where(Beneficiary.structure_id == actor.organisation_id,
+                                         Beneficiary.reference == reference)
+    if but is not None:
+        query = query.where(Beneficiary.id != but)
+    if db.session.scalar(query):
         raise InvalidInput(_l("Reference %(ref)s is already recorded.", ref=reference))
+
+
+def enrol(actor: User, reference: str, tier: str, postcode: str | None = None) -> Beneficiary:
+    reference, tier, postcode = _checked(actor, reference, tier, postcode)
+    _taken(actor, reference)
     beneficiary = Beneficiary(structure_id=actor.organisation_id, reference=reference,
                               tier=tier, postcode=postcode)
     db.session.add(beneficiary)
     db.session.flush()
     return beneficiary
+
+
+def _locked_unallocated(actor: User, beneficiary_id: int, doing) -> Beneficiary:
+    """The beneficiary, row-locked, refused once any allocation names them (the tier priced it,
+    the reference is on its history)."""
+    beneficiary = get_beneficiary(actor, beneficiary_id)
+    db.session.execute(select(Beneficiary.id).where(Beneficiary.id == beneficiary.id)
+                       .with_for_update())
+    if db.session.scalar(select(Allocation.id).where(Allocation.beneficiary_id == beneficiary.id)
+                         .limit(1)) is not None:
+        raise Refused(_l("Beneficiary %(ref)s has had a device allocated: %(doing)s is no longer "
+                         "possible.", ref=beneficiary.reference, doing=doing),
+                      code="beneficiary_allocated")
+    return beneficiary
+
+
+def update(actor: User, beneficiary_id: int, reference: str, tier: str,
+           postcode: str | None = None) -> Beneficiary:
+    reference, tier, postcode = _checked(actor, reference, tier, postcode)
+    beneficiary = _locked_unallocated(actor, beneficiary_id, _l("editing"))
+    _taken(actor, reference, but=beneficiary.id)
+    beneficiary.reference, beneficiary.tier, beneficiary.postcode = reference, tier, postcode
+    db.session.flush()
+    return beneficiary
+
+
+def delete(actor: User, beneficiary_id: int) -> str:
+    """Delete a beneficiary never allocated a device, with their attendance marks (each
+    session keeps a revision saying so). Returns the reference that was deleted."""
+    beneficiary = _locked_unallocated(actor, beneficiary_id, _l("deleting"))
+    marks = db.session.scalars(select(Attendance).where(Attendance.beneficiary_id == beneficiary.id)
+                               .order_by(Attendance.session_id)).all()
+    served = db.session.scalar(select(ReleaseTraining.session_id).where(
+        ReleaseTraining.session_id.in_([m.session_id for m in marks])).limit(1))
+    if served is not None:
+        raise Refused(_l("Beneficiary %(ref)s is on the attendance of a session that served a "
+                         "handover: it cannot be deleted. Correct the reference instead.",
+                         ref=beneficiary.reference), code="beneficiary_on_frozen_session")
+    for mark in marks:
+        db.session.add(SessionRevision(
+            session_id=mark.session_id, changed_by_id=actor.id, reason="beneficiary deleted",
+            changes={"attendance": [{"beneficiary_id": beneficiary.id,
+                                     "before": "present" if mark.present else "absent",
+                                     "after": "none"}]}))
+        db.session.delete(mark)
+    reference = beneficiary.reference
+    db.session.delete(beneficiary)
+    db.session.flush()
+    return reference
 
 
 def of_structure(actor: User) -> list[Beneficiary]:
@@ -54,6 +159,16 @@ def of_structure(actor: User) -> list[Beneficiary]:
         select(Beneficiary).where(Beneficiary.structure_id == actor.organisation_id,
                                   Beneficiary.purged_at.is_(None))
         .order_by(Beneficiary.reference)).all()
+
+
+def editable_ids(people: list[Beneficiary]) -> set[int]:
+    """Which of these beneficiaries may still be edited or deleted (never allocated)."""
+    ids = [p.id for p in people]
+    if not ids:
+        return set()
+    allocated = set(db.session.scalars(select(Allocation.beneficiary_id)
+                                       .where(Allocation.beneficiary_id.in_(ids))))
+    return set(ids) - allocated
 
 
 def get_beneficiary(actor: User, beneficiary_id: int) -> Beneficiary:
@@ -70,7 +185,8 @@ def retention_months() -> int:
 
 def purge_expired(now: datetime | None = None, months: int | None = None) -> int:
     """Wipe the references of beneficiaries whose devices were all released more than
-    `months` ago (and who have no device still on its way). Returns how many were purged."""
+    `months` ago, or who were enrolled that long ago and never equipped (and who have no
+    device still on its way). Returns how many were purged."""
     now = now or utcnow()
     months = retention_months() if months is None else months
     limit = now - timedelta(days=round(months * 30.44))
@@ -85,6 +201,12 @@ def purge_expired(now: datetime | None = None, months: int | None = None) -> int
         select(Beneficiary).join(last_release, last_release.c.beneficiary_id == Beneficiary.id)
         .where(last_release.c.at < limit, Beneficiary.purged_at.is_(None),
                Beneficiary.id.not_in(pending))).all()
+    equipped = select(Allocation.beneficiary_id).where(
+        Allocation.beneficiary_id.is_not(None), Allocation.released_at.is_not(None))
+    expired += db.session.scalars(
+        select(Beneficiary).where(Beneficiary.created_at < limit, Beneficiary.purged_at.is_(None),
+                                  Beneficiary.id.not_in(equipped), Beneficiary.id.not_in(pending))
+    ).all()
     for beneficiary in expired:
         beneficiary.reference = f"purged-{beneficiary.id}"
         beneficiary.postcode = None

@@ -83,6 +83,10 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": whole_number("RECOND_MAX_UPLOAD_BYTES", 16 * 1024 * 1024, 1024, "bytes"),
         # A running job beats this often; four missed beats and its worker is taken for dead.
         "JOB_HEARTBEAT_SECONDS": whole_number("RECOND_JOB_HEARTBEAT_SECONDS", 15, 1, "seconds"),
+        # The training that opens a release: held at most this many days before the
+        # allocation, and lasting at least this many minutes.
+        "TRAINING_VALIDITY_DAYS": whole_number("RECOND_TRAINING_VALIDITY_DAYS", 180, 1, "days"),
+        "TRAINING_MIN_MINUTES": whole_number("RECOND_TRAINING_MIN_MINUTES", 30, 1, "minutes"),
         "API_MAX_JSON_BYTES": 64 * 1024,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": _timezone("RECOND_TIMEZONE", "Europe/Paris"),

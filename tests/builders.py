@@ -183,10 +183,12 @@ class World:
                                 amount_cents=amount or allocation.price_cents, method="cash")
         db.session.commit()
 
-    def train(self, structure: str = "structure_s", present=(), absent=(), staff=()):
-        session = training.record_session(self.users[structure], held_on=date.today(),
+    def train(self, structure: str = "structure_s", present=(), absent=(), staff=(),
+              held_on: date | None = None, minutes: int = 120):
+        session = training.record_session(self.users[structure], held_on=held_on or date.today(),
                                           trainer="Formatrice", beneficiaries=list(present),
-                                          absent=list(absent), staff=list(staff))
+                                          absent=list(absent), staff=list(staff),
+                                          duration_minutes=minutes)
         db.session.commit()
         return session
 

@@ -85,6 +85,10 @@ class SessionForm(FlaskForm):
                           validators=[Optional(), Length(max=2000)])
 
 
+class SessionCorrectionForm(SessionForm):
+    reason = StringField(_l("Why you correct it"), validators=[DataRequired(), Length(max=500)])
+
+
 class PaymentForm(FlaskForm):
     amount = StringField(_l("Amount paid (€)"), validators=[DataRequired(), Length(max=20)])
     method = SelectField(_l("Method"), choices=list(METHOD_LABELS.items()))

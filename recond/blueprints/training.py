@@ -1,11 +1,12 @@
-"""A structure's training sessions and their attendance; the coordination's list of topics."""
+"""A structure's training sessions and their attendance, and their corrections; the
+coordination's list of topics."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond import beneficiaries, training
 from recond.access import current_actor, roles_required
 from recond.blueprints.auth import safe_next
-from recond.blueprints.structure_forms import SessionForm, TopicForm
+from recond.blueprints.structure_forms import SessionCorrectionForm, SessionForm, TopicForm
 from recond.extensions import db
 from recond.models import Role
 
@@ -15,7 +16,9 @@ bp = Blueprint("training", __name__)
 @bp.route("/training")
 @roles_required(Role.STRUCTURE)
 def sessions():
-    return render_template("training/index.html", sessions=training.sessions_of(current_actor()))
+    sessions = training.sessions_of(current_actor())
+    return render_template("training/index.html", sessions=sessions,
+                           served=training.served_ids(sessions))
 
 
 @bp.route("/training/new", methods=["GET", "POST"])
@@ -40,6 +43,39 @@ def new_session():
     return render_template("training/new.html", form=form, people=people,
                            topics=training.topics(),
                            preselected=request.args.get("beneficiary", "")), 422 if form.errors else 200
+
+
+@bp.route("/training/<int:session_id>", methods=["GET", "POST"])
+@roles_required(Role.STRUCTURE)
+def session(session_id: int):
+    """The session, its corrections, and the form to correct it while it may be."""
+    actor = current_actor()
+    held = training.get_session(actor, session_id)
+    frozen = training.frozen_reason(held)
+    people = beneficiaries.of_structure(actor)
+    form = SessionCorrectionForm(obj=held, duration=held.duration_minutes,
+                                 staff="\n".join(a.staff_name for a in held.attendances if a.staff_name))
+    if form.validate_on_submit():
+        marks = {p.id: request.form.get(f"attendance-{p.id}", "") for p in people}
+        topic_ids = [int(t) for t in request.form.getlist("topic") if t.isdigit()]
+        training.correct_session(
+            actor, session_id, reason=form.reason.data, held_on=form.held_on.data,
+            trainer=form.trainer.data, topics=topic_ids, duration_minutes=form.duration.data,
+            place=form.place.data or "",
+            beneficiaries=[p for p in people if marks[p.id] == "present"],
+            absent=[p for p in people if marks[p.id] == "absent"],
+            staff=(form.staff.data or "").splitlines())
+        db.session.commit()
+        flash(_l("Session corrected; the correction is kept in its history."), "success")
+        return redirect(url_for("training.session", session_id=session_id))
+    covered = set(held.topics.split("; ")) if held.topics else set()
+    marks = {a.beneficiary_id: "present" if a.present else "absent"
+             for a in held.attendances if a.beneficiary_id}
+    return render_template("training/session.html", held=held, form=form, frozen=frozen,
+                           people=people, marks=marks, covered=covered,
+                           topics=training.topics(active_only=False),
+                           revisions=training.describe(training.revisions_of(held))), \
+        422 if form.errors else 200
 
 
 @bp.route("/training/topics", methods=["GET", "POST"])

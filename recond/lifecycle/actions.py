@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from recond import categories, equipment_requests, os_catalogue, pricing, recycling, sanitisation
+from recond import (
+    categories, equipment_requests, os_catalogue, pricing, recycling, sanitisation, training_gate,
+)
 from recond.clock import utcnow
 from recond.categories import Category
 from recond.errors import Conflict
@@ -17,9 +19,8 @@ from recond.lifecycle.fields import Field
 from recond.lifecycle.statuses import Status
 from recond.extensions import db
 from recond.models import (
-    ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Attendance, Beneficiary, Device, OsImage,
-    Purpose, RequestLine, Role, TestReport, Tier, TrainingSession,
-    User,
+    ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, Device, OsImage, Purpose,
+    RequestLine, Role, TestReport, Tier, User,
 )
 
 
@@ -272,27 +273,20 @@ def charge_paid(ctx: Context) -> list:
 
 
 def training_attended(ctx: Context) -> list:
+    """An associated session: attended, recent enough before the allocation, long enough
+    (training_gate says which of the three fails)."""
     allocation = ctx.allocation
     if allocation is None:
         return []
-    attended = (
-        select(Attendance.id)
-        .join(TrainingSession, Attendance.session_id == TrainingSession.id)
-        .where(TrainingSession.structure_id == allocation.structure_id,
-               Attendance.present.is_(True))
-    )
-    if allocation.for_own_use:
-        attended = attended.where(Attendance.staff_name.is_not(None))
-        if db.session.scalar(attended.limit(1)) is None:
-            return [_l("No training session of the structure shows a staff member present: "
-                       "record the session and its attendance first.")]
-        return []
-    attended = attended.where(Attendance.beneficiary_id == allocation.beneficiary_id)
-    if db.session.scalar(attended.limit(1)) is None:
-        return [_l("No training session of the structure shows beneficiary %(ref)s present: "
-                   "record the session and its attendance first.",
-                   ref=allocation.beneficiary.reference)]
-    return []
+    return training_gate.gate(allocation)[1]
+
+
+def _hand_over(ctx: Context) -> None:
+    """Date the release and record the session that opened its gate (which freezes it)."""
+    _stamp_allocation("released_at")(ctx)
+    allocation = ctx.allocation
+    if allocation is not None:
+        training_gate.open_gate(allocation)
 
 
 def _into_recycling_lot(ctx: Context) -> None:
@@ -352,7 +346,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            _from(Status.RESERVED), (_NOTE,), effect=_stamp_allocation("delivered_at")),
     Action("release", _l("Hand over"), _l("Handed over"), Status.RELEASED, frozenset({S}),
            _from(Status.DELIVERED), (_NOTE,), (charge_paid, training_attended),
-           _stamp_allocation("released_at")),
+           _hand_over),
     Action("return", _l("Take back"), _l("Taken back"), Status.RECEIVED, frozenset({T}),
            _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),
     Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED, frozenset({T}),

@@ -15,7 +15,9 @@ from recond.models.equipment_request import (
 )
 from recond.models.beneficiary import Beneficiary
 from recond.models.allocation import Allocation, AllocationStatus, Payment
-from recond.models.training import Attendance, TrainingSession, TrainingTopic
+from recond.models.training import (
+    Attendance, ReleaseTraining, SessionRevision, TrainingSession, TrainingTopic,
+)
 from recond.models.delivery import DeliveryItem, DeliveryNote, DeliveryStatus, UnexpectedScan
 from recond.models.operating_system import OsImage
 from recond.models.recycling import RecyclingLot
@@ -27,6 +29,6 @@ __all__ = [
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
     "RecyclingLot", "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
-    "SanitisationEvidence", "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
+    "SanitisationEvidence", "ReleaseTraining", "SessionRevision", "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
     "DeliveryItem", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
 ]

@@ -1,12 +1,16 @@
-"""Training sessions a structure holds, and who attended: the condition of every release."""
+"""Training sessions a structure holds, and who attended: the condition of every release.
+Also the corrections made to a session (append-only revisions) and, for each release, the
+session that opened its gate (from then on that session is frozen)."""
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
 from recond.extensions import db
 from recond.models.beneficiary import Beneficiary
+from recond.models.user import User
 
 
 class TrainingSession(db.Model):
@@ -52,3 +56,32 @@ class Attendance(db.Model):
 
     session: Mapped[TrainingSession] = relationship(back_populates="attendances")
     beneficiary: Mapped[Beneficiary | None] = relationship()
+
+
+class SessionRevision(db.Model):
+    """One correction of a session or its attendance: who, when, why and what changed
+    (`changes`: field -> [before, after]; attendance as a list of marks before and after).
+    Append-only: the database refuses UPDATE and DELETE (migration 0009_training)."""
+
+    __tablename__ = "training_session_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id"), index=True)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(String(500))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class ReleaseTraining(db.Model):
+    """The session that opened the release gate of an allocation. A session named here has
+    served a release: it can no longer be corrected."""
+
+    __tablename__ = "release_training"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocation.id"), unique=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
