@@ -106,7 +106,9 @@ def _check_row(row: Row) -> None:
     cells = row.cells
     for name, text in cells.items():
         if _FORMULA.match(text):
-            row.errors.append(str(_l("the cell “%(text)s” looks like a spreadsheet formula",
+            # An XLSX formula reaches here only when saved without its value (by a script)
+            row.errors.append(str(_l("the cell “%(text)s” looks like a spreadsheet formula: write "
+                                     "its value (Excel and LibreOffice save it with the formula)",
                                      text=text[:30])))
     if row.errors:
         return

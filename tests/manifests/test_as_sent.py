@@ -1,5 +1,8 @@
 """Manifests as companies really send them: a title above the header, blank rows, formulas
 saved with their value, sizes that are not whole. Fixtures: make_fixtures.py `titled`."""
+import html
+import io
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from recond.extensions import db
 from recond.manifests import columns, importer, reading
 from recond.manifests.rows import NotWhole, capacity_gb
 from recond.models import Device
+from tests.conftest import csrf_from
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "manifests"
 LIMIT = 10 * 1024 * 1024
@@ -111,3 +115,28 @@ def test_the_fast_entry_form_refuses_a_ram_of_7_5(world):
                                   {"category": "laptop", "serial": "FAST-1", "ram_gb": "7,5"})
     db.session.rollback()
     assert db.session.scalar(select(Device).where(Device.serial == "FAST-1")) is None
+
+
+def test_the_page_and_the_api_show_the_partners_row_numbers(world, browser, api):
+    """The same reasons on both entry points, on the rows the partner's spreadsheet shows."""
+    content = (FIXTURES / "fr-titled-libreoffice.xlsx").read_bytes()
+    number = world.deposits["a"].number
+    upload = api("collector_a", "post", f"/api/v1/deposits/{number}/manifests",
+                 data={"file": (io.BytesIO(content), "inventaire.xlsx")},
+                 content_type="multipart/form-data", headers={"Accept-Language": "en"})
+    assert upload.status_code == 201 and upload.json["valid_rows"] == 4
+    assert [(r["line"], r["errors"]) for r in upload.json["rows"]] == [
+        (7, ["“7,5” is not a whole number of GB: write the exact size (e.g. 8 Go, 512 Go, 0,5 To)"]),
+        (8, ["“7.5” is not a whole number of GB: write the exact size (e.g. 8 Go, 512 Go, 0,5 To)"])]
+    browser.login("collector_a@example.org")
+    page = browser.client.get(f"/deposits/{number}")
+    sent = browser.client.post(f"/deposits/{number}/manifests", data={
+        "csrf_token": csrf_from(page.text), "manifest": (io.BytesIO(content), "inventaire.xlsx")},
+        content_type="multipart/form-data")
+    assert sent.status_code == 302
+    preview = html.unescape(browser.client.get(sent.headers["Location"]).text)
+    rows = {int(m.group(1)): m.group(0) for m in re.finditer(r'<th scope="row">(\d+)</th>.*?</tr>', preview, re.S)}
+    assert sorted(rows) == DEVICE_ROWS
+    for line, text in ((7, "7,5"), (8, "7.5")):
+        assert f"« {text} » n'est pas un nombre entier de Go" in rows[line], line
+    assert "nombre entier" not in rows[4] + rows[5] + rows[9] + rows[11]
