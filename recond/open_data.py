@@ -7,6 +7,8 @@ by hand (the QPV flag) survives every import. The import is all or nothing: one 
 département and nothing is written, with every bad row listed by line, column and reason. A
 value left out of a good row (a broken SIRET, a text cut to fit) is reported as a warning.
 The report tells added, updated (something really changed) and unchanged places apart.
+Imports run one at a time (the nightly command and the page may meet): the second waits, then
+finds the first one's places known.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
 from recond import siret as siret_rules
 from recond.errors import InvalidInput, NotPermitted
@@ -34,6 +36,7 @@ _LENGTHS = {"lieu_id": ("id", 120), "name": ("nom", 200), "commune": ("commune",
 # What an import may change on a known place; a re-import that changes none of them is "unchanged".
 _COPIED = ("commune", "postcode", "insee_code", "address", "latitude", "longitude",
            "typologies", "services", "phone", "email")
+_LOCK_KEY = 0x72636E645F6F64  # PostgreSQL advisory lock of the directory import ("rcnd_od")
 
 
 @dataclass
@@ -135,10 +138,20 @@ def import_places(actor: User | None, filename: str, content: bytes, departement
             code="invalid_rows",
             details={"rows": [p.as_dict() for p in report.errors],
                      "reasons": [str(p) for p in report.errors]})
+    _one_import_at_a_time()
     for line, values in pending:
         _upsert(line, values, report)
     db.session.flush()
     return report
+
+
+def _one_import_at_a_time() -> None:
+    """Held until the caller commits or rolls back: a second import waits here, then reads
+    what the first one wrote instead of adding the same places again."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    else:  # SQLite has one writer at a time: become it now, before reading what is known
+        db.session.execute(text("UPDATE organisation SET id = id WHERE 0 = 1"))
 
 
 def _values(cell) -> tuple[dict, list[tuple[str, str]], list[tuple[str, str]]]:
@@ -186,6 +199,9 @@ def _values(cell) -> tuple[dict, list[tuple[str, str]], list[tuple[str, str]]]:
         "phone": cell("telephone") or None,
         "email": (emails[0] if emails and emails[0] else None),
     }
+    if values["email"] and len(values["email"]) > 254:  # no address is that long: not one
+        values["email"] = None
+        warnings.append(("courriels", str(_l("not an e-mail address (over 254 characters): left out"))))
     for key, (column, longest) in _LENGTHS.items():
         if values[key] and len(values[key]) > longest:
             values[key] = values[key][:longest]

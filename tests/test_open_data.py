@@ -244,3 +244,45 @@ def test_the_import_structures_command_for_a_scheduled_refresh(app, tmp_path):
     missing = subprocess.run([RECOND, "import-structures", str(tmp_path / "nowhere.csv")],
                              capture_output=True, text=True, env=env_for(app), timeout=120)
     assert missing.returncode != 0 and "nowhere.csv" in missing.stderr
+
+
+def test_imports_at_the_same_time_add_each_place_once(pg_app):
+    """The nightly command and the page may meet: 20 races of two imports of the same file,
+    each in its own thread and transaction; every place is added once, nobody gets an error."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from tests.models.test_concurrency import _bound
+
+    header, *rows = GENERATED.decode().splitlines()
+    places = [row for row in rows if '"92' in row][:5]
+    for race in range(20):
+        content = "\n".join([header, *(p.replace('"lieu-', f'"r{race}-lieu-') for p in places)]).encode()
+        barrier = threading.Barrier(2)
+        outcomes: list = [None, None]
+
+        def attempt(i: int) -> None:
+            with pg_app.app_context():
+                session = Session(db.engine)
+                try:
+                    with _bound(session):
+                        barrier.wait(timeout=10)
+                        outcomes[i] = open_data.import_places(None, "lieux.csv", content, "92")
+                        session.commit()
+                except Exception as error:  # noqa: BLE001 — any failure is what this test counts
+                    session.rollback()
+                    outcomes[i] = error
+                finally:
+                    session.close()
+
+        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert all(isinstance(o, open_data.LieuxReport) for o in outcomes), outcomes
+        assert sorted(len(o.created) for o in outcomes) == [0, 5], race
+        assert sorted(len(o.unchanged) for o in outcomes) == [0, 5], race
+    db.session.rollback()
+    assert _structures() == 100
