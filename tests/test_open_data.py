@@ -137,6 +137,19 @@ def test_a_broken_siret_is_a_warning_and_the_place_is_kept(world):
     assert db.session.scalar(select(Organisation.siret).where(Organisation.lieu_id == "structure-1")) is None
 
 
+def test_texts_cut_to_fit_are_warnings(world):
+    header = EXAMPLE.decode().splitlines()[0]
+    row = EXAMPLE.decode().splitlines()[1].replace('"Anonymal"', '"' + "Anonymal " * 30 + '"') \
+        .replace('"contact@laquincaillerie.tl', '"' + "x" * 250 + "@laquincaillerie.tl")
+    report = open_data.import_places(world["coordinator"], "x.csv",
+                                     f"{header}\n{row}\n".encode(), "51")
+    assert [(w.line, w.column, w.reason) for w in report.warnings] == [
+        (2, "courriels", "not an e-mail address (over 254 characters): left out"),
+        (2, "nom", "longer than 200 characters: cut")]
+    place = db.session.scalar(select(Organisation).where(Organisation.lieu_id == "structure-1"))
+    assert len(place.name) == 200 and place.email is None
+
+
 def test_a_siret_already_held_by_another_organisation_is_a_warning(world):
     """The workshop holds 88776655400018; a place claiming it is added without it, and says so."""
     header = EXAMPLE.decode().splitlines()[0]

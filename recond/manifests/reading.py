@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from recond.errors import InvalidInput, TooLarge
 from recond.manifests import columns
@@ -93,7 +94,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     try:
         formulas = _sheet_rows(content, data_only=False)
         where = {(r, c) for r, row in enumerate(formulas) for c, value in enumerate(row)
-                 if isinstance(value, str) and value.startswith("=")}
+                 if _is_formula(value)}
         if where:
             computed = _sheet_rows(content, data_only=True)
             for r, c in where:
@@ -103,6 +104,11 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     except (zipfile.BadZipFile, InvalidFileException, ValueError, KeyError, OSError, TypeError) as error:
         raise _refuse(_l("This file is not a readable XLSX workbook."), "not_a_spreadsheet") from error
     return [[_text(value) for value in row] for row in formulas]
+
+
+def _is_formula(value) -> bool:
+    return isinstance(value, ArrayFormula | DataTableFormula) or \
+        (isinstance(value, str) and value.startswith("="))
 
 
 def _sheet_rows(content: bytes, data_only: bool) -> list[list]:
@@ -127,6 +133,8 @@ def _text(value) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date | time):
         return value.isoformat()
+    if isinstance(value, ArrayFormula | DataTableFormula):  # saved without a value: refused later
+        return getattr(value, "text", None) or "="
     return str(value).strip()
 
 
