@@ -1,4 +1,12 @@
 """WSGI entry point: `gunicorn wsgi:app`."""
-from recond import create_app
+import sys
 
-app = create_app()
+from recond import create_app
+from recond.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as error:
+    print(f"recond: configuration error: {error}", file=sys.stderr, flush=True)
+    # 4 is gunicorn's "App failed to load": the arbiter stops instead of respawning workers.
+    sys.exit(4)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -15,7 +17,7 @@ from recond.clock import utcnow
 from recond.documents import sanitisation_certificate as document
 from recond.errors import NotFound, NotPermitted, Refused
 from recond.extensions import db
-from recond.models import Certificate, Deposit, Device, Role, User
+from recond.models import Certificate, Deposit, Device, DeviceEvent, Role, User
 
 ISSUING_ROLES = (Role.TECHNICIAN, Role.COORDINATOR)
 READING_ROLES = (Role.TECHNICIAN, Role.COORDINATOR, Role.ADMIN, Role.COLLECTOR, Role.DONOR)
@@ -29,7 +31,8 @@ def issue_for_device(actor: User, device: Device) -> Certificate:
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
     reasons = sanitisation.missing_sanitisation(device)
     if reasons:
-        raise Refused(reasons[0], code="not_sanitised", details={"reasons": [str(r) for r in reasons]})
+        raise Refused(reasons[0], code="not_sanitised", details={
+            "reasons": [str(r) for r in reasons], "media_page": sanitisation.media_page(device)})
     return _issue(actor, [device], f"appareil {device.public_id}", device=device)
 
 
@@ -79,7 +82,42 @@ def check(code: str, sha256: str | None = None) -> dict:
         return {"found": False}
     return {"found": True, "code": certificate.code, "issued_at": certificate.issued_at,
             "media_count": certificate.media_count, "sha256": certificate.sha256,
-            "matches": None if not sha256 else sha256.strip().lower() == certificate.sha256}
+            "matches": None if not sha256 else sha256.strip().lower() == certificate.sha256,
+            "later": later_fate(certificate)}
+
+
+# What the public page may say happened to a covered device after the certificate: the kind
+# of event and its date, never who (no structure, no beneficiary) nor at what price.
+LATER_FATES = {"recycle": _l("recycled (WEEE) on %(date)s"),
+               "return": _l("taken back to the workshop on %(date)s"),
+               "wipe": _l("wiped again on %(date)s (a newer certificate covers that wipe)")}
+
+
+def later_fate(certificate: Certificate) -> list[dict]:
+    """Per covered device (by its public ID), what changed after issue, oldest first.
+
+    A `wipe` counts only after a return: the first wipe of the stay the certificate covers may
+    well be marked after the certificate was issued."""
+    ids = certificate.covered_device_ids or (
+        [certificate.device_id] if certificate.device_id is not None else
+        db.session.scalars(select(Device.id).where(Device.deposit_id == certificate.deposit_id)).all())
+    if not ids:
+        return []
+    rows = db.session.execute(
+        select(Device.public_id, DeviceEvent.action, DeviceEvent.at)
+        .join(Device, Device.id == DeviceEvent.device_id)
+        .where(DeviceEvent.device_id.in_(ids), DeviceEvent.at > certificate.issued_at,
+               DeviceEvent.action.in_(list(LATER_FATES)))
+        .order_by(Device.public_id, DeviceEvent.at, DeviceEvent.id)).all()
+    fates: dict[str, list[dict]] = {}
+    returned: set[str] = set()
+    for public, action, at in rows:
+        if action == "return":
+            returned.add(public)
+        elif action == "wipe" and public not in returned:
+            continue
+        fates.setdefault(public, []).append({"action": action, "at": at})
+    return [{"device": public, "events": events} for public, events in fates.items()]
 
 
 def sha256_of(content: bytes) -> str:
@@ -93,14 +131,21 @@ def _may_issue(actor: User) -> None:
 
 def _issue(actor: User, devices: list[Device], title: str, *, device: Device | None = None,
            deposit: Deposit | None = None) -> Certificate:
-    entries = []
+    entries, removed = [], []
     for item in devices:
         for medium in item.media:
-            record = sanitisation.conclusive_record(medium, item.cycle)
-            if record is None:  # a removed medium: it left with its own paperwork
+            if medium.fate == "destroyed":
+                entries.append(_destruction_entry(item, medium))
                 continue
-            performer = (f"{record.performer.name}, {_TITLES.get(record.performer.role, record.performer.role)}, "
-                         f"{record.performer.organisation.name}") if record.performer else "—"
+            record = sanitisation.conclusive_record(medium, item.cycle)
+            if record is None:
+                if medium.removed_at is not None:  # taken out, not sanitised: say so
+                    removed.append(document.Removed(
+                        device_id=item.public_id, medium_kind=medium.kind,
+                        serial=medium.serial or "", fate=medium.fate or "kept",
+                        when=medium.removed_at.strftime("%d/%m/%Y")))
+                continue
+            performer = _performer(record)
             entries.append(document.Entry(
                 device_id=item.public_id,
                 device=f"{CATEGORIES[item.category].label} {item.brand} {item.model}".strip(),
@@ -108,22 +153,64 @@ def _issue(actor: User, devices: list[Device], title: str, *, device: Device | N
                 serial=medium.serial or "", method=record.method, technique=record.technique,
                 tool=record.tool, verification=record.verification,
                 result="réussi" if record.passed else "échec",
-                when=(record.finished_at or record.performed_at).strftime("%d/%m/%Y %H:%M UTC"),
+                when=_local(record.finished_at or record.performed_at),
                 performer=performer,
-                destination=_DESTINATION.get(item.status, "réemploi (don solidaire)")))
+                destination=_DESTINATION.get(item.status, "réemploi (don solidaire)"),
+                **_log_details(record)))
     code = _new_code()
     content = document.build(
         code=code, verify_url=f"{current_app.config['PUBLIC_URL']}/verify", title=title,
         workshop=actor.organisation.name, validator=actor.name,
         validator_title=_TITLES[actor.role],
-        issued_on=utcnow().strftime("%d/%m/%Y"), entries=entries)
+        issued_on=utcnow().strftime("%d/%m/%Y"), entries=entries, removed=removed)
     certificate = Certificate(code=code, device_id=device.id if device else None,
                               deposit_id=deposit.id if deposit else None,
                               sha256=sha256_of(content), content=content,
-                              media_count=len(entries), issued_by_id=actor.id)
+                              media_count=len(entries), issued_by_id=actor.id,
+                              covered_device_ids=[d.id for d in devices])
     db.session.add(certificate)
     db.session.flush()
     return certificate
+
+
+def _local(value: datetime) -> str:
+    """A stored UTC time as the workshop reads its clock (RECOND_TIMEZONE), zone named."""
+    name = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(name))
+    return f"{local.strftime('%d/%m/%Y %H:%M')} ({name})"
+
+
+def _log_details(record) -> dict:
+    """What the wipe log said about this medium's drive, for the certificate."""
+    period = ""
+    if record.started_at and record.finished_at:
+        period = f"{_local(record.started_at)} – {_local(record.finished_at)}"
+    return {"passes": record.passes, "rounds": record.rounds, "blanking": record.blanking,
+            "size_bytes": record.size_bytes, "period": period,
+            "log_sha256": record.evidence.sha256 if record.evidence else "",
+            "match_reason": record.match_reason if record.matched_by_hand else None}
+
+
+def _performer(record) -> str:
+    if record.performer is None:
+        return "—"
+    return (f"{record.performer.name}, {_TITLES.get(record.performer.role, record.performer.role)}, "
+            f"{record.performer.organisation.name}")
+
+
+def _destruction_entry(item: Device, medium) -> document.Entry:
+    """A destroyed medium (NIST Destroy): how, by whom, when, and the paperwork's reference."""
+    record = sanitisation.destruction(medium)
+    return document.Entry(
+        device_id=item.public_id,
+        device=f"{CATEGORIES[item.category].label} {item.brand} {item.model}".strip(),
+        medium_kind=medium.kind, make=medium.brand, model=medium.model,
+        serial=medium.serial or "", method=record.method,
+        technique=document.DESTRUCTION.get(record.technique, record.technique),
+        tool="", verification=record.verification, result="détruit",
+        when=(record.finished_at or record.performed_at).strftime("%d/%m/%Y"),
+        performer=f"{record.destroyed_by} (enregistré par {_performer(record)})",
+        destination="détruit (support retiré de l'appareil)", reference=record.reference or "")
 
 
 def _new_code() -> str:

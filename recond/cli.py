@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
 from recond import accounts, beneficiaries, create_app, demo, open_data, training
+from recond.config import ConfigError
 from recond.errors import DomainError
 from recond.extensions import db
 
@@ -116,15 +117,12 @@ def import_structures_command(path: Path, departement: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
     """Run an rq worker on RECOND_REDIS_URL."""
-    from rq import SimpleWorker
-
     from recond import jobs
 
     connection = jobs.redis_connection()
     if connection is None:
         raise click.ClickException("RECOND_REDIS_URL is not set: jobs run inline, no worker needed.")
-    # SimpleWorker runs jobs in this process, inside the app context (no fork of the DB pool).
-    worker = SimpleWorker([jobs.queue()], connection=connection)
+    worker = jobs.Worker([jobs.queue()], connection=connection)
     worker.work(burst=burst)
 
 
@@ -148,7 +146,14 @@ def register_commands(app) -> None:
 
 def main() -> None:
     """The `recond` console script: the app's commands, plus Flask's (db, routes, shell)."""
-    FlaskGroup(create_app=lambda: create_app(), add_version_option=False,
+    try:
+        # Built once, before click: a configuration error is one line and exit status 2,
+        # not a traceback from inside whichever command loads the app.
+        app = create_app()
+    except ConfigError as error:
+        click.echo(f"recond: configuration error: {error}", err=True)
+        sys.exit(2)
+    FlaskGroup(create_app=lambda: app, add_version_option=False,
                help="Recond: refurbishing chain for donated computers.")(prog_name="recond")
 
 

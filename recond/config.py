@@ -1,13 +1,51 @@
 """Configuration read from the environment; nothing secret lives in the code.
 
 Unset variables fall back to the embedded default: an SQLite file and a secret key kept in
-the instance folder, background jobs run inline.
+the instance folder, background jobs run inline. A variable set to something we cannot use
+raises `ConfigError`: one line naming the variable and what it expects, never a traceback.
 """
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(ValueError):
+    """A RECOND_* variable holds a value we cannot use. Its text is one line for the operator."""
+
+
+def whole_number(name: str, default: int, minimum: int = 0, unit: str = "") -> int:
+    """An integer variable, refused with its name when it is not a whole number >= minimum."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        expected = f"a whole number{' of ' + unit if unit else ''}, at least {minimum}"
+        raise ConfigError(f"{name}={raw!r} is not valid: expected {expected} (default {default}).")
+    return value
+
+
+def flag(name: str) -> bool:
+    raw = os.environ.get(name, "").strip()
+    if raw not in ("", "0", "1"):
+        raise ConfigError(f"{name}={raw!r} is not valid: expected 1 (on) or 0 (off).")
+    return raw == "1"
+
+
+def _timezone(name: str, default: str) -> str:
+    value = os.environ.get(name) or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}={value!r} is not valid: expected a time zone such as "
+                          f"Europe/Paris.") from None
+    return value
 
 
 def _instance_secret(instance_path: str) -> str:
@@ -39,18 +77,21 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_URL": (env.get("RECOND_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
         "RQ_QUEUE": env.get("RECOND_QUEUE", "recond"),
         "PASSWORD_HASH_METHOD": "scrypt",
-        "PRICE_FLOOR_CENTS": int(env.get("RECOND_PRICE_FLOOR_CENTS", "1000")),
-        "BENEFICIARY_RETENTION_MONTHS": int(env.get("RECOND_BENEFICIARY_RETENTION_MONTHS", "24")),
-        "MAX_CONTENT_LENGTH": int(env.get("RECOND_MAX_UPLOAD_BYTES", str(16 * 1024 * 1024))),
+        "PRICE_FLOOR_CENTS": whole_number("RECOND_PRICE_FLOOR_CENTS", 1000, 1, "cents"),
+        "BENEFICIARY_RETENTION_MONTHS": whole_number("RECOND_BENEFICIARY_RETENTION_MONTHS", 24, 1,
+                                                     "months"),
+        "MAX_CONTENT_LENGTH": whole_number("RECOND_MAX_UPLOAD_BYTES", 16 * 1024 * 1024, 1024, "bytes"),
+        # A running job beats this often; four missed beats and its worker is taken for dead.
+        "JOB_HEARTBEAT_SECONDS": whole_number("RECOND_JOB_HEARTBEAT_SECONDS", 15, 1, "seconds"),
         "API_MAX_JSON_BYTES": 64 * 1024,
         "BABEL_DEFAULT_LOCALE": "fr",
-        "BABEL_DEFAULT_TIMEZONE": env.get("RECOND_TIMEZONE", "Europe/Paris"),
+        "BABEL_DEFAULT_TIMEZONE": _timezone("RECOND_TIMEZONE", "Europe/Paris"),
         "LANGUAGES": ("fr", "en"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env.get("RECOND_SECURE_COOKIES", "0") == "1",
+        "SESSION_COOKIE_SECURE": flag("RECOND_SECURE_COOKIES"),
         # A ping before every checkout costs a round-trip per request; recycling connections
         # covers server-side timeouts. Behind a pooler that drops connections, set PRE_PING=1.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800,
-                                      "pool_pre_ping": env.get("RECOND_DB_PRE_PING", "0") == "1"},
+                                      "pool_pre_ping": flag("RECOND_DB_PRE_PING")},
     }

@@ -54,3 +54,9 @@ class TooLarge(DomainError):
     """A body or a file over the size we accept."""
     status = 413
     code = "too_large"
+
+
+class Unavailable(DomainError):
+    """A service we depend on (Redis, for background jobs) cannot be reached: try again later."""
+    status = 503
+    code = "unavailable"

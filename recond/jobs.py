@@ -1,21 +1,39 @@
 """Background jobs: on rq when RECOND_REDIS_URL is set, inline otherwise, through the same code.
 
+This module owns how a job is queued (with its caller and the caller's language), how our
+worker runs it (in that language, with a heartbeat), and how we tell a job whose worker died
+from one still running.
+
 Job functions are thin: they take ids and plain data, call one domain function and commit
 once. Callers enqueue only after their own transaction has committed, so the worker finds
 the rows it needs.
 """
 from __future__ import annotations
 
+import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from datetime import datetime, timedelta
+from typing import Any, Callable, Iterator
 
 from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import lazy_gettext as _l
 from redis import Redis
-from rq import Queue
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from rq import Queue, SimpleWorker
 from rq.job import Job, NoSuchJobError
 
+from recond import clock
+from recond.errors import Unavailable
 from recond.extensions import db
+
+BEAT_KEY = "recond:job-beat:{}"
+# A job whose heartbeat is this many beats old has lost its worker (kill -9, a machine gone).
+MISSED_BEATS = 4
+_REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 @dataclass
@@ -24,6 +42,8 @@ class JobHandle:
     status: str
     result: Any = None
     meta: dict[str, Any] = field(default_factory=dict)
+    # The worker running it died: rq failed or forgot the job, or its heartbeat stopped.
+    lost: bool = False
 
     @property
     def inline(self) -> bool:
@@ -39,27 +59,113 @@ def queue() -> Queue:
     return Queue(current_app.config["RQ_QUEUE"], connection=redis_connection())
 
 
-def enqueue(func: Callable, *args: Any, actor_id: int | None = None) -> JobHandle:
+def unavailable() -> Unavailable:
+    return Unavailable(_l("Background jobs are unavailable, try again shortly."),
+                       code="jobs_unavailable")
+
+
+def new_id() -> str:
+    """A job id chosen before enqueuing, so the row that waits for the job can name it in the
+    same commit that marks it queued."""
+    return uuid.uuid4().hex
+
+
+def enqueue(func: Callable, *args: Any, actor_id: int | None = None, job_id: str | None = None,
+            timeout: int | None = None) -> JobHandle:
+    """Run `func(*args)` now (no Redis) or queue it; the job remembers who asked, and in which
+    language, so that its messages come back in the caller's language."""
     connection = redis_connection()
+    meta = {"actor_id": actor_id, "locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])}
     if connection is None:
         return JobHandle(id=f"inline-{uuid.uuid4().hex}", status="finished", result=func(*args),
-                         meta={"actor_id": actor_id})
-    job = Queue(current_app.config["RQ_QUEUE"], connection=connection).enqueue(
-        func, *args, meta={"actor_id": actor_id}, result_ttl=24 * 3600, failure_ttl=24 * 3600)
-    return JobHandle(id=job.id, status=job.get_status(), meta=job.meta)
+                         meta=meta)
+    try:
+        job = Queue(current_app.config["RQ_QUEUE"], connection=connection).enqueue(
+            func, *args, meta=meta, job_id=job_id, job_timeout=timeout,
+            result_ttl=24 * 3600, failure_ttl=24 * 3600)
+    except _REDIS_DOWN:
+        raise unavailable() from None
+    return JobHandle(id=job.id, status="queued", meta=job.meta)
 
 
 def fetch(job_id: str) -> JobHandle | None:
+    """The job as rq knows it, and whether its worker died. None when there is no Redis, or
+    no such job; an unreachable Redis gives the status "unknown" (never "lost")."""
     connection = redis_connection()
     if connection is None:
         return None
     try:
         job = Job.fetch(job_id, connection=connection)
+        status = job.get_status()
+        status = str(status.value if hasattr(status, "value") else status)
+        beat = connection.get(BEAT_KEY.format(job_id))
     except (NoSuchJobError, ValueError):
         return None
-    status = job.get_status()
-    return JobHandle(id=job.id, status=str(status.value if hasattr(status, "value") else status),
-                     result=job.return_value() if status == "finished" else None, meta=job.meta)
+    except _REDIS_DOWN:
+        return JobHandle(id=job_id, status="unknown")
+    return JobHandle(id=job.id, status=status, meta=job.meta,
+                     result=job.return_value() if status == "finished" else None,
+                     lost=status in ("failed", "stopped", "canceled")
+                     or (status == "started" and _silent(beat, job.started_at)))
+
+
+def exists(job_id: str) -> bool | None:
+    """Whether Redis knows the job (None: no Redis, or Redis unreachable)."""
+    connection = redis_connection()
+    if connection is None:
+        return None
+    try:
+        return bool(connection.exists(Job.key_for(job_id)))
+    except _REDIS_DOWN:
+        return None
+
+
+def lost_after() -> timedelta:
+    return timedelta(seconds=MISSED_BEATS * current_app.config["JOB_HEARTBEAT_SECONDS"])
+
+
+def _silent(beat: bytes | None, started_at: datetime | None) -> bool:
+    last = datetime.fromisoformat(beat.decode()) if beat else started_at
+    if last is None:
+        return False
+    return clock.utcnow() - last.replace(tzinfo=None) > lost_after()
+
+
+# --- the worker ---------------------------------------------------------------------------------
+
+@contextmanager
+def heartbeat(job_id: str, seconds: float) -> Iterator[None]:
+    """Beat in Redis while a job runs. The beating thread dies with the process, so a worker
+    killed with SIGKILL stops beating, and `fetch` sees the job as lost."""
+    connection = redis_connection()
+    key, stop = BEAT_KEY.format(job_id), threading.Event()
+
+    def beat() -> None:
+        while True:
+            try:
+                connection.set(key, clock.utcnow().isoformat(), ex=24 * 3600)
+            except _REDIS_DOWN:
+                pass  # the next beat may get through; a long silence reads as a lost job
+            if stop.wait(seconds):
+                return
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+class Worker(SimpleWorker):
+    """rq's SimpleWorker (jobs run in this process, inside the app context: no fork of the
+    database pool), running each job in its caller's language and with a heartbeat."""
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        locale = job.meta.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+        with force_locale(locale), heartbeat(job.id, current_app.config["JOB_HEARTBEAT_SECONDS"]):
+            super().execute_job(job, queue)
 
 
 # --- the jobs themselves ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Recording the sanitisation of storage media. Minimal for now: the workshop issue adds nwipe
-log import, evidence files and certificates; the `wipe` guard reads what is recorded here."""
+"""Recording the sanitisation of storage media, and the one definition of "every medium is
+safe" that the `wipe` guard and the certificates read. Managing the media themselves (adding,
+correcting, destroying, removing them) is `recond.storage_media`."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from recond import access
-from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.models import (
@@ -23,11 +23,20 @@ def medium_for(actor: User, medium_id: int) -> StorageMedium:
     return _medium_for(actor, medium)
 
 
+def lock(medium: StorageMedium) -> StorageMedium:
+    """Lock the medium's row and re-read it: whoever records, corrects, destroys or removes it
+    next waits for this transaction, then sees what it did (a second destruction is refused)."""
+    return db.session.scalars(
+        select(StorageMedium).where(StorageMedium.id == medium.id).with_for_update()
+        .execution_options(populate_existing=True)).one()
+
+
 def _medium_for(actor: User, medium: StorageMedium) -> StorageMedium:
     if actor.role != Role.TECHNICIAN:
         raise NotPermitted(_l("Only workshop technicians record sanitisation."))
     if not access.can_see_device(actor, medium.device):
         raise NotFound(_l("No such storage medium in what you may see."))
+    medium = lock(medium)
     if medium.removed_at is not None:
         raise Refused(_l("This storage medium was removed from its device."))
     if medium.device.status != "received":
@@ -51,10 +60,19 @@ def record(actor: User, medium: StorageMedium, *, method: str, passed: bool,
     return row
 
 
-def remove_medium(actor: User, medium: StorageMedium) -> None:
-    """The disk leaves the device (kept for destruction): it no longer needs a record."""
-    _medium_for(actor, medium).removed_at = utcnow()
-    db.session.flush()
+def has_passed_record(medium: StorageMedium) -> bool:
+    """Has this medium, as it is described, been certified once (any cycle)?"""
+    return db.session.scalar(select(SanitisationRecord.id).where(
+        SanitisationRecord.medium_id == medium.id, SanitisationRecord.passed.is_(True))
+        .limit(1)) is not None
+
+
+def destruction(medium: StorageMedium) -> SanitisationRecord | None:
+    """The record of a destroyed medium's destruction (whatever the cycle it happened in)."""
+    return db.session.scalar(select(SanitisationRecord).where(
+        SanitisationRecord.medium_id == medium.id, SanitisationRecord.passed.is_(True),
+        SanitisationRecord.method == SanitisationMethod.DESTROY)
+        .order_by(SanitisationRecord.id.desc()).limit(1))
 
 
 def records_by_medium(device) -> dict[int, list[SanitisationRecord]]:
@@ -88,19 +106,29 @@ def conclusive_record(medium: StorageMedium, cycle: int) -> SanitisationRecord |
 
 
 def missing_sanitisation(device) -> list:
-    """Why the device's data is not yet certainly gone (empty when it is)."""
+    """Why the device's data is not yet certainly gone (empty when it is).
+
+    Each reason says where to act: the device's storage media page (`media_page`)."""
     if not device.media:
-        return [_l("No storage medium is recorded for this device: record its disks "
-                   "(or their removal) first.")]
+        if device.no_storage_cycle == device.cycle:
+            return []
+        return [_l("No storage medium is recorded for this device: add its disks on its "
+                   "storage media page, or record that none was found.")]
     reasons = []
     for medium in device.media:
         if medium.removed_at is not None or conclusive_record(medium, device.cycle):
             continue
         name = medium.serial or f"#{medium.id}"
         if any(not r.passed for r in current_records(medium, device.cycle)):
-            reasons.append(_l("Storage medium %(medium)s failed its wipe: it must be "
-                              "destroyed (a destroy record) or removed.", medium=name))
+            reasons.append(_l("Storage medium %(medium)s failed its wipe: it must be destroyed "
+                              "or removed; record either on the device's storage media page.",
+                              medium=name))
         else:
             reasons.append(_l("Storage medium %(medium)s has no passed sanitisation record.",
                               medium=name))
     return reasons
+
+
+def media_page(device) -> str:
+    """Where the reasons above are settled (a path: the page and the API share it)."""
+    return f"/d/{device.public_id}/media"

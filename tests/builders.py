@@ -78,14 +78,16 @@ class World:
 
     # --- devices ----------------------------------------------------------------------------
 
-    def register(self, lot: str = "a", category: str = "laptop", disks: int = 1) -> Device:
+    def register(self, lot: str = "a", category: str = "laptop", disks: int = 1,
+                 capacity_gb: int | None = 256) -> Device:
+        """capacity_gb=None: a disk whose size was not recorded (nothing for a log to contradict)."""
         self.serial += 1
         collector = self.users["collector_a" if lot == "a" else "collector_b"]
         has_storage = CATEGORIES[category].has_storage
         device = lifecycle.register(
             collector, self.deposits[lot], category=category, brand="Dell", model="Latitude 5490",
             serial=f"SN{lot.upper()}{self.serial:05d}", specs={"ram_gb": 8},
-            media=[{"kind": "ssd", "serial": f"DISK{self.serial:05d}-{i}", "capacity_gb": 256}
+            media=[{"kind": "ssd", "serial": f"DISK{self.serial:05d}-{i}", "capacity_gb": capacity_gb}
                    for i in range(disks if has_storage else 0)])
         db.session.commit()
         return device

@@ -15,7 +15,7 @@ LOGS = Path(__file__).parent / "fixtures" / "nwipe"
 
 
 def _wiped_by_nwipe(world):
-    device = world.advance(world.register(), "received")
+    device = world.advance(world.register(capacity_gb=None), "received")  # the 8 MB test drive
     evidence = wipe_evidence.upload(world["tech_a"], "shredos.log", (LOGS / "zero-one-drive.log").read_bytes())
     wipe_evidence.assign(world["tech_a"], evidence, {"/dev/loop0": device.media[0].id})
     db.session.commit()

@@ -21,7 +21,7 @@ def _upload(world, name, user="tech_a"):
 
 
 def test_a_real_log_wipes_a_laptop(world):
-    device = world.advance(world.register(), "received")
+    device = world.advance(world.register(capacity_gb=None), "received")
     evidence, content = _upload(world, "zero-one-drive.log")
     assert evidence.sha256 == hashlib.sha256(content).hexdigest() and evidence.content == content
     assert wipe_evidence.proposals(world["tech_a"], evidence) == {"/dev/loop0": None}  # unreadable serial
@@ -33,7 +33,7 @@ def test_a_real_log_wipes_a_laptop(world):
 
 
 def test_one_log_covers_drives_of_several_devices_and_a_failure_blocks(world):
-    laptops = [world.advance(world.register(), "received") for _ in range(3)]
+    laptops = [world.advance(world.register(capacity_gb=None), "received") for _ in range(3)]
     evidence, _ = _upload(world, "prng-three-drives-one-failed.log")
     wipe_evidence.assign(world["tech_a"], evidence, {
         "/dev/loop0": laptops[0].media[0].id, "/dev/loop1": laptops[1].media[0].id,
@@ -52,7 +52,7 @@ def test_one_log_covers_drives_of_several_devices_and_a_failure_blocks(world):
 
 
 def test_a_readable_serial_is_matched_automatically(world):
-    device = world.advance(world.register(), "received")
+    device = world.advance(world.register(capacity_gb=None), "received")
     evidence, _ = _upload(world, "zero-one-drive.log")
     # Loop devices report no serial; a real drive does. Give the drive the disk's serial as a
     # ShredOS box reading a real SATA disk would have logged it.
@@ -61,7 +61,7 @@ def test_a_readable_serial_is_matched_automatically(world):
 
 
 def test_a_drive_is_recorded_once_and_on_one_medium(world):
-    a, b = (world.advance(world.register(), "received") for _ in range(2))
+    a, b = (world.advance(world.register(capacity_gb=None), "received") for _ in range(2))
     evidence, _ = _upload(world, "prng-three-drives-one-failed.log")
     with pytest.raises(InvalidInput, match="same storage medium"):
         wipe_evidence.assign(world["tech_a"], evidence, {"/dev/loop0": a.media[0].id,
@@ -74,7 +74,7 @@ def test_a_drive_is_recorded_once_and_on_one_medium(world):
 
 
 def test_workshops_keep_to_their_own_logs_and_media(world):
-    theirs = world.advance(world.register(lot="b"), "received")
+    theirs = world.advance(world.register(lot="b", capacity_gb=None), "received")
     evidence, _ = _upload(world, "zero-one-drive.log")
     with pytest.raises(NotFound):
         wipe_evidence.assign(world["tech_a"], evidence, {"/dev/loop0": theirs.media[0].id})

@@ -4,12 +4,12 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
-        admin, allocation, api, api_collection, api_workshop, auth, beneficiaries, certificates,
-        deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
-        presentation, recycling, requests, scan_station, structures, training, wipe_logs,
+        admin, allocation, api, api_collection, api_media, api_workshop, auth, beneficiaries,
+        certificates, deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
+        media, presentation, recycling, requests, scan_station, structures, training, wipe_logs,
     )
 
-    assert api_collection.bp is api_workshop.bp is api.bp  # routes of the one /api/v1 blueprint
+    assert api_collection.bp is api_workshop.bp is api_media.bp is api.bp  # routes of the one /api/v1 blueprint
     presentation.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(deposits.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(wipe_logs.bp)
+    app.register_blueprint(media.bp)
     app.register_blueprint(labels.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(scan_station.bp)

@@ -38,6 +38,9 @@ def import_json(device_import: DeviceImport, preview: importer.Preview | None = 
             "mapping": device_import.mapping, "total_rows": device_import.total_rows,
             "valid_rows": device_import.valid_rows, "imported_rows": device_import.imported_rows,
             "job_id": device_import.job_id}
+    failure = importer.failure(device_import)
+    if failure is not None:
+        body["error"] = failure
     if preview is not None:
         body["already_imported"] = preview.already_imported is not None
         body["rows"] = [{"line": r.line, "cells": r.cells, "errors": r.errors}

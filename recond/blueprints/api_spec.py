@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import current_app
 
-from recond import categories
+from recond import categories, storage_media
 from recond.lifecycle import ACTIONS, Status
 
 _FIELD_SCHEMAS = {"text": {"type": "string"}, "int": {"type": "integer", "minimum": 1},
@@ -25,7 +25,8 @@ def _errors(*codes: int) -> dict[str, Any]:
     text = {400: "Malformed request (e.g. invalid JSON)", 401: "Missing or invalid token",
             403: "The role may not do this", 404: "Not found in the caller's scope",
             409: "A guard refused, or someone else changed the device first",
-            413: "Body too large", 422: "A value is wrong (type, range, unknown code)"}
+            413: "Body too large", 422: "A value is wrong (type, range, unknown code)",
+            503: "Background jobs are unavailable (Redis unreachable): nothing was queued, try again"}
     return {str(c): _error(text[c]) for c in codes}
 
 
@@ -108,8 +109,9 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": ok({"$ref": "#/components/schemas/JobResult"},
                                         "Ran inline: each device's result"),
                               "202": ok({"$ref": "#/components/schemas/JobResult"},
-                                        "Queued: poll the job"),
-                              **_errors(400, 401, 403, 413, 422)}}},
+                                        "Queued: poll the job; its messages are in the "
+                                        "caller's Accept-Language"),
+                              **_errors(400, 401, 403, 413, 422, 503)}}},
             "/jobs/{job_id}": {"get": {
                 "summary": "A background job of the caller's",
                 "parameters": [{"name": "job_id", "in": "path", "required": True,
@@ -117,6 +119,7 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": ok({"$ref": "#/components/schemas/JobResult"}),
                               **_errors(401, 404)}}},
             **_collection_paths(ok, json_body),
+            **_media_paths(ok, json_body, device_id),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -169,7 +172,12 @@ def openapi_document() -> dict[str, Any]:
                     "already_imported": {"type": "boolean"},
                     "rows": {"type": "array", "description": "rows with errors (first 100)",
                              "items": {"type": "object"}},
-                    "progress": {"type": "object"}}},
+                    "progress": {"type": "object"},
+                    "error": {"type": "object", "description": "why the background run failed "
+                              "(code worker_lost or interrupted: nothing was imported; commit again)",
+                              "properties": {"code": {"type": "string"},
+                                             "message": {"type": "string"}}}}},
+                "Media": _MEDIA_SCHEMA,
                 "JobResult": {"type": "object", "properties": {
                     "job": {"type": "object", "properties": {"id": {"type": "string"},
                                                             "status": {"type": "string"}}},
@@ -184,6 +192,9 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
     import_id = {"name": "import_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     deposit = {"$ref": "#/components/schemas/Deposit"}
     device_import = {"$ref": "#/components/schemas/Import"}
+    wipe_log = {"type": "object", "properties": {
+        "id": {"type": "integer"}, "sha256": {"type": "string"}, "tool": {"type": "string"},
+        "known": {"type": "boolean"}, "drives": {"type": "array", "items": {"type": "object"}}}}
     return {
         "/deposits": {
             "get": {"summary": "Deposits in the caller's scope",
@@ -229,17 +240,23 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary"}}}}}},
-            "responses": {"201": ok({"type": "object", "properties": {
-                "id": {"type": "integer"}, "sha256": {"type": "string"}, "tool": {"type": "string"},
-                "drives": {"type": "array", "items": {"type": "object"}}}}, "Read"),
-                **_errors(401, 403, 413, 422)}}},
+            "description": "The same log already uploaded in the workshop is not kept twice: "
+                           "200 with the log already kept (known: true). A log without a final "
+                           "status for every drive is refused (422, incomplete_log).",
+            "responses": {"201": ok(wipe_log, "Read"),
+                          "200": ok(wipe_log, "Already uploaded: the log already kept"),
+                          **_errors(401, 403, 413, 422)}}},
         "/wipe-logs/{evidence_id}/assign": {"post": {
             "summary": "Record the sanitisation of the log's drives on storage media",
             "parameters": [{"name": "evidence_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "requestBody": json_body({"type": "object", "required": ["assignments"], "properties": {
                 "assignments": {"type": "object", "additionalProperties": {"type": "integer"},
-                                "description": "drive (e.g. /dev/sda) -> storage medium id"}}}),
+                                "description": "drive (e.g. /dev/sda) -> storage medium id"},
+                "reasons": {"type": "object", "additionalProperties": {"type": "string"},
+                            "description": "drive -> why the technician confirms a match the "
+                                           "log disagrees with (size or serial); without it, "
+                                           "409 log_does_not_match"}}}),
             "responses": {"200": ok({"type": "object"}, "Recorded"),
                           **_errors(400, 401, 403, 404, 409, 413, 422)}}},
         "/labels": {"post": {
@@ -256,7 +273,7 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
             "responses": {"200": {"description": "The labels", "content": {
                 "application/pdf": {}, "application/zpl": {}, "image/png": {}, "image/svg+xml": {}}},
                 "202": ok({"type": "object"}, "Queued: fetch the job's URL"),
-                **_errors(400, 401, 403, 404, 413, 422)}}},
+                **_errors(400, 401, 403, 404, 413, 422, 503)}}},
         "/labels/jobs/{job_id}": {"get": {
             "summary": "A batch of labels made in the background: the PDF when ready",
             "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
@@ -270,5 +287,87 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
                 "mapping": {"type": "object", "additionalProperties": {"type": "integer"}}}}),
             "responses": {"200": ok(device_import, "Imported"),
                           "202": ok({"type": "object"}, "Queued: poll the import"),
-                          **_errors(400, 401, 403, 404, 409, 413, 422)}}},
+                          **_errors(400, 401, 403, 404, 409, 413, 422, 503)}}},
+    }
+
+
+_MEDIUM_SCHEMA = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "kind": {"type": "string"},
+    "interface": {"type": ["string", "null"]}, "brand": {"type": "string"},
+    "model": {"type": "string"}, "serial": {"type": ["string", "null"]},
+    "size_gb": {"type": ["integer", "null"]},
+    "fate": {"type": "string", "enum": ["present", "destroyed", "kept", "recycling", "absent"]},
+    "removed_at": {"type": ["string", "null"]},
+    "serial_and_size_locked": {"type": "boolean",
+                               "description": "a passed sanitisation record certified them"},
+    "may_change": {"type": "boolean"},
+    "destruction": {"type": ["object", "null"]},
+    "sanitisation": {"type": "array", "items": {"type": "object"}}}}
+_MEDIA_SCHEMA = {"type": "object", "properties": {
+    "device": {"type": "string"}, "status": {"type": "string"},
+    "no_storage_found": {"type": "boolean"}, "may_manage": {"type": "boolean"},
+    "missing": {"type": "array", "items": {"type": "string"},
+                "description": "why the wipe guard still refuses (empty when it passes)"},
+    "medium_id": {"type": "integer", "description": "the medium just added"},
+    "media": {"type": "array", "items": _MEDIUM_SCHEMA}}}
+
+
+def _media_paths(ok, json_body, device_id) -> dict[str, Any]:
+    """Storage media of a device: technicians act while it is received; coordination reads."""
+    medium_id = {"name": "medium_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    media = {"$ref": "#/components/schemas/Media"}
+    description = {
+        "serial": {"type": ["string", "null"], "maxLength": 100},
+        "model": {"type": "string", "maxLength": 200},
+        "interface": {"type": ["string", "null"], "enum": [*storage_media.INTERFACE_LABELS, None, ""]},
+        "size_gb": {"type": ["integer", "null"], "minimum": 1,
+                    "description": "whole gigabytes; a non-whole value is refused, not rounded"}}
+    writes = _errors(400, 401, 403, 404, 409, 413, 422)
+    return {
+        "/devices/{public_id}/media": {
+            "get": {"summary": "The device's storage media and what became of each "
+                               "(technicians of its workshop, coordination, admin)",
+                    "parameters": [device_id],
+                    "responses": {"200": ok(media), **_errors(401, 403, 404)}},
+            "post": {"summary": "Add a storage medium (technicians, device received)",
+                     "parameters": [device_id],
+                     "requestBody": json_body({"type": "object", "required": ["kind"],
+                                               "additionalProperties": False, "properties": {
+                         "kind": {"type": "string", "enum": list(storage_media.KIND_LABELS)},
+                         "brand": {"type": "string", "maxLength": 100}, **description}}),
+                     "responses": {"201": ok(media, "Added"), **writes}}},
+        "/devices/{public_id}/media/{medium_id}": {"patch": {
+            "summary": "Correct a medium: serial and size only before a passed sanitisation",
+            "parameters": [device_id, medium_id],
+            "requestBody": json_body({"type": "object", "additionalProperties": False,
+                                      "properties": description}),
+            "responses": {"200": ok(media, "Corrected"), **writes}}},
+        "/devices/{public_id}/media/{medium_id}/destruction": {"post": {
+            "summary": "Record the medium's destruction (NIST SP 800-88 Destroy)",
+            "parameters": [device_id, medium_id],
+            "requestBody": json_body({"type": "object", "additionalProperties": False,
+                                      "required": ["method", "destroyed_by", "destroyed_on"],
+                                      "properties": {
+                "method": {"type": "string", "enum": list(storage_media.DESTRUCTION_LABELS)},
+                "destroyed_by": {"type": "string", "maxLength": 200,
+                                 "description": "the workshop or its destruction contractor"},
+                "destroyed_on": {"type": "string", "format": "date"},
+                "reference": {"type": "string", "maxLength": 100,
+                              "description": "e.g. the contractor's certificate number"}}}),
+            "responses": {"201": ok(media, "Recorded"), **writes}}},
+        "/devices/{public_id}/media/{medium_id}/removal": {"post": {
+            "summary": "Record that the medium was taken out: kept at the workshop or recycled",
+            "parameters": [device_id, medium_id],
+            "requestBody": json_body({"type": "object", "additionalProperties": False,
+                                      "required": ["destination"], "properties": {
+                "destination": {"type": "string", "enum": list(storage_media.DESTINATION_LABELS)},
+                "note": {"type": "string", "maxLength": 500}}}),
+            "responses": {"201": ok(media, "Recorded"), **writes}}},
+        "/devices/{public_id}/no-storage": {"post": {
+            "summary": "Record that the device holds no storage (media registered are marked "
+                       "not found)",
+            "parameters": [device_id],
+            "requestBody": json_body({"type": "object", "additionalProperties": False,
+                                      "properties": {"note": {"type": "string", "maxLength": 500}}}),
+            "responses": {"201": ok(media, "Recorded"), **writes}}},
     }

@@ -21,12 +21,18 @@ def upload_wipe_log():
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput(_l("Send the file as multipart/form-data, field “file”."), code="no_file")
-    evidence = wipe_evidence.upload(actor, upload.filename or "nwipe.log", upload.read())
+    received = wipe_evidence.receive(actor, upload.filename or "nwipe.log", upload.read())
+    evidence = received.evidence
     proposals = wipe_evidence.proposals(actor, evidence)
+    recorded = wipe_evidence.recorded(evidence)
     db.session.commit()
     response = jsonify(id=evidence.id, sha256=evidence.sha256, tool=evidence.tool,
-                       drives=[dict(d, proposed_medium_id=proposals[d["device"]]) for d in evidence.drives])
-    response.status_code = 201
+                       known=received.known,
+                       drives=[dict(d, proposed_medium_id=proposals[d["device"]],
+                                    recorded_medium_id=recorded[d["device"]].medium_id
+                                    if d["device"] in recorded else None)
+                               for d in evidence.drives])
+    response.status_code = 200 if received.known else 201  # the same log: the one already kept
     return response
 
 
@@ -35,15 +41,27 @@ def upload_wipe_log():
 def assign_wipe_log(evidence_id: int):
     actor = current_actor()
     body = _json_body()
-    assignments = body.get("assignments")
+    assignments, reasons = body.get("assignments"), body.get("reasons", {})
     if not isinstance(assignments, dict) or not all(
             isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in assignments.items()):
         raise InvalidInput(_l("Assign drives as {\"assignments\": {\"/dev/sda\": medium_id}}."))
-    records = wipe_evidence.assign(actor, wipe_evidence.get_evidence(actor, evidence_id), assignments)
+    if not isinstance(reasons, dict) or not all(isinstance(v, str) for v in reasons.values()):
+        raise InvalidInput(_l("Confirm a match the log disagrees with as "
+                              "{\"reasons\": {\"/dev/sda\": \"why it is this disk\"}}."))
+    records = wipe_evidence.assign(actor, wipe_evidence.get_evidence(actor, evidence_id),
+                                   assignments, reasons)
     db.session.commit()
     return jsonify(records=[{"id": r.id, "medium_id": r.medium_id, "drive": r.drive,
-                             "passed": r.passed, "method": r.method,
-                             "verification": r.verification} for r in records])
+                             "passed": r.passed, "method": r.method, "passes": r.passes,
+                             "rounds": r.rounds, "blanking": r.blanking,
+                             "verification": r.verification, "size_bytes": r.size_bytes,
+                             "started_at": _utc(r.started_at), "finished_at": _utc(r.finished_at),
+                             "matched_by_hand": r.matched_by_hand, "match_reason": r.match_reason}
+                            for r in records])
+
+
+def _utc(value):
+    return value.isoformat() + "Z" if value else None
 
 
 @bp.route("/labels", methods=["POST"])

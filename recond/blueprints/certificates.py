@@ -42,4 +42,5 @@ def verify():
     upload = request.files.get("document")
     digest = certificates.sha256_of(upload.read()) if upload and upload.filename else request.values.get("sha256")
     result = certificates.check(code, digest) if code else None
-    return render_template("certificates/verify.html", code=code, result=result, digest=digest)
+    return render_template("certificates/verify.html", code=code, result=result, digest=digest,
+                           later_label=lambda action, on: certificates.LATER_FATES[action] % {"date": on})

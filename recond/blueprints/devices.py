@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from recond import (
     access, certificates, functional_tests, inventory, lifecycle, os_catalogue, sanitisation,
+    storage_media,
 )
 from recond.access import ALL_ROLES, current_actor, roles_required
 from recond.categories import CATEGORIES, OUTCOME_LABELS
@@ -35,6 +36,7 @@ def show(public_id: str):
         actions=lifecycle.available_actions(actor, device),
         category=CATEGORIES.get(device.category), allocation=lifecycle.active_allocation(device),
         sanitisation=sanitisation.records_by_medium(device),
+        may_read_media=storage_media.can_read(actor),
         certificates=certificates.of_device(device),
         os_images=os_catalogue.installable(CATEGORIES[device.category].os_family),
         test_reports=functional_tests.reports(device), outcomes=functional_tests.OUTCOMES)

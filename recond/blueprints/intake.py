@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from recond import deposits, jobs, registration
 from recond.access import current_actor, roles_required
 from recond.blueprints.forms import CommitForm, RegisterForm, UploadForm
-from recond.errors import InvalidInput
+from recond.errors import InvalidInput, Unavailable
 from recond.extensions import db
 from recond.lifecycle.engine import REGISTER_ROLES
 from recond.manifests import columns, importer
@@ -14,18 +14,22 @@ bp = Blueprint("intake", __name__)
 
 
 def commit_or_queue(actor, device_import, all_or_nothing: bool) -> jobs.JobHandle | None:
-    """Import now; or, for a large file with Redis, queue the job after this commit."""
+    """Import now; or, for a large file with Redis, queue the job after this commit. When the
+    job cannot be queued, the import goes back to what it was and the caller gets a 503."""
     if not importer.runs_in_background(device_import):
         importer.commit(actor, device_import, all_or_nothing)
         db.session.commit()
         return None
-    importer.queue(actor, device_import, all_or_nothing)
+    job_id = jobs.new_id()
+    previous = importer.queue(actor, device_import, all_or_nothing, job_id)
     db.session.commit()  # the worker must find the queued import
-    handle = jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
-                          actor_id=actor.id)
-    device_import.job_id = handle.id
-    db.session.commit()
-    return handle
+    try:
+        return jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
+                            actor_id=actor.id, job_id=job_id, timeout=importer.JOB_TIMEOUT)
+    except Unavailable:
+        importer.unqueue(device_import, job_id, previous)
+        db.session.commit()
+        raise
 
 
 @bp.route("/deposits/<number>/register", methods=["GET", "POST"])
@@ -73,7 +77,8 @@ def show_import(import_id: int):
     preview = importer.preview(actor, device_import) if device_import.status in ("previewed", "failed") else None
     db.session.commit()
     return render_template("deposits/import.html", device_import=device_import, preview=preview,
-                           job=job, fields=columns.FIELDS, commit_form=CommitForm())
+                           job=job, failure=importer.failure(device_import),
+                           fields=columns.FIELDS, commit_form=CommitForm())
 
 
 @bp.route("/imports/<int:import_id>/mapping", methods=["POST"])

@@ -5,7 +5,10 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import categories, deliveries, equipment_requests, payments, pricing, public_id
+from recond import (
+    categories, deliveries, equipment_requests, payments, pricing, public_id, storage_media,
+    wipe_evidence,
+)
 from recond.access import current_actor
 from recond.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.extensions import login_manager
@@ -25,8 +28,10 @@ def init_app(app: Flask) -> None:
             "lang": str(get_locale() or "fr"),
             "status_label": lambda s: STATUS_LABELS.get(Status(s), s) if s else "—",
             "action_label": lambda a: ACTIONS[a].label if a in ACTIONS else a,
-            "event_label": lambda a: ACTIONS[a].done if a in ACTIONS else _l("Registered"),
-            "detail_label": lambda k: categories.DETAIL_LABELS.get(k, k),
+            "event_label": lambda a: ACTIONS[a].done if a in ACTIONS else storage_media.EVENT_LABELS.get(
+                a, _l("Registered")),
+            "detail_label": lambda k: categories.DETAIL_LABELS.get(
+                k, storage_media.DETAIL_LABELS.get(k, k)),
             "when": format_datetime,
             "deposit_status": lambda s: DEPOSIT_STATUS_LABELS.get(s, s),
             "category_label": lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c,
@@ -35,13 +40,16 @@ def init_app(app: Flask) -> None:
             "display_id": public_id.display,
             "check_label": lambda k: categories.CHECK_LABELS.get(k, k),
             "grade_definition": lambda g: categories.GRADE_DEFINITIONS.get(g, ""),
-            "choice_label": lambda c: categories.CHOICE_LABELS.get(c, c),
+            "choice_label": lambda c: categories.CHOICE_LABELS.get(
+                c, storage_media.DESTRUCTION_LABELS.get(c, storage_media.DESTINATION_LABELS.get(c, c))),
             "outcome_label": lambda o: categories.OUTCOME_LABELS.get(o, o),
             "request_status": lambda s: equipment_requests.STATUS_LABELS.get(s, s),
             "purpose_label": lambda p: equipment_requests.PURPOSE_LABELS.get(p, p),
             "tier_label": lambda t: pricing.TIER_LABELS.get(t, t),
             "method_label": lambda m: payments.METHOD_LABELS.get(m, m),
             "delivery_status": lambda s: deliveries.STATUS_LABELS.get(s, s),
+            "verification_label": wipe_evidence.verification_label,
+            "size_label": wipe_evidence.format_size,
             "percent": lambda x: "—" if x is None else f"{round(x * 100)} %",
         }
 

@@ -18,9 +18,12 @@ def index():
     actor = current_actor()
     form = WipeLogForm()
     if form.validate_on_submit():
-        evidence = wipe_evidence.upload(actor, form.log.data.filename, form.log.data.read())
+        received = wipe_evidence.receive(actor, form.log.data.filename, form.log.data.read())
         db.session.commit()
-        return redirect(url_for("wipe_logs.show", evidence_id=evidence.id))
+        if received.known:
+            flash(_l("This log was already uploaded: here it is, with what was recorded from it."),
+                  "info")
+        return redirect(url_for("wipe_logs.show", evidence_id=received.evidence.id))
     if request.method == "POST":
         raise InvalidInput(_l("Choose the log file."), code="no_file")
     recent = db.session.scalars(db.select(SanitisationEvidence).where(
@@ -35,6 +38,7 @@ def show(evidence_id: int):
     actor = current_actor()
     evidence = wipe_evidence.get_evidence(actor, evidence_id)
     return render_template("wipe_logs/show.html", evidence=evidence,
+                           drives=wipe_evidence.drive_rows(evidence),
                            proposals=wipe_evidence.proposals(actor, evidence),
                            recorded=wipe_evidence.recorded(evidence),
                            media=wipe_evidence.open_media(actor))
@@ -45,14 +49,15 @@ def show(evidence_id: int):
 def assign(evidence_id: int):
     actor = current_actor()
     evidence = wipe_evidence.get_evidence(actor, evidence_id)
-    chosen = {}
+    chosen, reasons = {}, {}
     for index, drive in enumerate(evidence.drives):
         value = request.form.get(f"drive-{index}", "")
         if value:
             if not value.isdigit():
                 raise InvalidInput(_l("Choose a storage medium from the list."))
             chosen[drive["device"]] = int(value)
-    records = wipe_evidence.assign(actor, evidence, chosen)
+            reasons[drive["device"]] = request.form.get(f"reason-{index}", "")
+    records = wipe_evidence.assign(actor, evidence, chosen, reasons)
     db.session.commit()
     flash(_l("%(n)s sanitisation records written.", n=len(records)), "success")
     return redirect(url_for("wipe_logs.show", evidence_id=evidence.id))

@@ -29,6 +29,7 @@ class Context:
     values: dict[str, Any]
     record: dict[str, Any] = field(default_factory=dict)  # what the history row keeps
     terms: Any = None  # what a guard found and the effect uses (allocate: line, beneficiary)
+    details: dict[str, Any] = field(default_factory=dict)  # added to a refusal (e.g. a link)
 
     @property
     def allocation(self) -> Allocation | None:
@@ -63,7 +64,10 @@ def _from(*statuses: Status) -> Callable[[Category], frozenset[Status]]:
 # --- wipe -------------------------------------------------------------------------------------
 
 def _every_medium_sanitised(ctx: Context) -> list:
-    return sanitisation.missing_sanitisation(ctx.device)
+    reasons = sanitisation.missing_sanitisation(ctx.device)
+    if reasons:
+        ctx.details["media_page"] = sanitisation.media_page(ctx.device)
+    return reasons
 
 
 # --- install_os, grade --------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
     reasons = [reason for guard in action.guards for reason in guard(ctx)]
     if reasons:
         raise Refused(" ".join(str(r) for r in reasons) if len(reasons) > 1 else reasons[0],
-                      details={"reasons": [str(r) for r in reasons]})
+                      details={"reasons": [str(r) for r in reasons], **ctx.details})
     public = device.public_id  # unreadable after a failed flush
     try:
         if action.effect is not None:
@@ -148,6 +148,26 @@ def perform_batch(actor: User, public_ids: list[str], action_name: str,
             results.append({"public_id": pid, "ok": False, "code": error.code,
                             "message": str(error.message)})
     return results
+
+
+def note(actor: User, device: Device, action: str, payload: dict[str, Any]) -> DeviceEvent:
+    """Write a history row for a change that is not a transition (a storage medium added,
+    destroyed, removed…): the status stays, and from_status is empty as no status moved.
+
+    The device's version moves too, so that an action decided on what the device was a moment
+    ago (a `wipe` checking its media) gets a conflict instead of passing on stale facts.
+    """
+    public = device.public_id
+    device.updated_at = utcnow()
+    event = DeviceEvent(device_id=device.id, action=action, from_status=None,
+                        to_status=device.status, actor_id=actor.id,
+                        organisation_id=actor.organisation_id, payload=payload)
+    db.session.add(event)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise _conflict(public) from None
+    return event
 
 
 def serial_key(serial: str | None) -> str | None:

@@ -1,5 +1,9 @@
 """Preview then commit a manifest. The same `commit` runs inline or in an rq job (files of
-`BACKGROUND_ROWS` rows and more, when Redis is configured); it imports in one transaction."""
+`BACKGROUND_ROWS` rows and more, when Redis is configured); it imports in one transaction.
+
+A queued import whose job is lost (its worker killed, rq failed or forgot it) is marked failed
+when anyone next reads it: its transaction died with the worker, so nothing was imported, and
+it can be committed again."""
 from __future__ import annotations
 
 import hashlib
@@ -9,9 +13,9 @@ from typing import Any, Callable
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from rq import get_current_job
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from recond import lifecycle
+from recond import jobs, lifecycle
 from recond.clock import utcnow
 from recond.deposits import get_deposit
 from recond.errors import InvalidInput, NotFound, Refused
@@ -21,6 +25,15 @@ from recond.models import Deposit, DeviceImport, User
 
 BACKGROUND_ROWS = 10_000
 PREVIEW_ROWS = 200
+JOB_TIMEOUT = 3600  # seconds: a 100,000-row file on a slow disk, with room to spare
+
+# Why a background import failed, for the codes that are ours rather than a domain error's.
+FAILURES = {
+    "worker_lost": _l("The worker running this import stopped (killed or crashed): nothing was "
+                      "imported. You can import the file again."),
+    "interrupted": _l("The worker was shut down during this import: nothing was imported. "
+                      "You can import the file again."),
+}
 
 
 @dataclass
@@ -52,7 +65,44 @@ def get_import(actor: User, import_id: int) -> DeviceImport:
     if device_import is None:
         raise NotFound(_l("No such import."))
     get_deposit(actor, device_import.deposit.number)  # scope: the deposit must be visible
+    _fail_if_job_lost(device_import)
     return device_import
+
+
+def failure(device_import: DeviceImport) -> dict[str, Any] | None:
+    """Why the last background run failed, in the reader's language (None: it did not)."""
+    if device_import.status != "failed" or not device_import.error_code:
+        return None
+    message = FAILURES.get(device_import.error_code) or device_import.error_message or ""
+    return {"code": device_import.error_code, "message": str(message)}
+
+
+def _fail_if_job_lost(device_import: DeviceImport) -> None:
+    """A queued import whose job is lost becomes failed. Its rows were written in the job's
+    transaction, which died with the worker: nothing is half-imported."""
+    if device_import.status != "queued" or not device_import.job_id:
+        return
+    handle = jobs.fetch(device_import.job_id)
+    if handle is None:
+        # Redis does not know the job: lost, unless it was queued a moment ago (the page may
+        # read the import between the commit that queues it and the enqueue itself).
+        queued_long_ago = device_import.queued_at is None or \
+            utcnow() - device_import.queued_at > jobs.lost_after()
+        if not (queued_long_ago and jobs.exists(device_import.job_id) is False):
+            return
+    elif not handle.lost:
+        return
+    # Only if still queued for this very job, and (PostgreSQL) not locked by a live job's
+    # transaction: whoever reads it first marks it, and a running job is never marked.
+    still_queued = select(DeviceImport.id).where(
+        DeviceImport.id == device_import.id, DeviceImport.status == "queued",
+        DeviceImport.job_id == device_import.job_id).with_for_update(skip_locked=True)
+    marked = db.session.execute(
+        update(DeviceImport).where(DeviceImport.id.in_(still_queued))
+        .values(status="failed", error_code="worker_lost", error_message=None)
+        .execution_options(synchronize_session=False))
+    if marked.rowcount:
+        db.session.refresh(device_import)
 
 
 def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any]) -> DeviceImport:
@@ -94,12 +144,27 @@ def runs_in_background(device_import: DeviceImport) -> bool:
     return bool(current_app.config.get("REDIS_URL")) and device_import.total_rows >= BACKGROUND_ROWS
 
 
-def queue(actor: User, device_import: DeviceImport, all_or_nothing: bool) -> DeviceImport:
-    """Mark the import as queued; the caller enqueues `run` after committing this."""
+def queue(actor: User, device_import: DeviceImport, all_or_nothing: bool, job_id: str) -> str:
+    """Mark the import as queued for the job `job_id`; the caller enqueues `run` under that id
+    after committing this. Returns the status to go back to if the job cannot be queued."""
     _still_open(device_import)
+    lifecycle.check_can_register(actor, device_import.deposit)
+    previous = device_import.status
     device_import.status, device_import.all_or_nothing = "queued", all_or_nothing
+    device_import.job_id, device_import.queued_at = job_id, utcnow()
+    device_import.error_code = device_import.error_message = None
     db.session.flush()
-    return device_import
+    return previous
+
+
+def unqueue(device_import: DeviceImport, job_id: str, previous: str) -> None:
+    """The job could not be queued (Redis unreachable): the import is as it was, with no job."""
+    db.session.execute(
+        update(DeviceImport).where(DeviceImport.id == device_import.id,
+                                   DeviceImport.status == "queued", DeviceImport.job_id == job_id)
+        .values(status=previous, job_id=None, queued_at=None)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(device_import)
 
 
 def commit(actor: User, device_import: DeviceImport, all_or_nothing: bool,
@@ -142,6 +207,9 @@ def device_values(row: row_rules.Row) -> dict[str, Any]:
 
 
 def _still_open(device_import: DeviceImport) -> None:
+    if device_import.status == "queued":
+        raise Refused(_l("This file is being imported in the background. Wait for the end of "
+                         "the import."), code="import_running")
     if device_import.status not in ("previewed", "failed"):  # a failed job may be tried again
         raise Refused(_l("This file was already imported."), code="already_imported")
 
@@ -152,8 +220,12 @@ def _table(device_import: DeviceImport) -> reading.Table:
 
 
 def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
-    """The rq job: commit a queued import, reporting progress in the job's meta."""
+    """The rq job: commit a queued import, reporting progress in the job's meta.
+
+    Whatever stops it — a domain refusal, an error, or SystemExit on a cold shutdown of the
+    worker — its transaction is rolled back and the import marked failed, never left queued."""
     job = get_current_job()
+    job_id = job.id if job is not None else None
 
     def report(done: int) -> None:
         if job is not None:
@@ -161,15 +233,31 @@ def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
             job.save_meta()
 
     try:
+        # Locked for the whole run: a reader never takes a running import for a lost one, and a
+        # stale job never runs over an import that was failed and queued again meanwhile.
+        device_import = db.session.scalar(
+            select(DeviceImport).where(DeviceImport.id == import_id).with_for_update())
+        if device_import is None or device_import.status != "queued" or \
+                (job_id is not None and device_import.job_id != job_id):
+            db.session.rollback()
+            return {"error": "not queued for this job", "code": "superseded"}
         actor = db.session.get(User, actor_id)
-        device_import = db.session.get(DeviceImport, import_id)
         commit(actor, device_import, all_or_nothing, report)
         db.session.commit()
         return {"imported": device_import.imported_rows}
-    except Exception as error:
+    except BaseException as error:
         db.session.rollback()
-        failed = db.session.get(DeviceImport, import_id)
-        failed.status = "failed"
+        if isinstance(error, Exception):
+            code, message = getattr(error, "code", "failed"), str(getattr(error, "message", error))
+        else:
+            code, message = "interrupted", None
+        mine = [DeviceImport.job_id == job_id] if job_id is not None else []
+        db.session.execute(
+            update(DeviceImport).where(DeviceImport.id == import_id, DeviceImport.status == "queued",
+                                       *mine)
+            .values(status="failed", error_code=code[:40], error_message=message)
+            .execution_options(synchronize_session=False))
         db.session.commit()
-        message = getattr(error, "message", error)
-        return {"error": str(message), "code": getattr(error, "code", "failed")}
+        if not isinstance(error, Exception):
+            raise  # SystemExit, KeyboardInterrupt: the worker is stopping; let it
+        return {"error": message, "code": code}

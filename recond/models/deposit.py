@@ -105,6 +105,12 @@ class DeviceImport(db.Model):
     imported_rows: Mapped[int] = mapped_column(default=0)
     all_or_nothing: Mapped[bool] = mapped_column(default=True)
     job_id: Mapped[str | None] = mapped_column(String(64))
+    # When the job was queued: a job Redis does not know yet is lost only after a grace period.
+    queued_at: Mapped[datetime | None]
+    # Why the last background run failed: a code (worker_lost, interrupted, or the domain
+    # error's), and the domain error's message in the language of whoever asked for the import.
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    error_message: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     committed_at: Mapped[datetime | None]

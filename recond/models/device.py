@@ -35,6 +35,9 @@ class Device(db.Model):
     # Incremented each time the device (re)enters the workshop: sanitisation of an earlier
     # cycle never counts for a returned device.
     cycle: Mapped[int] = mapped_column(default=1)
+    # The cycle in which a technician opened the device and found no storage at all: the
+    # `wipe` guard then has nothing to wait for (a returned device is looked at again).
+    no_storage_cycle: Mapped[int | None]
     recycling_lot_id: Mapped[int | None] = mapped_column(ForeignKey("recycling_lot.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -59,10 +62,14 @@ class StorageMedium(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # hdd, ssd, nvme, emmc, flash
+    interface: Mapped[str | None] = mapped_column(String(20))  # sata, nvme, sas, ide, usb…
     brand: Mapped[str] = mapped_column(String(100), default="")
     model: Mapped[str] = mapped_column(String(200), default="")
     serial: Mapped[str | None] = mapped_column(String(100))
     capacity_gb: Mapped[int | None]
+    # When the medium left the device, and how: destroyed, kept (at the workshop), recycling,
+    # or absent (recorded at registration, not found in the device). None: still in it.
     removed_at: Mapped[datetime | None]
+    fate: Mapped[str | None] = mapped_column(String(20))
 
     device: Mapped[Device] = relationship(back_populates="media")

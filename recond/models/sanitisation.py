@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from recond.clock import utcnow
@@ -32,9 +32,11 @@ class Verification(StrEnum):
 
 
 class SanitisationEvidence(db.Model):
-    """An uploaded wipe log or report, as it was received."""
+    """An uploaded wipe log or report, as it was received. The same file uploaded again in a
+    workshop is the same evidence: the database holds one row per (workshop, SHA-256)."""
 
     __tablename__ = "sanitisation_evidence"
+    __table_args__ = (UniqueConstraint("workshop_id", "sha256"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -51,7 +53,11 @@ class SanitisationEvidence(db.Model):
 
 
 class SanitisationRecord(db.Model):
+    """One medium's sanitisation. A drive of a log is the evidence for one medium only: the
+    database refuses a second record for the same (evidence, drive), whoever races whom."""
+
     __tablename__ = "sanitisation_record"
+    __table_args__ = (UniqueConstraint("evidence_id", "drive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     medium_id: Mapped[int] = mapped_column(ForeignKey("storage_medium.id"), index=True)
@@ -60,6 +66,9 @@ class SanitisationRecord(db.Model):
     technique: Mapped[str] = mapped_column(String(100), default="")
     tool: Mapped[str] = mapped_column(String(100), default="")
     rounds: Mapped[int | None]
+    passes: Mapped[int | None]  # overwriting passes per round (DoD Short: 3)
+    blanking: Mapped[bool | None]  # a final zero pass written and checked; None: not known
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)  # the drive as the tool saw it
     verification: Mapped[str] = mapped_column(String(12), default=Verification.NONE)
     passed: Mapped[bool]
     started_at: Mapped[datetime | None]
@@ -68,8 +77,16 @@ class SanitisationRecord(db.Model):
     # Which drive of the evidence this is (nwipe's device name), and what it reported.
     drive: Mapped[str | None] = mapped_column(String(100))
     errors: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The log disagreed with the medium (size or serial) and the technician confirmed the
+    # match anyway, saying why: the certificate says so.
+    matched_by_hand: Mapped[bool] = mapped_column(default=False)
+    match_reason: Mapped[str | None] = mapped_column(String(500))
     performed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     performed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A destruction (method destroy): who destroyed the medium (the workshop or its contractor)
+    # and the reference of their paperwork, e.g. the contractor's certificate number.
+    destroyed_by: Mapped[str | None] = mapped_column(String(200))
+    reference: Mapped[str | None] = mapped_column(String(100))
 
     medium: Mapped[StorageMedium] = relationship()
     evidence: Mapped[SanitisationEvidence | None] = relationship()
@@ -89,5 +106,7 @@ class Certificate(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     media_count: Mapped[int]
+    # The devices it covers (ids), so the public page can tell what became of them later.
+    covered_device_ids: Mapped[list[int] | None] = mapped_column(JSON)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)

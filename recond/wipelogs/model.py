@@ -17,6 +17,9 @@ class Drive:
     pass_errors: int = 0
     verify_errors: int = 0
     sync_errors: int = 0
+    passes: int | None = None    # overwriting passes per round, as the tool ran them
+    blanked: bool = False        # a final blanking pass (zeros) was written and checked
+    # The wiping machine's own clock, as logged: local time of wherever it stood, no zone.
     started_at: datetime | None = None
     finished_at: datetime | None = None
 

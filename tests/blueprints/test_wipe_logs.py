@@ -10,7 +10,7 @@ LOGS = Path(__file__).parents[1] / "fixtures" / "nwipe"
 
 
 def test_upload_match_record_then_wipe_from_the_pages(world, browser):
-    device = world.advance(world.register(), "received")
+    device = world.advance(world.register(capacity_gb=None), "received")
     browser.login("tech_a@example.org")
     page = browser.client.get("/wipe-logs/")
     response = browser.client.post("/wipe-logs/", data={
@@ -32,7 +32,7 @@ def test_upload_match_record_then_wipe_from_the_pages(world, browser):
 
 
 def test_api_upload_and_assign(world, client):
-    device = world.advance(world.register(), "received")
+    device = world.advance(world.register(capacity_gb=None), "received")
     token = accounts.create_token(world["tech_a"])
     other = accounts.create_token(world["tech_b"])
     db.session.commit()

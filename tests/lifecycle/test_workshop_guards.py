@@ -1,7 +1,7 @@
 """wipe, install_os, grade and recycle: the workshop's guards, refusing and accepting."""
 import pytest
 
-from recond import lifecycle, os_catalogue, sanitisation
+from recond import lifecycle, os_catalogue, sanitisation, storage_media
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 
@@ -30,7 +30,7 @@ def test_a_failed_medium_must_be_destroyed_or_removed(world):
     with pytest.raises(Refused, match="destroyed"):
         _wipe(world, device)  # a later passed overwrite does not redeem a failed disk
     sanitisation.record(world["tech_a"], device.media[0], method="destroy", passed=True)
-    sanitisation.remove_medium(world["tech_a"], device.media[1])
+    storage_media.remove(world["tech_a"], device, device.media[1].id, {"destination": "kept"})
     assert _wipe(world, device).to_status == "wiped"
 
 

@@ -55,3 +55,19 @@ def test_a_truncated_log_is_refused():
     head = (LOGS / "zero-one-drive.log").read_bytes()[:300]
     with pytest.raises(InvalidInput):
         wipelogs.parse(head)
+
+
+def test_passes_per_round_and_blanking_as_nwipe_ran_them():
+    _, report = _read("dodshort-two-rounds.log")
+    [drive] = report.drives
+    assert (drive.passes, report.rounds, drive.blanked) == (3, 2, True)  # DoD Short: 3 passes + blanking
+    _, report = _read("zero-one-drive.log")
+    assert (report.drives[0].passes, report.drives[0].blanked) == (1, True)
+
+
+@pytest.mark.parametrize("name", ["zero-one-drive-cut-before-status.log",
+                                  "prng-three-drives-cut-in-status.log"])
+def test_a_log_without_every_drive_status_is_incomplete(name):
+    with pytest.raises(InvalidInput) as refused:
+        _read(name)
+    assert refused.value.code == "incomplete_log"

@@ -1,0 +1,83 @@
+"""The storage media page of a device: list, add, correct, destroy, remove, none found."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from recond import access, storage_media
+from recond.access import current_actor, roles_required
+from recond.extensions import db
+from recond.models import Role
+
+bp = Blueprint("media", __name__)
+
+
+def _form() -> dict:
+    return {k: v for k, v in request.form.items() if k != "csrf_token"}
+
+
+def _done(public_id: str, message):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("media.index", public_id=public_id))
+
+
+@bp.route("/d/<public_id>/media")
+@roles_required(*storage_media.READING_ROLES)
+def index(public_id: str):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    return render_template("media/index.html", device=device,
+                           media=storage_media.overview(actor, device),
+                           kinds=storage_media.KIND_LABELS,
+                           interfaces=storage_media.INTERFACE_LABELS,
+                           destructions=storage_media.DESTRUCTION_LABELS,
+                           destinations=storage_media.DESTINATION_LABELS,
+                           fates=storage_media.FATE_LABELS)
+
+
+@bp.route("/d/<public_id>/media", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def add(public_id: str):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    medium = storage_media.add(actor, device, _form())
+    return _done(device.public_id, _l("Storage medium %(medium)s added.",
+                                      medium=storage_media.medium_name(medium)))
+
+
+@bp.route("/d/<public_id>/media/<int:medium_id>", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def correct(public_id: str, medium_id: int):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    medium = storage_media.correct(actor, device, medium_id, _form())
+    return _done(device.public_id, _l("Storage medium %(medium)s corrected.",
+                                      medium=storage_media.medium_name(medium)))
+
+
+@bp.route("/d/<public_id>/media/<int:medium_id>/destruction", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def destroy(public_id: str, medium_id: int):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    record = storage_media.destroy(actor, device, medium_id, _form())
+    return _done(device.public_id, _l("Destruction of storage medium %(medium)s recorded.",
+                                      medium=storage_media.medium_name(record.medium)))
+
+
+@bp.route("/d/<public_id>/media/<int:medium_id>/removal", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def remove(public_id: str, medium_id: int):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    medium = storage_media.remove(actor, device, medium_id, _form())
+    return _done(device.public_id, _l("Removal of storage medium %(medium)s recorded.",
+                                      medium=storage_media.medium_name(medium)))
+
+
+@bp.route("/d/<public_id>/no-storage", methods=["POST"])
+@roles_required(Role.TECHNICIAN)
+def no_storage(public_id: str):
+    actor = current_actor()
+    device = access.get_visible_device(actor, public_id.upper())
+    storage_media.no_storage_found(actor, device, _form())
+    return _done(device.public_id, _l("Recorded: no storage found in this device."))
