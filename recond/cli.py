@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
-from recond import accounts, beneficiaries, create_app, demo, training
+from recond import accounts, beneficiaries, create_app, demo, open_data, training
 from recond.config import ConfigError
 from recond.errors import DomainError
 from recond.extensions import db
@@ -89,6 +89,30 @@ def purge_beneficiaries_command(months: int | None) -> None:
     click.echo(f"{count} beneficiary references erased.")
 
 
+# The national file is larger than a page upload may be; the command reads it from disk.
+IMPORT_MAX_BYTES = 1024 * 1024 * 1024
+
+
+@click.command("import-structures")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--departement", default="92", show_default=True,
+              help="Keep the places of this département (2 or 3 characters: 92, 2A, 974).")
+def import_structures_command(path: Path, departement: str) -> None:
+    """Import or refresh the structures directory from the national open-data file of lieux
+    de médiation numérique (CSV or XLSX). All or nothing; run it from cron for a refresh."""
+    try:
+        report = open_data.import_places(None, path.name, path.read_bytes(), departement,
+                                         max_bytes=IMPORT_MAX_BYTES)
+    except DomainError as error:
+        for reason in error.details.get("reasons", []):
+            click.echo(reason, err=True)
+        _fail(error)
+    db.session.commit()
+    click.echo(report.summary())
+    for warning in report.warnings:
+        click.echo(str(warning))
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
@@ -115,7 +139,8 @@ def serve_command(host: str, port: int) -> None:
 
 def register_commands(app) -> None:
     for command in (init_command, demo_command, create_user_command, create_token_command,
-                    purge_beneficiaries_command, worker_command, serve_command):
+                    purge_beneficiaries_command, import_structures_command, worker_command,
+                    serve_command):
         app.cli.add_command(command)
 
 

@@ -40,8 +40,7 @@ def import_places():
     report = open_data.import_places(current_actor(), upload.filename or "", upload.read(),
                                      form.departement.data)
     db.session.commit()
-    return render_template("structures/import_report.html", report=report,
-                           departement=form.departement.data.upper())
+    return render_template("structures/import_report.html", report=report)
 
 
 @bp.route("/<int:structure_id>", methods=["GET", "POST"])

@@ -129,7 +129,7 @@ def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any
 
 def preview(actor: User, device_import: DeviceImport) -> Preview:
     table = _table(device_import)
-    checked = row_rules.check(table.headers, table.rows, device_import.mapping)
+    checked = row_rules.check(table.headers, table.rows, device_import.mapping, table.lines)
     errors = sum(1 for r in checked if not r.ok)
     device_import.valid_rows = len(checked) - errors
     earlier = db.session.scalar(select(DeviceImport).where(
@@ -177,7 +177,7 @@ def commit(actor: User, device_import: DeviceImport, all_or_nothing: bool,
     table = _table(device_import)
     if "category" not in device_import.mapping:
         raise InvalidInput(_l("Say which column holds the category."), code="unmapped_category")
-    checked = row_rules.check(table.headers, table.rows, device_import.mapping)
+    checked = row_rules.check(table.headers, table.rows, device_import.mapping, table.lines)
     bad = [r for r in checked if not r.ok]
     if all_or_nothing and bad:
         raise Refused(_l("%(n)s rows have errors: nothing was imported. Correct them, or import "

@@ -1,20 +1,33 @@
 """From uploaded bytes to a table of text: CSV (comma, semicolon or tab; UTF-8, UTF-8 with a
-BOM, or Windows-1252) or XLSX. Anything else is refused with a message that says what it is."""
+BOM, or Windows-1252) or XLSX. Anything else is refused with a message that says what it is.
+
+Files come as companies write them: a title and blank rows above the header, blank rows
+between devices, formulas saved with their computed value. The header is the first row that
+names known columns; every data row keeps the number the partner's spreadsheet shows it under.
+"""
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Callable, Iterable
 
-import pandas as pd
 from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from recond.errors import InvalidInput, TooLarge
+from recond.manifests import columns
 
 MAX_ROWS = 200_000
+HEADER_SEARCH_ROWS = 20  # a title block is a few rows; beyond this the file has no header we know
 _XLSX_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc: the pre-2007 Office formats
+
+HeaderTest = Callable[[list[str]], bool]
 
 
 @dataclass
@@ -24,13 +37,23 @@ class Table:
     file_format: str
     encoding: str | None = None
     separator: str | None = None
+    # lines[i] is rows[i]'s line (CSV) or row (XLSX) number in the file, counted from 1
+    lines: list[int] = field(default_factory=list)
+    header_line: int = 1
+
+
+def names_known_columns(headers: list[str]) -> bool:
+    """A manifest's header names two known columns at least: a title such as "Inventaire du
+    parc" may name one by chance, never two."""
+    return len({f for f in map(columns.field_for, headers) if f}) >= 2
 
 
 def _refuse(message, code: str = "unreadable_file") -> InvalidInput:
     return InvalidInput(message, code=code)
 
 
-def read(filename: str, content: bytes, max_bytes: int) -> Table:
+def read(filename: str, content: bytes, max_bytes: int,
+         is_header: HeaderTest = names_known_columns) -> Table:
     if len(content) > max_bytes:
         raise TooLarge(_l("The file is larger than %(n)s MB.", n=max_bytes // (1024 * 1024)))
     if not content.strip():
@@ -42,30 +65,77 @@ def read(filename: str, content: bytes, max_bytes: int) -> Table:
         raise _refuse(_l("This is an old Excel (.xls) file: save it as .xlsx or CSV first."),
                       "not_a_spreadsheet")
     if content.startswith(_XLSX_MAGIC):
-        frame = _read_xlsx(content)
+        raw = _read_xlsx(content)
         table = Table([], [], "xlsx")
     else:
         text, encoding = _decode(content)
         separator = _separator(text)
-        frame = _read_csv(text, separator)
+        raw = _read_csv(text, separator)
         table = Table([], [], "csv", encoding, separator)
-    cells = [row for row in frame.fillna("").astype(str).map(str.strip).values.tolist() if any(row)]
-    if len(cells) < 2:
+    # (number in the file, cells) of every row that is not blank
+    numbered = [(number, cells) for number, cells in enumerate(raw, start=1) if any(cells)]
+    if not numbered:
+        raise _refuse(_l("The file is empty."), "empty_file")
+    start = next((i for i, (_n, cells) in enumerate(numbered[:HEADER_SEARCH_ROWS]) if is_header(cells)), 0)
+    (table.header_line, table.headers), data = numbered[start], numbered[start + 1:]
+    if not data:
         raise _refuse(_l("The file has a header line but no device."), "no_rows")
-    if len(cells) - 1 > MAX_ROWS:
+    if len(data) > MAX_ROWS:
         raise TooLarge(_l("The file has more than %(n)s rows: split it.", n=MAX_ROWS))
-    table.headers, table.rows = cells[0], cells[1:]
+    table.lines = [number for number, _cells in data]
+    table.rows = [cells for _number, cells in data]
     return table
 
 
-def _read_xlsx(content: bytes) -> pd.DataFrame:
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    """The first sheet, row by row from row 1. A formula gives the value its spreadsheet
+    computed and saved (Excel and LibreOffice do); one saved without a value (by a script)
+    stays as written, so the row checks refuse it rather than guess."""
     try:
-        # Formulas as written, not their cached values: a formula is flagged, never silently
-        # replaced by a value that no spreadsheet computed.
-        return pd.read_excel(io.BytesIO(content), dtype=str, header=None, engine="openpyxl",
-                             engine_kwargs={"data_only": False})
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as error:
+        formulas = _sheet_rows(content, data_only=False)
+        where = {(r, c) for r, row in enumerate(formulas) for c, value in enumerate(row)
+                 if _is_formula(value)}
+        if where:
+            computed = _sheet_rows(content, data_only=True)
+            for r, c in where:
+                value = computed[r][c] if r < len(computed) and c < len(computed[r]) else None
+                if value is not None:
+                    formulas[r][c] = value
+    except (zipfile.BadZipFile, InvalidFileException, ValueError, KeyError, OSError, TypeError) as error:
         raise _refuse(_l("This file is not a readable XLSX workbook."), "not_a_spreadsheet") from error
+    return [[_text(value) for value in row] for row in formulas]
+
+
+def _is_formula(value) -> bool:
+    return isinstance(value, ArrayFormula | DataTableFormula) or \
+        (isinstance(value, str) and value.startswith("="))
+
+
+def _sheet_rows(content: bytes, data_only: bool) -> list[list]:
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
+    try:
+        if not workbook.worksheets:
+            raise ValueError("no sheet")
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def _text(value) -> str:
+    """A cell as the spreadsheet shows it: 8 not 8.0, at most 15 significant digits (Excel's)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, ArrayFormula | DataTableFormula):  # saved without a value: refused later
+        return getattr(value, "text", None) or "="
+    return str(value).strip()
 
 
 def _decode(content: bytes) -> tuple[str, str]:
@@ -86,18 +156,19 @@ def _decode(content: bytes) -> tuple[str, str]:
 
 
 def _separator(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS + 5]
     try:
-        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=";,\t").delimiter
     except csv.Error:
-        first = text.splitlines()[0] if text else ""
-        return max(";,\t", key=first.count)
+        # a title line has no separator: count them on the line that has the most
+        return max(";,\t", key=lambda sep: max((line.count(sep) for line in lines), default=0))
 
 
-def _read_csv(text: str, separator: str) -> pd.DataFrame:
+def _read_csv(text: str, separator: str) -> Iterable[list[str]]:
+    """One list per record, blank lines included (they are rows in the partner's spreadsheet),
+    so a record's position is the row number the partner sees."""
     try:
-        return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, header=None,
-                           keep_default_na=False, skip_blank_lines=True, engine="c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        return [[cell.strip() for cell in record]
+                for record in csv.reader(io.StringIO(text, newline=""), delimiter=separator)]
+    except csv.Error as error:
         raise _refuse(_l("The CSV cannot be read: %(problem)s", problem=str(error)[:200])) from error
-

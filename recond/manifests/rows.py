@@ -1,10 +1,13 @@
-"""Each manifest row checked on its own: category known, numbers readable, serials unique in
-the file and new to Recond, no spreadsheet formula smuggled in a cell."""
+"""Each manifest row checked on its own: category known, sizes readable and whole (never
+rounded), serials unique in the file and new to Recond, no spreadsheet formula smuggled in a
+cell. A row is numbered as the partner's spreadsheet shows it."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -30,13 +33,20 @@ _CATEGORY = {word: code for code, words in _CATEGORY_WORDS.items() for word in w
 # cell is a plain number ("-2+3+cmd|…" is the classic payload, "-12" is just negative).
 _FORMULA = re.compile(r"^[=+@\t\r]|^-(?!\d+(?:[.,]\d+)?$)")
 _CAPACITY = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(to|tb|tio|go|gb|gio|g|mo|mb|mio|m)?\b\s*(.*)$")
-_UNITS = {"to": 1024, "tb": 1024, "tio": 1024, "go": 1, "gb": 1, "gio": 1, "g": 1,
-          "mo": 1 / 1024, "mb": 1 / 1024, "mio": 1 / 1024, "m": 1 / 1024, None: 1}
+# Exact ratios: "0,5 To" is 512 GB and "7,5 Go" is not a whole number, with no float in between.
+_UNITS = {"to": Fraction(1024), "tb": Fraction(1024), "tio": Fraction(1024),
+          "go": Fraction(1), "gb": Fraction(1), "gio": Fraction(1), "g": Fraction(1),
+          "mo": Fraction(1, 1024), "mb": Fraction(1, 1024), "mio": Fraction(1, 1024),
+          "m": Fraction(1, 1024), None: Fraction(1)}
+
+
+class NotWhole(ValueError):
+    """A size that is not a whole number of GB: refused, never rounded."""
 
 
 @dataclass
 class Row:
-    line: int  # as the spreadsheet numbers it: the header is line 1
+    line: int  # the line (CSV) or row (XLSX) number the partner's spreadsheet shows
     cells: dict[str, str]
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -53,27 +63,32 @@ def category_of(text: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def capacity_gb(text: str) -> tuple[int, str | None]:
-    """'8', '8 Go', '512 Go SSD', '0,5 To', '8192 Mo' -> (GB, kind of disk if said)."""
+    """'8', '8 Go', '512 Go SSD', '0,5 To', '8192 Mo' -> (GB, kind of disk if said).
+    A size that is not a whole number of GB ('7,5', '1000 Mo') raises NotWhole."""
     match = _CAPACITY.match(text.strip().lower())
     if not match:
         raise ValueError(text)
     if match.group(2) is None and match.group(3):
         raise ValueError(text)  # "8 parsecs": words after a bare number are not a size
-    number = float(match.group(1).replace(",", "."))
-    gigabytes = round(number * _UNITS[match.group(2)])
+    exact = Fraction(Decimal(match.group(1).replace(",", "."))) * _UNITS[match.group(2)]
     rest = match.group(3)
     kind = next((k for k in ("nvme", "ssd", "hdd", "emmc") if k in rest), None)
-    if gigabytes <= 0 or gigabytes > 1024 * 1024:
+    if exact <= 0 or exact > 1024 * 1024:
         raise ValueError(text)
-    return gigabytes, kind
+    if exact.denominator != 1:
+        raise NotWhole(text)
+    return int(exact), kind
 
 
-def check(headers: list[str], raw_rows: list[list[str]], mapping: dict[str, int]) -> list[Row]:
+def check(headers: list[str], raw_rows: list[list[str]], mapping: dict[str, int],
+          lines: list[int] | None = None) -> list[Row]:
+    """lines: each raw row's number in the file (`reading.Table.lines`); without them the rows
+    are taken to follow a header on line 1."""
     rows = []
     seen: dict[str, int] = {}
     for offset, raw in enumerate(raw_rows):
         cells = {f: (raw[i] if i < len(raw) else "") for f, i in mapping.items()}
-        row = Row(line=offset + 2, cells=cells)
+        row = Row(line=lines[offset] if lines else offset + 2, cells=cells)
         _check_row(row)
         key = row.values.get("serial_key")
         if key:
@@ -91,7 +106,9 @@ def _check_row(row: Row) -> None:
     cells = row.cells
     for name, text in cells.items():
         if _FORMULA.match(text):
-            row.errors.append(str(_l("the cell “%(text)s” looks like a spreadsheet formula",
+            # An XLSX formula reaches here only when saved without its value (by a script)
+            row.errors.append(str(_l("the cell “%(text)s” looks like a spreadsheet formula: write "
+                                     "its value (Excel and LibreOffice save it with the formula)",
                                      text=text[:30])))
     if row.errors:
         return
@@ -118,6 +135,9 @@ def _check_row(row: Row) -> None:
             row.values[name], kind = capacity_gb(text)
             if name == "storage_gb":
                 row.values["storage_kind"] = kind
+        except NotWhole:
+            row.errors.append(str(_l("“%(text)s” is not a whole number of GB: write the exact size "
+                                     "(e.g. 8 Go, 512 Go, 0,5 To)", text=text[:30])))
         except ValueError:
             row.errors.append(str(_l("“%(text)s” is not a readable size (e.g. 8 Go, 512 Go SSD, 1 To)",
                                      text=text[:30])))

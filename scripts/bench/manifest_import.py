@@ -6,8 +6,8 @@ Run by hand, never as a test; record the result and the command in docs/benchmar
 
 For SQLite and for PostgreSQL (a database of its own, `recond_bench_import`), each measure runs
 in a fresh process so that its peak memory (max RSS) is its own:
-- import: `importer.upload` then `importer.commit` (what the rq job runs): read the CSV with
-  pandas, check every row, insert devices, their history and their storage media;
+- import: `importer.upload` then `importer.commit` (what the rq job runs): read the CSV (the
+  csv module), check every row, insert devices, their history and their storage media;
 - floor: the same three tables filled with the same rows by a bare bulk insert (COPY on
   PostgreSQL, executemany on SQLite), no reading, no checks.
 """
