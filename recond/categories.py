@@ -105,6 +105,7 @@ DETAIL_LABELS = {
     "allocation_id": _l("Allocation"),
     "structure_id": _l("Structure"),
     "line_id": _l("Request line"),
+    "delivery_note": _l("Delivery note"),
 }
 
 
