@@ -36,7 +36,7 @@ def pay(public_id: str):
         # The same page, the form as typed and the reason it was refused beside it.
         return _page(public_id, payment_form=form, payment_error=problem.message), problem.status
     db.session.commit()
-    flash(_l("%(kind)s of %(amount)s recorded.", kind=payments.KIND_LABELS[payment.kind],
+    flash(_l("Entry recorded: %(kind)s, %(amount)s.", kind=payments.KIND_LABELS[payment.kind],
              amount=pricing.format_money(payment.amount_cents)), "success")
     return redirect(url_for("handover.show", public_id=device.public_id))
 

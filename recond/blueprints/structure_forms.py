@@ -87,9 +87,8 @@ class SessionForm(FlaskForm):
 
 class PaymentForm(FlaskForm):
     kind = SelectField(_l("Entry"), choices=list(KIND_LABELS.items()), default="payment")
-    amount = StringField(_l("Amount (€)"), validators=[DataRequired(), Length(max=20)],
-                         description=_l("To the cent, for example 35 or 35,50. A correction may "
-                                        "be negative (-5,00)."))
+    amount = StringField(_l("Amount (€, to the cent; a correction may be negative)"),
+                         validators=[DataRequired(), Length(max=20)])
     method = SelectField(_l("Method"), choices=list(METHOD_LABELS.items()))
     reason = StringField(_l("Reason (required for a correction or a refund)"),
                          validators=[Optional(), Length(max=500)])
