@@ -103,7 +103,7 @@ _EUROS = re.compile(r"(-?)(\d+)(?:[.,](\d{1,2}))?", re.ASCII)
 _TOO_PRECISE = re.compile(r"-?\d+[.,]\d{3,}", re.ASCII)
 
 
-def parse_euros(raw: str, *, signed: bool = False) -> int:
+def parse_euros(raw: str, *, signed: bool = False, ceiling_cents: int = 10_000_000) -> int:
     """The one money parser: "35", "35,50", "35.5 €", "1 000" -> cents. A comma is the French
     decimal separator. More than two decimals ("12.345", "9,995") or an exponent ("1E1") is
     refused, never rounded: a typing mistake must not become a price or a payment."""
@@ -117,9 +117,9 @@ def parse_euros(raw: str, *, signed: bool = False) -> int:
         raise InvalidInput(_l("“%(value)s” is not an amount in euros: write it like 35 or 35,50.",
                               value=shown), code="invalid_amount")
     cents = int(match.group(2)) * 100 + int((match.group(3) or "0").ljust(2, "0"))
-    if cents > 10_000_000:
+    if cents > ceiling_cents:
         raise InvalidInput(_l("“%(value)s” is more than %(max)s.", value=shown,
-                              max=format_money(10_000_000)), code="invalid_amount")
+                              max=format_money(ceiling_cents)), code="invalid_amount")
     return -cents if match.group(1) else cents
 
 

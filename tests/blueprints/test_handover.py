@@ -148,7 +148,7 @@ def test_the_structures_lists_cost_the_same_queries_however_long(app, world, bro
     assert {path: _queries(app, browser.client, path) for path in paths} == before
 
 
-def test_a_second_release_says_already_handed_over(world, browser, delivered):
+def test_a_second_release_says_already_handed_over(world, browser, api, delivered):
     """A resubmitted form (its version now stale) or a fresh one: "already done", never
     "cannot be handed over yet"."""
     device, _allocation = delivered
@@ -163,4 +163,8 @@ def test_a_second_release_says_already_handed_over(world, browser, delivered):
         assert again.status_code == 409
         assert "Déjà fait : Remis au bénéficiaire" in again.text
         assert "ne peut pas encore être remis" not in again.text
+    by_api = api("structure_s", "post", f"/api/v1/devices/{device.public_id}/actions",
+                 json={"action": "release"}, headers={"Accept-Language": "en"})
+    assert by_api.status_code == 409
+    assert by_api.json["error"]["message"] == "Already done: Handed over. Nothing changed."
     assert _status(device) == "released"
