@@ -22,8 +22,7 @@ from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (
     Allocation, AllocationStatus, DeliveryItem, DeliveryKind, DeliveryNote, DeliveryStatus, Device,
-    Role,
-    UnexpectedScan, User,
+    Role, UnexpectedScan, User,
 )
 
 STATUS_LABELS = {

@@ -13,7 +13,6 @@ from recond.errors import InvalidInput, Refused
 from recond.extensions import db
 from recond.models import Allocation, Payment, PriceGrid, User
 from tests.builders import PRICE_CENTS, World
-from tests.conftest import csrf_from
 
 
 @pytest.fixture
