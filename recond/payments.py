@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from recond import pricing
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond.errors import Conflict, InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.models import Allocation, AllocationStatus, Payment, PaymentKind, Role, User
 
@@ -86,8 +86,7 @@ def record_payment(actor: User, allocation: Allocation, *, amount_cents: int, me
     try:
         db.session.flush()
     except IntegrityError:
-        raise Refused(_l("Another entry was recorded meanwhile and this one would take the total "
-                         "paid outside the remaining charge. Reload and try again."),
-                      code="overpaid") from None
+        raise Conflict(_l("Another entry was recorded meanwhile and this one would take the total "
+                          "paid outside the remaining charge. Reload and try again.")) from None
     return payment
 

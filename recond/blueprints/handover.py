@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from recond import handover, payments, pricing
 from recond.access import current_actor, roles_required
 from recond.blueprints.structure_forms import PaymentForm
-from recond.errors import InvalidInput, Refused
+from recond.errors import Conflict, InvalidInput, Refused
 from recond.extensions import db
 from recond.models import Role
 
@@ -31,7 +31,7 @@ def pay(public_id: str):
         payment = payments.record_payment(
             actor, allocation, kind=form.kind.data, method=form.method.data, reason=form.reason.data,
             amount_cents=pricing.parse_euros(form.amount.data, signed=form.kind.data == "correction"))
-    except (InvalidInput, Refused) as problem:
+    except (InvalidInput, Refused, Conflict) as problem:
         db.session.rollback()
         # The same page, the form as typed and the reason it was refused beside it.
         return _page(public_id, payment_form=form, payment_error=problem.message), problem.status
