@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from recond.errors import NotFound, NotPermitted
 from recond.extensions import db
-from recond.models import Allocation, AllocationStatus, Deposit, Device, Role, User
+from recond.models import Allocation, AllocationStatus, Deposit, Device, DeviceEvent, Role, User
 
 ALL_ROLES = frozenset(Role)
 PUBLIC = "public"
@@ -117,13 +117,30 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-# History payload keys that speak of the allocation: not for donors' or collectors' eyes.
+# History details that speak of the allocation: not for donors' or collectors' eyes.
 _ALLOCATION_KEYS = frozenset({"structure_id", "tier", "price_cents", "grid_version",
                               "allocation_id", "line_id", "beneficiary_id",
                               "second_device_reason"})
+# The allocation's terms (the beneficiary's tier, the price, the beneficiary): only for the
+# structure concerned and the coordination, never for the workshop.
+_TERMS_KEYS = frozenset({"tier", "price_cents", "grid_version", "beneficiary_id", "beneficiary",
+                         "second_device_reason"})
 
 
-def visible_payload(user: User, payload: dict) -> dict:
-    if user.role in (Role.DONOR, Role.COLLECTOR):
-        return {k: v for k, v in payload.items() if k not in _ALLOCATION_KEYS}
+def sees_allocation_terms(reader: User, structure_id: int | None) -> bool:
+    """May this reader see the tier, price and beneficiary of an allocation to that structure?"""
+    if reader.sees_everything:
+        return True
+    return reader.role == Role.STRUCTURE and structure_id is not None \
+        and reader.organisation_id == structure_id
+
+
+def visible_details(reader: User, event: DeviceEvent) -> dict:
+    """What a reader may see of a history row's details: the one rule the device page and the
+    API's history both apply (a row is rendered for its reader, not filtered in a template)."""
+    payload = dict(event.payload or {})
+    if reader.role in (Role.DONOR, Role.COLLECTOR):
+        payload = {k: v for k, v in payload.items() if k not in _ALLOCATION_KEYS}
+    if not sees_allocation_terms(reader, payload.get("structure_id")):
+        payload = {k: v for k, v in payload.items() if k not in _TERMS_KEYS}
     return payload

@@ -106,6 +106,7 @@ DETAIL_LABELS = {
     "structure_id": _l("Structure"),
     "line_id": _l("Request line"),
     "second_device_reason": _l("Why a second device is justified"),
+    "delivery_note": _l("Delivery note"),
 }
 
 

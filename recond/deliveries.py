@@ -1,6 +1,9 @@
 """Delivery notes: the workshop scans reserved devices onto a note for one structure and ships
 it; the structure scans what arrives. Each expected device scanned is delivered (the
-lifecycle's `deliver`); the note shows what is missing and what came unexpected.
+lifecycle's `deliver`, which refuses a device that is on no shipped note addressed to the
+structure); the note shows what is missing and what came unexpected. A hand delivery (the
+structure collects at the workshop, or the devices are brought by hand) is a note too, of kind
+`hand`: the same scans, so the same rule.
 
     preparing --ship--> shipped --(every device received, or the structure closes it)--> received
 """
@@ -18,14 +21,18 @@ from recond.errors import DomainError, InvalidInput, NotFound, NotPermitted, Ref
 from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (
-    Allocation, AllocationStatus, DeliveryItem, DeliveryNote, DeliveryStatus, Device, Role,
-    UnexpectedScan, User,
+    Allocation, AllocationStatus, DeliveryItem, DeliveryKind, DeliveryNote, DeliveryStatus, Device,
+    Role, UnexpectedScan, User,
 )
 
 STATUS_LABELS = {
     DeliveryStatus.PREPARING: _l("being prepared"),
     DeliveryStatus.SHIPPED: _l("shipped"),
     DeliveryStatus.RECEIVED: _l("received"),
+}
+KIND_LABELS = {
+    DeliveryKind.SHIPMENT: _l("shipment"),
+    DeliveryKind.HAND: _l("hand delivery"),
 }
 
 
@@ -68,14 +75,16 @@ def awaiting_shipment(user: User) -> list[tuple[Device, Allocation]]:
         .order_by(Allocation.structure_id, Device.id)).all()
 
 
-def open_note(actor: User, structure_id: int) -> DeliveryNote:
+def open_note(actor: User, structure_id: int, kind: str = DeliveryKind.SHIPMENT) -> DeliveryNote:
     if actor.role != Role.TECHNICIAN:
         raise NotPermitted(_l("Only the workshop prepares delivery notes."))
+    if kind not in set(DeliveryKind):
+        raise InvalidInput(_l("A delivery note is a shipment or a hand delivery."))
     has_devices = any(a.structure_id == structure_id for _d, a in awaiting_shipment(actor))
     if not has_devices:
         raise Refused(_l("No reserved device of your workshop waits for this structure."))
     note = DeliveryNote(workshop_id=actor.organisation_id, structure_id=structure_id,
-                        created_by_id=actor.id)
+                        kind=str(kind), created_by_id=actor.id)
     db.session.add(note)
     db.session.flush()
     return note
@@ -171,12 +180,8 @@ def receive_scan(actor: User, note: DeliveryNote, code: str) -> ArrivalScan:
                                             "as unexpected.", code=code[:60]), device)
     if item.received_at is not None:
         return ArrivalScan("already", _l("%(id)s was already received.", id=device.public_id), device)
-    lifecycle.perform(actor, device, "deliver", {"note": note.number})
-    item.received_at = utcnow()
-    if all(i.received_at for i in note.items):
-        note.status = DeliveryStatus.RECEIVED
-        note.closed_at = utcnow()
-    db.session.flush()
+    # The lifecycle's deliver marks the item (and the note, with its last item) received.
+    lifecycle.perform(actor, device, "deliver")
     return ArrivalScan("delivered", _l("%(id)s received.", id=device.public_id), device)
 
 

@@ -49,6 +49,11 @@ def conditions(actor: User, device: Device) -> list[Condition]:
     ]
 
 
+def may_release(actor: User, device: Device) -> bool:
+    """Whether the page offers the release button (the lifecycle still has the last word)."""
+    return any(a.name == "release" for a in lifecycle.available_actions(actor, device))
+
+
 def release(actor: User, device: Device, expected_version: int) -> DeviceEvent:
     return lifecycle.perform(actor, device, "release", {}, expected_version=expected_version)
 

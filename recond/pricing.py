@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from babel.numbers import format_currency
 from flask import current_app
@@ -129,16 +128,28 @@ def cells(grid: PriceGrid | None) -> dict[tuple[str, str, str], int]:
     return {(e.category, e.grade, e.tier): e.amount_cents for e in grid.entries}
 
 
-def parse_euros(raw: str) -> int:
-    """"35", "35,50", "35.5 €" -> cents. A comma is the French decimal separator."""
-    text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "").replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput(_l("“%(value)s” is not an amount in euros.", value=(raw or "")[:20])) from None
-    if not amount.is_finite() or amount < 0 or amount > 100_000:
-        raise InvalidInput(_l("“%(value)s” is not an amount in euros.", value=(raw or "")[:20]))
-    return int((amount * 100).quantize(Decimal(1)))
+_EUROS = re.compile(r"(-?)(\d+)(?:[.,](\d{1,2}))?", re.ASCII)
+_TOO_PRECISE = re.compile(r"-?\d+[.,]\d{3,}", re.ASCII)
+
+
+def parse_euros(raw: str, *, signed: bool = False, ceiling_cents: int = 10_000_000) -> int:
+    """The one money parser: "35", "35,50", "35.5 €", "1 000" -> cents. A comma is the French
+    decimal separator. More than two decimals ("12.345", "9,995") or an exponent ("1E1") is
+    refused, never rounded: a typing mistake must not become a price or a payment."""
+    shown = (raw or "").strip()[:20]
+    text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "")
+    if _TOO_PRECISE.fullmatch(text):
+        raise InvalidInput(_l("“%(value)s” has more than two decimals: give the amount to the "
+                              "cent, for example 12,35.", value=shown), code="invalid_amount")
+    match = _EUROS.fullmatch(text)
+    if match is None or (match.group(1) and not signed):
+        raise InvalidInput(_l("“%(value)s” is not an amount in euros: write it like 35 or 35,50.",
+                              value=shown), code="invalid_amount")
+    cents = int(match.group(2)) * 100 + int((match.group(3) or "0").ljust(2, "0"))
+    if cents > ceiling_cents:
+        raise InvalidInput(_l("“%(value)s” is more than %(max)s.", value=shown,
+                              max=format_money(ceiling_cents)), code="invalid_amount")
+    return -cents if match.group(1) else cents
 
 
 def entries_from_form(form) -> list[dict]:
@@ -149,9 +160,17 @@ def entries_from_form(form) -> list[dict]:
         for grade in categories.GRADES:
             for tier in Tier:
                 raw = form.get(f"price-{category}-{grade}-{tier}", "").strip()
-                if raw:
-                    entries.append({"category": category, "grade": grade, "tier": str(tier),
-                                    "amount_cents": parse_euros(raw)})
+                if not raw:
+                    continue
+                try:
+                    cents = parse_euros(raw)
+                except InvalidInput as problem:
+                    raise InvalidInput(_l("%(category)s, grade %(grade)s, %(tier)s: %(problem)s",
+                                          category=categories.CATEGORIES[category].label,
+                                          grade=grade, tier=TIER_LABELS[tier],
+                                          problem=problem.message), code=problem.code) from None
+                entries.append({"category": category, "grade": grade, "tier": str(tier),
+                                "amount_cents": cents})
     if not entries:
         raise InvalidInput(_l("The grid has no price at all."))
     return entries

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from recond import (
-    accounts, beneficiaries, deposits, donors, equipment_requests, lifecycle, os_catalogue,
-    payments, pricing,
+    accounts, beneficiaries, deliveries, deposits, donors, equipment_requests, lifecycle,
+    os_catalogue, payments, pricing,
     sanitisation, training,
 )
 from recond.categories import CATEGORIES, GRADES
@@ -140,8 +140,7 @@ class World:
         self.allocate(device, structure, own_use)
         if status == "reserved":
             return device
-        lifecycle.perform(self.users[structure], device, "deliver")
-        db.session.commit()
+        self.deliver(device, structure)
         if status == "delivered":
             return device
         self.fulfil_release_conditions(device, structure)
@@ -149,6 +148,23 @@ class World:
         db.session.commit()
         assert status == "released"
         return device
+
+    def ship(self, devices: list[Device], structure: str = "structure_s", kind: str = "shipment"):
+        """The workshop puts reserved devices on a note for the structure and ships it."""
+        tech = self.tech_for(devices[0])
+        note = deliveries.open_note(tech, self.orgs[structure].id, kind)
+        for device in devices:
+            deliveries.add_device(tech, note, device.public_id)
+        deliveries.ship(tech, note)
+        db.session.commit()
+        return note
+
+    def deliver(self, device: Device, structure: str = "structure_s"):
+        """Delivered as the design says: shipped on a note, scanned on arrival."""
+        note = self.ship([device], structure)
+        deliveries.receive_scan(self.users[structure], note, device.public_id)
+        db.session.commit()
+        return note
 
     # --- structures --------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from recond import access
 from recond.errors import NotFound
 from recond.extensions import db
+from recond.models import DeviceEvent
 
 
 @pytest.fixture
@@ -45,9 +46,10 @@ def test_a_structure_loses_sight_of_a_cancelled_allocation(world):
 def test_donors_and_collectors_never_read_allocation_details(world):
     payload = {"grade": "A", "structure_id": 3, "price_cents": 4000, "tier": "minima_sociaux",
                "allocation_id": 1, "line_id": 2}
+    event = DeviceEvent(action="allocate", payload=payload)
     for viewer in ("donor_x", "collector_a"):
-        assert access.visible_payload(world[viewer], payload) == {"grade": "A"}
-    assert access.visible_payload(world["coordinator"], payload) == payload
+        assert access.visible_details(world[viewer], event) == {"grade": "A"}
+    assert access.visible_details(world["coordinator"], event) == payload
 
 
 def test_deposit_scope(world):

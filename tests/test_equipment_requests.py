@@ -67,8 +67,8 @@ def test_the_status_follows_allocation_and_delivery(world):
     db.session.commit()
     assert request.status == "approved"
     lifecycle.perform(world["coordinator"], device, "allocate", {"line_id": line.id, "beneficiary_id": person.id})
-    lifecycle.perform(world["structure_s"], device, "deliver")
     db.session.commit()
+    world.deliver(device)
     assert request.status == "fulfilled"
     with pytest.raises(Refused, match="cannot be cancelled"):
         requests_.cancel(world["structure_s"], request)

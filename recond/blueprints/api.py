@@ -76,7 +76,7 @@ def device_json(device: Device, actor, with_history: bool = False) -> dict[str, 
             "action": e.action, "from": e.from_status, "to": e.to_status,
             "at": e.at.isoformat() + "Z", "actor": e.actor.name if e.actor else None,
             "organisation": e.organisation.name if e.organisation else None,
-            "payload": access.visible_payload(actor, e.payload),
+            "payload": access.visible_details(actor, e),
         } for e in inventory.history(device)]
     return body
 

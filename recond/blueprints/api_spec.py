@@ -144,7 +144,10 @@ def openapi_document() -> dict[str, Any]:
                         "to": {"type": "string"}, "at": {"type": "string"},
                         "actor": {"type": ["string", "null"]},
                         "organisation": {"type": ["string", "null"]},
-                        "payload": {"type": "object"}}}}}},
+                        "payload": {"type": "object", "description":
+                                    "The row's details as the reader may see them: the tier, "
+                                    "price and beneficiary only for the structure concerned "
+                                    "and the coordination."}}}}}},
                 "DevicePage": {"type": "object", "properties": {
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Device"}},
                     "page": {"type": "integer"}, "per_page": {"type": "integer"},

@@ -29,7 +29,8 @@ def open_note():
     structure = request.form.get("structure", "")
     if not structure.isdigit():
         raise InvalidInput(_l("Choose the structure the devices go to."))
-    note = deliveries.open_note(current_actor(), int(structure))
+    note = deliveries.open_note(current_actor(), int(structure),
+                                request.form.get("kind", "shipment"))
     db.session.commit()
     return redirect(url_for("deliveries.show", note_id=note.id))
 

@@ -1,10 +1,9 @@
 """Deposit pages: the list, a pledge, a deposit's page with its next steps, and its papers."""
-from decimal import Decimal
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import certificates, deposits, donors, reception
+from recond import certificates, deposits, donors, pricing, reception
 from recond.access import current_actor, roles_required
 from recond.blueprints.forms import (
     CommitForm, PickupForm, PledgeForm, RegisterForm, ScanForm, UploadForm, ValuationForm,
@@ -96,7 +95,8 @@ def valuation(number: str):
         return _invalid(form)
     deposit = deposits.record_valuation(
         actor, deposits.get_deposit(actor, number),
-        valuation_cents=int((form.amount.data * 100).quantize(Decimal(1))), signatory=form.signatory.data)
+        valuation_cents=pricing.parse_euros(form.amount.data, ceiling_cents=1_000_000_000),
+        signatory=form.signatory.data)
     db.session.commit()
     return redirect(url_for("deposits.show", number=deposit.number))
 

@@ -30,11 +30,13 @@ def index():
 def show(public_id: str):
     actor = current_actor()
     device = access.get_visible_device(actor, public_id.upper())
+    allocation = lifecycle.active_allocation(device)
     return render_template(
         "devices/show.html", device=device, events=inventory.history(device),
-        visible_payload=lambda payload: access.visible_payload(actor, payload),
+        visible_details=lambda event: access.visible_details(actor, event),
         actions=lifecycle.available_actions(actor, device),
-        category=CATEGORIES.get(device.category), allocation=lifecycle.active_allocation(device),
+        category=CATEGORIES.get(device.category), allocation=allocation,
+        may_see_terms=allocation is not None and access.sees_allocation_terms(actor, allocation.structure_id),
         sanitisation=sanitisation.records_by_medium(device),
         may_read_media=storage_media.can_read(actor),
         certificates=certificates.of_device(device),

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, DecimalField, EmailField, IntegerField, SelectField, StringField,
+    BooleanField, DateField, EmailField, IntegerField, SelectField, StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
@@ -63,8 +63,8 @@ class PickupForm(FlaskForm):
 
 
 class ValuationForm(FlaskForm):
-    amount = DecimalField(_l("Value declared by the donor (€)"), places=2,
-                          validators=[DataRequired(), NumberRange(0, 10_000_000)])
+    # Parsed by pricing.parse_euros, the one money parser: to the cent, never rounded.
+    amount = StringField(_l("Value declared by the donor (€)"), validators=[DataRequired(), Length(max=20)])
     signatory = StringField(_l("Declared by (name, position)"), validators=[DataRequired(), Length(max=200)])
 
 

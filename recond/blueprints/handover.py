@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from recond import handover, payments, pricing
 from recond.access import current_actor, roles_required
 from recond.blueprints.structure_forms import PaymentForm
-from recond.errors import InvalidInput, Refused
+from recond.errors import Conflict, InvalidInput, Refused
 from recond.extensions import db
 from recond.models import Role
 
@@ -25,12 +25,19 @@ def pay(public_id: str):
     actor = current_actor()
     device, allocation = handover.get_device(actor, public_id)
     form = PaymentForm()
-    if not form.validate():
-        raise InvalidInput(_l("Give the amount and the method of payment."))
-    payment = payments.record_payment(actor, allocation, amount_cents=pricing.parse_euros(form.amount.data),
-                                      method=form.method.data)
+    try:
+        if not form.validate():
+            raise InvalidInput(_l("Give the amount and the method of payment."))
+        payment = payments.record_payment(
+            actor, allocation, kind=form.kind.data, method=form.method.data, reason=form.reason.data,
+            amount_cents=pricing.parse_euros(form.amount.data, signed=form.kind.data == "correction"))
+    except (InvalidInput, Refused, Conflict) as problem:
+        db.session.rollback()
+        # The same page, the form as typed and the reason it was refused beside it.
+        return _page(public_id, payment_form=form, payment_error=problem.message), problem.status
     db.session.commit()
-    flash(_l("Payment of %(amount)s recorded.", amount=pricing.format_money(payment.amount_cents)), "success")
+    flash(_l("Entry recorded: %(kind)s, %(amount)s.", kind=payments.KIND_LABELS[payment.kind],
+             amount=pricing.format_money(payment.amount_cents)), "success")
     return redirect(url_for("handover.show", public_id=device.public_id))
 
 
@@ -61,9 +68,13 @@ def receipt(public_id: str):
                     headers={"Content-Disposition": f'inline; filename="remise-{device.public_id}.pdf"'})
 
 
-def _page(public_id: str, refusal: Refused | None = None):
+def _page(public_id: str, refusal: Refused | None = None, payment_form: PaymentForm | None = None,
+          payment_error=None):
     actor = current_actor()
     device, allocation = handover.get_device(actor, public_id)
-    return render_template("handover/show.html", device=device, allocation=allocation,
-                           conditions=handover.conditions(actor, device), refusal=refusal,
-                           payment_form=PaymentForm(amount=f"{allocation.price_cents / 100:.2f}".replace(".", ",")))
+    left = payments.left_to_pay(allocation)
+    return render_template(
+        "handover/show.html", device=device, allocation=allocation, left_to_pay=left,
+        conditions=handover.conditions(actor, device), refusal=refusal, payment_error=payment_error,
+        may_pay=payments.may_record(actor, allocation), may_release=handover.may_release(actor, device),
+        payment_form=payment_form or PaymentForm(amount=f"{left / 100:.2f}".replace(".", ",")))

@@ -47,9 +47,11 @@ def init_app(app: Flask) -> None:
             "purpose_label": lambda p: equipment_requests.PURPOSE_LABELS.get(p, p),
             "tier_label": lambda t: pricing.TIER_LABELS.get(t, t),
             "method_label": lambda m: payments.METHOD_LABELS.get(m, m),
+            "payment_kind": lambda k: payments.KIND_LABELS.get(k, k),
             "delivery_status": lambda s: deliveries.STATUS_LABELS.get(s, s),
             "verification_label": wipe_evidence.verification_label,
             "size_label": wipe_evidence.format_size,
+            "delivery_kind": lambda k: deliveries.KIND_LABELS.get(k, k),
             "percent": lambda x: "—" if x is None else f"{round(x * 100)} %",
         }
 

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from recond.blueprints.forms import category_choices
 from recond.equipment_requests import PURPOSE_LABELS
-from recond.payments import METHOD_LABELS
+from recond.payments import KIND_LABELS, METHOD_LABELS
 from recond.pricing import BENEFICIARY_TIERS, TIER_LABELS
 
 
@@ -90,8 +90,12 @@ class SessionCorrectionForm(SessionForm):
 
 
 class PaymentForm(FlaskForm):
-    amount = StringField(_l("Amount paid (€)"), validators=[DataRequired(), Length(max=20)])
+    kind = SelectField(_l("Entry"), choices=list(KIND_LABELS.items()), default="payment")
+    amount = StringField(_l("Amount (€, to the cent; a correction may be negative)"),
+                         validators=[DataRequired(), Length(max=20)])
     method = SelectField(_l("Method"), choices=list(METHOD_LABELS.items()))
+    reason = StringField(_l("Reason (required for a correction or a refund)"),
+                         validators=[Optional(), Length(max=500)])
 
 
 class TopicForm(FlaskForm):

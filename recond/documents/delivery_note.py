@@ -6,16 +6,19 @@ from flask import current_app
 
 from recond.categories import CATEGORIES
 from recond.documents import pdf
-from recond.models import DeliveryNote
+from recond.models import DeliveryKind, DeliveryNote
 from recond.public_id import display
 
 
 def build(note: DeliveryNote) -> bytes:
     url = f"{current_app.config['PUBLIC_URL']}/deliveries/{note.id}"
     structure = note.structure
+    by_hand = note.kind == DeliveryKind.HAND
     header = pdf.key_values([
         ("Bon de livraison n°", note.number),
-        ("Expédié le", note.shipped_at.strftime("%d/%m/%Y") if note.shipped_at else "en préparation"),
+        ("Livraison", "remise en main propre" if by_hand else "expédition"),
+        ("Remis le" if by_hand else "Expédié le",
+         note.shipped_at.strftime("%d/%m/%Y") if note.shipped_at else "en préparation"),
         ("Atelier", note.workshop.name),
         ("Structure destinataire", structure.name),
         ("Adresse", " ".join(p for p in (structure.address, structure.postcode, structure.commune) if p) or "—"),

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from recond import (
-    categories, equipment_requests, os_catalogue, pricing, recycling, sanitisation, training_gate,
+    categories, equipment_requests, os_catalogue, payments, pricing, recycling, sanitisation,
+    training_gate,
 )
 from recond.clock import utcnow
 from recond.categories import Category
@@ -19,8 +20,8 @@ from recond.lifecycle.fields import Field
 from recond.lifecycle.statuses import Status
 from recond.extensions import db
 from recond.models import (
-    ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, Device, OsImage, Purpose,
-    RequestLine, Role, TestReport, Tier, User,
+    ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, DeliveryItem, DeliveryNote,
+    DeliveryStatus, Device, OsImage, Purpose, RequestLine, Role, TestReport, Tier, User,
 )
 
 
@@ -258,7 +259,47 @@ def _stamp_allocation(column: str) -> Callable[[Context], None]:
     return effect
 
 
+# --- deliver ------------------------------------------------------------------------------------
+
+def _on_a_shipped_note(ctx: Context) -> list:
+    """A device is delivered only as an item of a shipped note addressed to the actor's
+    structure (a hand delivery is a note too), whatever the entry point."""
+    item = db.session.scalar(
+        select(DeliveryItem).join(DeliveryNote)
+        .where(DeliveryItem.device_id == ctx.device.id, DeliveryItem.received_at.is_(None),
+               DeliveryNote.status == DeliveryStatus.SHIPPED,
+               DeliveryNote.structure_id == ctx.actor.organisation_id)
+        .order_by(DeliveryNote.id.desc()).limit(1))
+    if item is None:
+        return [_l("%(id)s is on no shipped delivery note addressed to your structure: a device "
+                   "is delivered by scanning it from its delivery note.", id=ctx.device.public_id)]
+    ctx.terms = item
+    return []
+
+
+def _receive_item(ctx: Context) -> None:
+    """The note's item is received with the device; the note is received with its last item."""
+    item, now = ctx.terms, utcnow()
+    item.received_at = now
+    note = item.note
+    ctx.record["delivery_note"] = note.number
+    db.session.flush()
+    if all(i.received_at for i in note.items):
+        note.status = DeliveryStatus.RECEIVED
+        note.closed_at = now
+    _stamp_allocation("delivered_at")(ctx)
+
+
 # --- release ------------------------------------------------------------------------------------
+
+def _hold_the_charge(ctx: Context) -> list:
+    """The release takes the row lock payments take: no refund slips in between the check of
+    the charge and the handover, and no payment lands after it."""
+    allocation = ctx.allocation
+    if allocation is not None:
+        payments.lock(allocation)
+    return []
+
 
 def charge_paid(ctx: Context) -> list:
     allocation = ctx.allocation
@@ -343,9 +384,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            _from(Status.RESERVED), (_NOTE,),
            effect=_end_allocation(AllocationStatus.CANCELLED)),
     Action("deliver", _l("Confirm delivery"), _l("Delivered"), Status.DELIVERED, frozenset({S}),
-           _from(Status.RESERVED), (_NOTE,), effect=_stamp_allocation("delivered_at")),
+           _from(Status.RESERVED), (_NOTE,), (_on_a_shipped_note,), _receive_item),
     Action("release", _l("Hand over"), _l("Handed over"), Status.RELEASED, frozenset({S}),
-           _from(Status.DELIVERED), (_NOTE,), (charge_paid, training_attended),
+           _from(Status.DELIVERED), (_NOTE,), (_hold_the_charge, charge_paid, training_attended),
            _hand_over),
     Action("return", _l("Take back"), _l("Taken back"), Status.RECEIVED, frozenset({T}),
            _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),

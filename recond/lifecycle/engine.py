@@ -43,9 +43,14 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
         raise NotPermitted(_l("Your role may not “%(action)s” a device.", action=action.label))
     if not access.can_see_device(actor, device):
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
+    category = categories.get(device.category)
+    if device.status not in action.sources(category) and _last_action(device) == action.name:
+        # A second press (a resubmitted form, a double scan): say it is done, before saying
+        # that the page was stale.
+        raise Refused(_l("Already done: %(done)s. Nothing changed.", done=action.done),
+                      code="wrong_status")
     if expected_version is not None and expected_version != device.version:
         raise _conflict(device.public_id)
-    category = categories.get(device.category)
     if device.status not in action.sources(category):
         raise Refused(
             _l("“%(action)s” is not possible while the device is %(status)s.",
@@ -187,6 +192,11 @@ def _transition(actor: User, device: Device, action: str, target: Status,
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def _last_action(device: Device) -> str | None:
+    return db.session.scalar(select(DeviceEvent.action).where(DeviceEvent.device_id == device.id)
+                             .order_by(DeviceEvent.id.desc()).limit(1))
 
 
 def _conflict(public: str) -> Conflict:

@@ -14,11 +14,14 @@ from recond.models.equipment_request import (
     ALLOCATABLE_STATUSES, EquipmentRequest, Purpose, RequestLine, RequestStatus,
 )
 from recond.models.beneficiary import Beneficiary
-from recond.models.allocation import Allocation, AllocationStatus, Payment
+from recond.models.allocation import Allocation, AllocationStatus
+from recond.models.payment import Payment, PaymentKind
 from recond.models.training import (
     Attendance, ReleaseTraining, SessionRevision, TrainingSession, TrainingTopic,
 )
-from recond.models.delivery import DeliveryItem, DeliveryNote, DeliveryStatus, UnexpectedScan
+from recond.models.delivery import (
+    DeliveryItem, DeliveryKind, DeliveryNote, DeliveryStatus, UnexpectedScan,
+)
 from recond.models.operating_system import OsImage
 from recond.models.recycling import RecyclingLot
 from recond.models.test_report import TestReport
@@ -27,8 +30,8 @@ __all__ = [
     "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
-    "OrganisationKind", "OsImage", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
+    "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
     "RecyclingLot", "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
     "SanitisationEvidence", "ReleaseTraining", "SessionRevision", "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
-    "DeliveryItem", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
+    "DeliveryItem", "DeliveryKind", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
 ]

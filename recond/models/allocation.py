@@ -1,4 +1,5 @@
-"""Allocations of a device to a structure's request line, with the price frozen, and payments.
+"""Allocations of a device to a structure's request line, with the price frozen and what was paid
+of it (the payments themselves: recond/models/payment.py).
 
 The quotas live in the database too: a live allocation takes one of its line's numbered places
 (`slot`, 1 to the approved quantity) and a place is held by one live allocation at most, so two
@@ -27,6 +28,8 @@ class Allocation(db.Model):
     __tablename__ = "allocation"
     __table_args__ = (
         CheckConstraint("price_cents > 0", name="never_free"),
+        # The database itself keeps the total paid within the remaining charge, whatever races.
+        CheckConstraint("paid_cents >= 0 AND paid_cents <= price_cents", name="paid_within_charge"),
         # One live allocation per device, even if two coordinators press at once.
         Index(
             "uq_allocation_active_device", "device_id", unique=True,
@@ -61,6 +64,8 @@ class Allocation(db.Model):
     tier: Mapped[str] = mapped_column(String(30))
     price_cents: Mapped[int]
     grid_version: Mapped[int]
+    # The sum of the payment entries, kept on the row that is locked while one is recorded.
+    paid_cents: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(20), default=AllocationStatus.ACTIVE)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -70,28 +75,9 @@ class Allocation(db.Model):
     line: Mapped[RequestLine] = relationship()
     structure: Mapped[Organisation] = relationship()
     beneficiary: Mapped[Beneficiary | None] = relationship()
-    payments: Mapped[list["Payment"]] = relationship(back_populates="allocation")
+    payments: Mapped[list["Payment"]] = relationship(back_populates="allocation",
+                                                    order_by="Payment.id")
 
     @property
     def for_own_use(self) -> bool:
         return self.beneficiary_id is None
-
-    @property
-    def paid_cents(self) -> int:
-        return sum(p.amount_cents for p in self.payments)
-
-
-class Payment(db.Model):
-    """The remaining charge, as recorded by the structure (amount and method)."""
-
-    __tablename__ = "payment"
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    allocation_id: Mapped[int] = mapped_column(ForeignKey("allocation.id"), index=True)
-    amount_cents: Mapped[int]
-    method: Mapped[str] = mapped_column(String(20))
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    allocation: Mapped[Allocation] = relationship(back_populates="payments")

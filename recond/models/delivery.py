@@ -1,5 +1,6 @@
-"""Delivery notes: the devices a workshop ships to a structure, and what the structure scanned
-on arrival (each expected device delivered, anything unexpected kept to be shown)."""
+"""Delivery notes: the devices a workshop ships (or hands over in person) to a structure, and
+what the structure scanned on arrival (each expected device delivered, anything unexpected kept
+to be shown)."""
 from datetime import datetime
 from enum import StrEnum
 
@@ -18,6 +19,11 @@ class DeliveryStatus(StrEnum):
     RECEIVED = "received"
 
 
+class DeliveryKind(StrEnum):
+    SHIPMENT = "shipment"  # the workshop sends the devices
+    HAND = "hand"          # handed over in person (collected at the workshop, brought by hand)
+
+
 class DeliveryNote(db.Model):
     __tablename__ = "delivery_note"
 
@@ -25,6 +31,8 @@ class DeliveryNote(db.Model):
     workshop_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     structure_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.PREPARING)
+    kind: Mapped[str] = mapped_column(String(20), default=DeliveryKind.SHIPMENT,
+                                      server_default=DeliveryKind.SHIPMENT.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     shipped_at: Mapped[datetime | None]

@@ -185,3 +185,17 @@ def test_a_large_manifest_runs_on_the_worker_with_progress(app, world, api, redi
     assert done["status"] == "committed" and done["imported_rows"] == rows
     assert done["progress"]["done"] == rows
     assert _devices() == rows
+
+
+def test_the_declared_value_is_typed_to_the_cent_or_refused(world, browser):
+    """The one money parser: "1250,555" is refused with its reason, never rounded."""
+    deposit = world.deposits["a"]
+    browser.login("donor_x@example.org")
+    url = f"/deposits/{deposit.number}"
+    refused = browser.post_form(url, url + "/valuation", {"amount": "1250,555", "signatory": "S. Martin"})
+    assert refused.status_code == 422 and "plus de deux décimales" in refused.text
+    db.session.expire_all()
+    assert db.session.get(type(deposit), deposit.id).valuation_cents is None
+    browser.post_form(url, url + "/valuation", {"amount": "250 000,10", "signatory": "S. Martin"})
+    db.session.expire_all()
+    assert db.session.get(type(deposit), deposit.id).valuation_cents == 25_000_010

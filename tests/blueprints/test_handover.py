@@ -146,3 +146,25 @@ def test_the_structures_lists_cost_the_same_queries_however_long(app, world, bro
     for _ in range(3):
         grow()
     assert {path: _queries(app, browser.client, path) for path in paths} == before
+
+
+def test_a_second_release_says_already_handed_over(world, browser, api, delivered):
+    """A resubmitted form (its version now stale) or a fresh one: "already done", never
+    "cannot be handed over yet"."""
+    device, _allocation = delivered
+    world.fulfil_release_conditions(device)
+    browser.login("structure_s@example.org")
+    url = f"/handover/{device.public_id}"
+    page = browser.client.get(url)
+    form = {"csrf_token": csrf_from(page.text), "version": device.version}
+    assert browser.client.post(f"{url}/release", data=form).status_code == 302
+    for version in (form["version"], _version(device)):
+        again = browser.client.post(f"{url}/release", data=form | {"version": version})
+        assert again.status_code == 409
+        assert "Déjà fait : Remis au bénéficiaire" in again.text
+        assert "ne peut pas encore être remis" not in again.text
+    by_api = api("structure_s", "post", f"/api/v1/devices/{device.public_id}/actions",
+                 json={"action": "release"}, headers={"Accept-Language": "en"})
+    assert by_api.status_code == 409
+    assert by_api.json["error"]["message"] == "Already done: Handed over. Nothing changed."
+    assert _status(device) == "released"

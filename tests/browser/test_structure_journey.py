@@ -95,8 +95,8 @@ def test_request_to_handover(world, live_server, page):
 
     # 6. The payment, then the handover.
     page.select_option("#method", "cash")
-    page.get_by_role("button", name="Enregistrer le paiement").click()
-    page.wait_for_selector("text=Paiement de")
+    page.get_by_role("button", name="Enregistrer l'écriture").click()
+    page.wait_for_selector("text=Écriture enregistrée : paiement")
     page.get_by_role("button", name="Remettre l'appareil").click()
     page.wait_for_selector("text=Attestation de remise (PDF)")
     _shot(page, "08-handed-over")

@@ -107,5 +107,6 @@ def test_only_the_structure_it_is_allocated_to_confirms_delivery(world):
     device = world.device("reserved", structure="structure_s")
     with pytest.raises(NotFound):
         lifecycle.perform(world["structure_t"], device, "deliver")
+    world.ship([device], "structure_s")
     lifecycle.perform(world["structure_s"], device, "deliver")
     assert device.status == "delivered"

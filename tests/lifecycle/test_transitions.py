@@ -97,3 +97,15 @@ def test_roles_outside_the_declared_ones_are_refused(world, action):
             continue
         with pytest.raises(NotPermitted):
             lifecycle.perform(user, device, action, {})
+
+
+def test_already_done_only_when_it_was_the_last_action(world):
+    """"Already done" for a repeated action; a plain wrong status otherwise (a device received
+    at the workshop was never taken back, whatever its status says)."""
+    device = world.device("received")
+    with pytest.raises(Refused, match="Already done"):
+        lifecycle.perform(world["tech_a"], device, "receive")
+    db.session.rollback()
+    with pytest.raises(Refused) as refused:
+        lifecycle.perform(world["tech_a"], device, "return", {"reason": "x"})
+    assert "Already done" not in str(refused.value.message)
