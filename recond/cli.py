@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
-from recond import accounts, beneficiaries, create_app, demo, open_data, training
+from recond import accounts, create_app, demo
+from recond.distribution import beneficiaries, open_data, training
 from recond.config import ConfigError
 from recond.errors import DomainError
 from recond.extensions import db

@@ -11,10 +11,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from recond import (
-    accounts, beneficiaries, deliveries, deposits, donors, equipment_requests, lifecycle,
-    os_catalogue, payments, pricing, sanitisation, structures, training,
+from recond import accounts, lifecycle
+from recond.distribution import (
+    beneficiaries, deliveries, equipment_requests, payments, pricing, structures, training,
 )
+from recond.collection import deposits, donors
+from recond.workshop import os_catalogue, sanitisation
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind as K, Role, Tier

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from recond import categories
-from recond.access import device_scope, visible_devices
+from recond.scopes import device_scope, visible_devices
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.lifecycle import Status

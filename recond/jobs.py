@@ -28,7 +28,6 @@ from rq.job import Job, NoSuchJobError
 
 from recond import clock
 from recond.errors import Unavailable
-from recond.extensions import db
 
 BEAT_KEY = "recond:job-beat:{}"
 # A job whose heartbeat is this many beats old has lost its worker (kill -9, a machine gone).
@@ -166,21 +165,3 @@ class Worker(SimpleWorker):
         locale = job.meta.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
         with force_locale(locale), heartbeat(job.id, current_app.config["JOB_HEARTBEAT_SECONDS"]):
             super().execute_job(job, queue)
-
-
-# --- the jobs themselves ------------------------------------------------------------------------
-
-def run_batch(actor_id: int, public_ids: list[str], action: str,
-              payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """Apply one lifecycle action to many devices; each device's result is reported."""
-    from recond import lifecycle
-    from recond.models import User
-
-    try:
-        actor = db.session.get(User, actor_id)
-        results = lifecycle.perform_batch(actor, public_ids, action, payload)
-        db.session.commit()
-        return results
-    except BaseException:
-        db.session.rollback()
-        raise

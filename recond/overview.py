@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from recond.access import deposit_scope, device_scope, visible_devices
+from recond.scopes import deposit_scope, device_scope, visible_devices
 from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (

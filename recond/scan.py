@@ -10,7 +10,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
-from recond import access, public_id
+from recond import public_id, scopes
 from recond.errors import Conflict, InvalidInput, NotFound
 from recond.extensions import db
 from recond.models import Device, User
@@ -49,7 +49,7 @@ def resolve(actor: User, typed: str) -> Device:
         if public_id.looks_like_id(code):
             if public_id.is_valid(code):
                 device = db.session.scalar(
-                    access.visible_devices(actor).where(Device.public_id == code))
+                    scopes.visible_devices(actor).where(Device.public_id == code))
                 if device is not None:
                     return device
             else:
@@ -57,7 +57,7 @@ def resolve(actor: User, typed: str) -> Device:
     for text in candidates(typed):
         key = "".join(text.split()).upper()
         found = db.session.scalars(
-            access.visible_devices(actor).where(Device.serial_key == key).limit(5)).all()
+            scopes.visible_devices(actor).where(Device.serial_key == key).limit(5)).all()
         if len(found) == 1:
             return found[0]
         if len(found) > 1:

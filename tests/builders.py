@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from recond import (
-    accounts, beneficiaries, deliveries, deposits, donors, equipment_requests, lifecycle,
-    os_catalogue, payments, pricing,
-    sanitisation, training,
+from recond import accounts, lifecycle
+from recond.distribution import (
+    beneficiaries, deliveries, equipment_requests, payments, pricing, training,
 )
+from recond.collection import deposits, donors
+from recond.workshop import os_catalogue, sanitisation
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
 from recond.models import Device, Tier, User

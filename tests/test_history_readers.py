@@ -3,7 +3,7 @@ beneficiary are for the structure concerned and the coordination only — not fo
 the collection partner or the donor, on the device page as in the API."""
 import pytest
 
-from recond import access, lifecycle
+from recond import lifecycle, scopes
 from recond.extensions import db
 from recond.models import DeviceEvent
 
@@ -58,7 +58,7 @@ def test_a_structure_does_not_read_the_terms_of_an_earlier_allocation(world, api
 
 def test_one_rule_for_every_reader(world, reserved):
     event = db.session.query(DeviceEvent).filter_by(device_id=reserved.id, action="allocate").one()
-    seen = {key: access.visible_details(world[key], event) for key in
+    seen = {key: scopes.visible_details(world[key], event) for key in
             ("tech_a", "collector_a", "donor_x", "structure_s", "structure_t", "coordinator")}
     assert "tier" not in seen["tech_a"] and "structure_id" in seen["tech_a"]
     assert "structure_id" not in seen["donor_x"] and "structure_id" not in seen["collector_a"]

@@ -2,9 +2,9 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import os_catalogue
-from recond.access import current_actor, roles_required
-from recond.blueprints.forms import OsImageForm
+from recond.workshop import os_catalogue
+from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.workshop_forms import OsImageForm
 from recond.errors import NotFound
 from recond.extensions import db
 from recond.models import OsImage, Role

@@ -2,8 +2,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import access, allocations, lifecycle, pricing
-from recond.access import current_actor, roles_required
+from recond import lifecycle, scopes
+from recond.distribution import allocations, pricing
+from recond.blueprints.guard import current_actor, roles_required
 from recond.categories import CATEGORIES, GRADES
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
@@ -30,7 +31,7 @@ def allocate(line_id: int):
     actor = current_actor()
     if db.session.get(RequestLine, line_id) is None:
         raise NotFound(_l("Request line %(line)s does not exist.", line=line_id))
-    device = access.get_visible_device(actor, request.form.get("device", "").strip().upper()[:16])
+    device = scopes.get_visible_device(actor, request.form.get("device", "").strip().upper()[:16])
     version = request.form.get("version", "")
     beneficiary = request.form.get("beneficiary", "").strip()
     if not version.isdigit() or (beneficiary and not beneficiary.isdigit()):

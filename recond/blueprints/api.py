@@ -10,9 +10,10 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import access, accounts, inventory, jobs, lifecycle, scan
-from recond.access import ALL_ROLES, Unauthenticated, current_actor, public, roles_required
+from recond import accounts, inventory, jobs, lifecycle, scan, scopes
+from recond.blueprints.guard import ALL_ROLES, Unauthenticated, current_actor, public, roles_required
 from recond.lifecycle import ACTING_ROLES
+from recond.lifecycle import jobs as lifecycle_jobs
 from recond.blueprints.api_spec import openapi_document
 from recond.errors import DomainError, InvalidInput, NotFound, TooLarge
 from recond.extensions import csrf, db
@@ -76,7 +77,7 @@ def device_json(device: Device, actor, with_history: bool = False) -> dict[str, 
             "action": e.action, "from": e.from_status, "to": e.to_status,
             "at": e.at.isoformat() + "Z", "actor": e.actor.name if e.actor else None,
             "organisation": e.organisation.name if e.organisation else None,
-            "payload": access.visible_details(actor, e),
+            "payload": scopes.visible_details(actor, e),
         } for e in inventory.history(device)]
     return body
 
@@ -108,7 +109,7 @@ def list_devices():
 @roles_required(*ALL_ROLES)
 def get_device(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     return jsonify(device_json(device, actor, with_history=True))
 
 
@@ -131,7 +132,7 @@ def device_action(public_id: str):
         raise InvalidInput(_l("Say which action: {\"action\": \"…\"}."), code="missing_action")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise InvalidInput(_l("“version” must be a whole number."))
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     lifecycle.perform(actor, device, action, body, expected_version=version)
     db.session.commit()
     return jsonify(device_json(device, actor))
@@ -147,7 +148,7 @@ def batch():
             or not devices or len(devices) > MAX_BATCH or not all(isinstance(d, str) for d in devices):
         raise InvalidInput(_l("A batch is {\"action\": …, \"devices\": [up to %(n)s IDs], "
                               "\"payload\": {…}}.", n=MAX_BATCH))
-    handle = jobs.enqueue(jobs.run_batch, actor.id, [d.upper() for d in devices], action, payload,
+    handle = jobs.enqueue(lifecycle_jobs.run_batch, actor.id, [d.upper() for d in devices], action, payload,
                           actor_id=actor.id)
     if handle.inline:
         return jsonify(job={"id": handle.id, "status": handle.status}, results=handle.result)

@@ -7,14 +7,15 @@ from typing import Any
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import deposits, donors, jobs, registration
-from recond.access import current_actor, roles_required
+from recond.collection import deposits, donors, registration
+from recond import jobs
+from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.api import _json_body, bp, device_json
 from recond.blueprints.intake import commit_or_queue
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.lifecycle.engine import REGISTER_ROLES
-from recond.manifests import importer
+from recond.collection.manifests import importer
 from recond.models import Deposit, DeviceImport, Role
 
 SEEING = (Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN, Role.TECHNICIAN, Role.DONOR)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from recond import access, storage_media
-from recond.access import current_actor, roles_required
+from recond import scopes
+from recond.workshop import storage_media
+from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.api import _json_body, bp
 from recond.extensions import db
 from recond.models import Role
@@ -22,7 +23,7 @@ def _answer(device, status: int = 200, **extra):
 @roles_required(*storage_media.READING_ROLES)
 def list_media(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     return jsonify(storage_media.overview(actor, device))
 
 
@@ -30,7 +31,7 @@ def list_media(public_id: str):
 @roles_required(Role.TECHNICIAN)
 def add_medium(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     medium = storage_media.add(actor, device, _json_body())
     return _answer(device, 201, medium_id=medium.id)
 
@@ -39,7 +40,7 @@ def add_medium(public_id: str):
 @roles_required(Role.TECHNICIAN)
 def correct_medium(public_id: str, medium_id: int):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     storage_media.correct(actor, device, medium_id, _json_body())
     return _answer(device)
 
@@ -48,7 +49,7 @@ def correct_medium(public_id: str, medium_id: int):
 @roles_required(Role.TECHNICIAN)
 def destroy_medium(public_id: str, medium_id: int):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     storage_media.destroy(actor, device, medium_id, _json_body())
     return _answer(device, 201)
 
@@ -57,7 +58,7 @@ def destroy_medium(public_id: str, medium_id: int):
 @roles_required(Role.TECHNICIAN)
 def remove_medium(public_id: str, medium_id: int):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     storage_media.remove(actor, device, medium_id, _json_body())
     return _answer(device, 201)
 
@@ -66,6 +67,6 @@ def remove_medium(public_id: str, medium_id: int):
 @roles_required(Role.TECHNICIAN)
 def no_storage(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     storage_media.no_storage_found(actor, device, _json_body())
     return _answer(device, 201)

@@ -5,7 +5,8 @@ from typing import Any
 
 from flask import current_app
 
-from recond import categories, storage_media
+from recond import categories
+from recond.workshop import storage_media
 from recond.lifecycle import ACTIONS, Status
 
 _FIELD_SCHEMAS = {"text": {"type": "string"}, "int": {"type": "integer", "minimum": 1},

@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import jobs, wipe_evidence
-from recond.access import current_actor, roles_required
+from recond import jobs
+from recond.workshop import wipe_evidence
+from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.api import _json_body, bp
 from recond.blueprints.labels import file_response
 from recond.errors import InvalidInput

@@ -11,7 +11,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 from recond import accounts
-from recond.access import ALL_ROLES, public, roles_required
+from recond.blueprints.guard import ALL_ROLES, public, roles_required
 from recond.extensions import db, login_manager
 from recond.models import User
 

@@ -2,8 +2,8 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import beneficiaries
-from recond.access import current_actor, roles_required
+from recond.distribution import beneficiaries
+from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.structure_forms import BeneficiaryForm
 from recond.errors import InvalidInput
 from recond.extensions import db

@@ -1,8 +1,10 @@
 """Certificates of sanitisation: issue, download, and the public page that checks a copy."""
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from recond import access, certificates, deposits
-from recond.access import current_actor, public, roles_required
+from recond import scopes
+from recond.workshop import certificates
+from recond.collection import deposits
+from recond.blueprints.guard import current_actor, public, roles_required
 from recond.extensions import db
 
 bp = Blueprint("certificates", __name__)
@@ -12,7 +14,7 @@ bp = Blueprint("certificates", __name__)
 @roles_required(*certificates.ISSUING_ROLES)
 def issue_for_device(public_id: str):
     actor = current_actor()
-    certificate = certificates.issue_for_device(actor, access.get_visible_device(actor, public_id.upper()))
+    certificate = certificates.issue_for_device(actor, scopes.get_visible_device(actor, public_id.upper()))
     db.session.commit()
     return redirect(url_for("certificates.download", code=certificate.code))
 

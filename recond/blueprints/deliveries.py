@@ -2,10 +2,10 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import deliveries
-from recond.access import current_actor, roles_required
-from recond.blueprints.forms import ScanForm
-from recond.documents import delivery_note
+from recond.distribution import deliveries
+from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.workshop_forms import ScanForm
+from recond.distribution import delivery_note_pdf as delivery_note
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.models import Role

@@ -3,9 +3,11 @@
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import certificates, deposits, donors, pricing, reception
-from recond.access import current_actor, roles_required
-from recond.blueprints.forms import (
+from recond.workshop import certificates
+from recond.collection import deposits, donors, reception
+from recond.distribution import pricing
+from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.collection_forms import (
     CommitForm, PickupForm, PledgeForm, RegisterForm, ScanForm, UploadForm, ValuationForm,
 )
 from recond.errors import InvalidInput

@@ -2,11 +2,11 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import (
-    access, certificates, functional_tests, inventory, lifecycle, os_catalogue, sanitisation,
-    storage_media,
+from recond import inventory, lifecycle, scopes
+from recond.workshop import (
+    certificates, test_reports as functional_tests, os_catalogue, sanitisation, storage_media,
 )
-from recond.access import ALL_ROLES, current_actor, roles_required
+from recond.blueprints.guard import ALL_ROLES, current_actor, roles_required
 from recond.categories import CATEGORIES, OUTCOME_LABELS
 from recond.errors import InvalidInput
 from recond.extensions import db
@@ -29,14 +29,14 @@ def index():
 @roles_required(*ALL_ROLES)
 def show(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     allocation = lifecycle.active_allocation(device)
     return render_template(
         "devices/show.html", device=device, events=inventory.history(device),
-        visible_details=lambda event: access.visible_details(actor, event),
+        visible_details=lambda event: scopes.visible_details(actor, event),
         actions=lifecycle.available_actions(actor, device),
         category=CATEGORIES.get(device.category), allocation=allocation,
-        may_see_terms=allocation is not None and access.sees_allocation_terms(actor, allocation.structure_id),
+        may_see_terms=allocation is not None and scopes.sees_allocation_terms(actor, allocation.structure_id),
         sanitisation=sanitisation.records_by_medium(device),
         may_read_media=storage_media.can_read(actor),
         certificates=certificates.of_device(device),
@@ -48,7 +48,7 @@ def show(public_id: str):
 @roles_required(*ACTING_ROLES)
 def act(public_id: str, action: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     version = request.form.get("version", "")
     if not version.isdigit():
         raise InvalidInput(_l("The form is missing the device's version. Reload the page."))
@@ -65,7 +65,7 @@ def act(public_id: str, action: str):
 @roles_required(Role.TECHNICIAN)
 def record_failed_test(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     category = CATEGORIES.get(device.category)
     report = functional_tests.record_failure(
         actor, device, outcome=request.form.get("outcome", ""),

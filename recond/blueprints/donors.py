@@ -2,9 +2,9 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import donors
-from recond.access import current_actor, roles_required
-from recond.blueprints.forms import ContactForm, DonorForm, SiteForm
+from recond.collection import donors
+from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.collection_forms import ContactForm, DonorForm, SiteForm
 from recond.extensions import db
 from recond.models import Deposit, Role
 

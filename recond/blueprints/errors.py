@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from recond.access import Unauthenticated, wants_json
+from recond.blueprints.guard import Unauthenticated, wants_json
 from recond.errors import DomainError
 from recond.extensions import db
 

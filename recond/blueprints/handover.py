@@ -3,8 +3,8 @@ payment form, the release itself, and the receipt for the beneficiary."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import handover, payments, pricing
-from recond.access import current_actor, roles_required
+from recond.distribution import handover, payments, pricing
+from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.structure_forms import PaymentForm
 from recond.errors import Conflict, InvalidInput, Refused
 from recond.extensions import db

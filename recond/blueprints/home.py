@@ -1,7 +1,7 @@
 """Each role's home page."""
 from flask import Blueprint, jsonify, render_template
 
-from recond.access import ALL_ROLES, current_actor, public, roles_required
+from recond.blueprints.guard import ALL_ROLES, current_actor, public, roles_required
 from recond.overview import overview_for
 
 bp = Blueprint("home", __name__)

@@ -2,13 +2,14 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import deposits, jobs, registration
-from recond.access import current_actor, roles_required
-from recond.blueprints.forms import CommitForm, RegisterForm, UploadForm
+from recond.collection import deposits, registration
+from recond import jobs
+from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.collection_forms import CommitForm, RegisterForm, UploadForm
 from recond.errors import InvalidInput, Unavailable
 from recond.extensions import db
 from recond.lifecycle.engine import REGISTER_ROLES
-from recond.manifests import columns, importer
+from recond.collection.manifests import columns, importer
 
 bp = Blueprint("intake", __name__)
 
@@ -17,17 +18,17 @@ def commit_or_queue(actor, device_import, all_or_nothing: bool) -> jobs.JobHandl
     """Import now; or, for a large file with Redis, queue the job after this commit. When the
     job cannot be queued, the import goes back to what it was and the caller gets a 503."""
     if not importer.runs_in_background(device_import):
-        importer.commit(actor, device_import, all_or_nothing)
+        importer.import_rows(actor, device_import, all_or_nothing)
         db.session.commit()
         return None
     job_id = jobs.new_id()
-    previous = importer.queue(actor, device_import, all_or_nothing, job_id)
+    previous = importer.mark_queued(actor, device_import, all_or_nothing, job_id)
     db.session.commit()  # the worker must find the queued import
     try:
         return jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
                             actor_id=actor.id, job_id=job_id, timeout=importer.JOB_TIMEOUT)
     except Unavailable:
-        importer.unqueue(device_import, job_id, previous)
+        importer.unmark_queued(device_import, job_id, previous)
         db.session.commit()
         raise
 

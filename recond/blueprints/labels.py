@@ -2,8 +2,8 @@
 from flask import Blueprint, Response, render_template, request, url_for
 
 from recond import jobs
-from recond.access import current_actor, roles_required
-from recond.blueprints.forms import LabelsForm
+from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.workshop_forms import LabelsForm
 from recond.labels import printing
 
 bp = Blueprint("labels", __name__)

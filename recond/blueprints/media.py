@@ -2,8 +2,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import access, storage_media
-from recond.access import current_actor, roles_required
+from recond import scopes
+from recond.workshop import storage_media
+from recond.blueprints.guard import current_actor, roles_required
 from recond.extensions import db
 from recond.models import Role
 
@@ -24,7 +25,7 @@ def _done(public_id: str, message):
 @roles_required(*storage_media.READING_ROLES)
 def index(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     return render_template("media/index.html", device=device,
                            media=storage_media.overview(actor, device),
                            kinds=storage_media.KIND_LABELS,
@@ -38,7 +39,7 @@ def index(public_id: str):
 @roles_required(Role.TECHNICIAN)
 def add(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     medium = storage_media.add(actor, device, _form())
     return _done(device.public_id, _l("Storage medium %(medium)s added.",
                                       medium=storage_media.medium_name(medium)))
@@ -48,7 +49,7 @@ def add(public_id: str):
 @roles_required(Role.TECHNICIAN)
 def correct(public_id: str, medium_id: int):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     medium = storage_media.correct(actor, device, medium_id, _form())
     return _done(device.public_id, _l("Storage medium %(medium)s corrected.",
                                       medium=storage_media.medium_name(medium)))
@@ -58,7 +59,7 @@ def correct(public_id: str, medium_id: int):
 @roles_required(Role.TECHNICIAN)
 def destroy(public_id: str, medium_id: int):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     record = storage_media.destroy(actor, device, medium_id, _form())
     return _done(device.public_id, _l("Destruction of storage medium %(medium)s recorded.",
                                       medium=storage_media.medium_name(record.medium)))
@@ -68,7 +69,7 @@ def destroy(public_id: str, medium_id: int):
 @roles_required(Role.TECHNICIAN)
 def remove(public_id: str, medium_id: int):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     medium = storage_media.remove(actor, device, medium_id, _form())
     return _done(device.public_id, _l("Removal of storage medium %(medium)s recorded.",
                                       medium=storage_media.medium_name(medium)))
@@ -78,6 +79,6 @@ def remove(public_id: str, medium_id: int):
 @roles_required(Role.TECHNICIAN)
 def no_storage(public_id: str):
     actor = current_actor()
-    device = access.get_visible_device(actor, public_id.upper())
+    device = scopes.get_visible_device(actor, public_id.upper())
     storage_media.no_storage_found(actor, device, _form())
     return _done(device.public_id, _l("Recorded: no storage found in this device."))

@@ -5,12 +5,11 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import (
-    categories, deliveries, equipment_requests, payments, pricing, public_id, storage_media,
-    wipe_evidence,
-)
-from recond.access import current_actor
-from recond.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
+from recond import categories, public_id
+from recond.distribution import deliveries, equipment_requests, payments, pricing
+from recond.workshop import storage_media, wipe_evidence
+from recond.blueprints.guard import current_actor
+from recond.collection.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.extensions import login_manager
 from recond.lifecycle import STATUS_LABELS, Status
 from recond.lifecycle.actions import ACTIONS

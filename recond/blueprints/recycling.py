@@ -2,8 +2,8 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import recycling
-from recond.access import current_actor, roles_required
+from recond.workshop import recycling
+from recond.blueprints.guard import current_actor, roles_required
 from recond.extensions import db
 from recond.models import Role
 

@@ -3,8 +3,8 @@ coordinator decides line by line and either side may cancel."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import equipment_requests as requests_
-from recond.access import current_actor, roles_required
+from recond.distribution import equipment_requests
+from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.structure_forms import LINE_COUNT, RequestForm
 from recond.extensions import db
 from recond.models import Role
@@ -18,7 +18,7 @@ SEEING = (Role.STRUCTURE, Role.COORDINATOR, Role.ADMIN)
 def index():
     actor = current_actor()
     return render_template("requests/index.html",
-                           requests=db.session.scalars(requests_.visible_requests(actor).limit(300)).all())
+                           requests=db.session.scalars(equipment_requests.visible_requests(actor).limit(300)).all())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -26,11 +26,11 @@ def index():
 def new():
     form = RequestForm()
     if form.validate_on_submit():
-        lines = [requests_.LineWish(form[f"category_{n}"].data, form[f"quantity_{n}"].data,
+        lines = [equipment_requests.LineWish(form[f"category_{n}"].data, form[f"quantity_{n}"].data,
                                     form[f"min_ram_{n}"].data, form[f"min_storage_{n}"].data)
                  for n in range(1, LINE_COUNT + 1)
                  if form[f"category_{n}"].data and form[f"quantity_{n}"].data]
-        created = requests_.submit(current_actor(), purpose=form.purpose.data, lines=lines,
+        created = equipment_requests.submit(current_actor(), purpose=form.purpose.data, lines=lines,
                                    justification=form.justification.data)
         db.session.commit()
         flash(_l("Request %(number)s sent to the coordination.", number=created.number), "success")
@@ -43,25 +43,25 @@ def new():
 @roles_required(*SEEING)
 def show(request_id: int):
     actor = current_actor()
-    found = requests_.get_request(actor, request_id)
-    return render_template("requests/show.html", request_=found,
-                           progress=requests_.line_progress(found),
-                           deciding=requests_.can_decide(actor, found),
-                           cancellable=requests_.can_cancel(actor, found))
+    found = equipment_requests.get_request(actor, request_id)
+    return render_template("requests/show.html", equipment_request=found,
+                           progress=equipment_requests.line_progress(found),
+                           deciding=equipment_requests.can_decide(actor, found),
+                           cancellable=equipment_requests.can_cancel(actor, found))
 
 
 @bp.route("/<int:request_id>/decision", methods=["POST"])
 @roles_required(Role.COORDINATOR)
 def decide(request_id: int):
     actor = current_actor()
-    found = requests_.get_request(actor, request_id)
+    found = equipment_requests.get_request(actor, request_id)
     approved = {}
     for line in found.lines:
         raw = request.form.get(f"approved-{line.id}", "").strip()
         approved[line.id] = int(raw) if raw.isdigit() else -1
-    requests_.decide(actor, found, approved, request.form.get("comment", "")[:2000])
+    equipment_requests.decide(actor, found, approved, request.form.get("comment", "")[:2000])
     db.session.commit()
-    flash(_l("Decision recorded: %(status)s.", status=requests_.STATUS_LABELS[found.status]), "success")
+    flash(_l("Decision recorded: %(status)s.", status=equipment_requests.STATUS_LABELS[found.status]), "success")
     return redirect(url_for("requests.show", request_id=found.id))
 
 
@@ -69,7 +69,7 @@ def decide(request_id: int):
 @roles_required(Role.STRUCTURE, Role.COORDINATOR)
 def cancel(request_id: int):
     actor = current_actor()
-    found = requests_.cancel(actor, requests_.get_request(actor, request_id))
+    found = equipment_requests.cancel(actor, equipment_requests.get_request(actor, request_id))
     db.session.commit()
     flash(_l("Request %(number)s cancelled.", number=found.number), "success")
     return redirect(url_for("requests.show", request_id=found.id))

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 
 from recond import lifecycle, scan
-from recond.access import current_actor, roles_required
+from recond.blueprints.guard import current_actor, roles_required
 from recond.errors import DomainError, InvalidInput
 from recond.extensions import db
 from recond.lifecycle import ACTING_ROLES, ACTIONS

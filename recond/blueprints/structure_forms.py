@@ -9,10 +9,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from recond.blueprints.forms import category_choices
-from recond.equipment_requests import PURPOSE_LABELS
-from recond.payments import KIND_LABELS, METHOD_LABELS
-from recond.pricing import BENEFICIARY_TIERS, TIER_LABELS
+from recond.blueprints.collection_forms import category_choices
+from recond.distribution.equipment_requests import PURPOSE_LABELS
+from recond.distribution.payments import KIND_LABELS, METHOD_LABELS
+from recond.distribution.pricing import BENEFICIARY_TIERS, TIER_LABELS
 
 
 class StructureForm(FlaskForm):

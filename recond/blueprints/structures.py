@@ -2,8 +2,8 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import open_data, structures
-from recond.access import current_actor, roles_required
+from recond.distribution import open_data, structures
+from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.structure_forms import PlacesImportForm, StructureContactForm, StructureForm
 from recond.errors import InvalidInput
 from recond.extensions import db

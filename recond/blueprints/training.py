@@ -3,8 +3,8 @@ coordination's list of topics."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import beneficiaries, training
-from recond.access import current_actor, roles_required
+from recond.distribution import beneficiaries, training
+from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.auth import safe_next
 from recond.blueprints.structure_forms import SessionCorrectionForm, SessionForm, TopicForm
 from recond.extensions import db

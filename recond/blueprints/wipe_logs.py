@@ -2,9 +2,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import wipe_evidence
-from recond.access import current_actor, roles_required
-from recond.blueprints.forms import WipeLogForm
+from recond.workshop import wipe_evidence
+from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.workshop_forms import WipeLogForm
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.models import Role, SanitisationEvidence

@@ -1,2 +1,2 @@
-"""Printable documents (PDF): the deposit receipt and the donation receipt; each module builds
-one from domain objects and returns its bytes."""
+"""The PDF building blocks (reportlab styles, tables, QR codes) every printable document uses;
+the documents themselves live with their journey (collection, workshop, distribution)."""

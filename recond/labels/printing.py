@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from recond import access, deposits, jobs
+from recond import jobs, scopes
+from recond.collection import deposits
 from recond.errors import InvalidInput, NotFound, NotPermitted
 from recond.extensions import db
 from recond.labels import image, pdf, zpl
@@ -29,7 +30,7 @@ def labels_for(actor: User, *, public_ids: list[str] = (), deposit_number: str |
                kind: str = "id") -> list[LabelContent]:
     if actor.role not in PRINTING_ROLES:
         raise NotPermitted(_l("Your role may not print labels."))
-    query = access.visible_devices(actor)
+    query = scopes.visible_devices(actor)
     if deposit_number:
         query = query.where(Device.deposit_id == deposits.get_deposit(actor, deposit_number).id)
     else:

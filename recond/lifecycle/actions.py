@@ -9,10 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from recond import (
-    categories, equipment_requests, os_catalogue, payments, pricing, recycling, sanitisation,
-    training_gate,
-)
+from recond import categories
+from recond.distribution import equipment_requests, payments, pricing, training_gate
+from recond.workshop import os_catalogue, recycling, sanitisation
 from recond.clock import utcnow
 from recond.categories import Category
 from recond.errors import Conflict

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from recond import access, categories, public_id
+from recond import categories, public_id, scopes
 from recond.clock import utcnow
 from recond.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
@@ -41,7 +41,7 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
                            code="unknown_action")
     if actor.role not in action.roles:
         raise NotPermitted(_l("Your role may not “%(action)s” a device.", action=action.label))
-    if not access.can_see_device(actor, device):
+    if not scopes.can_see_device(actor, device):
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
     category = categories.get(device.category)
     if device.status not in action.sources(category) and _last_action(device) == action.name:
@@ -146,7 +146,7 @@ def perform_batch(actor: User, public_ids: list[str], action_name: str,
     for pid in public_ids:
         try:
             with db.session.begin_nested():
-                device = access.get_visible_device(actor, pid)
+                device = scopes.get_visible_device(actor, pid)
                 event = perform(actor, device, action_name, payload)
             results.append({"public_id": pid, "ok": True, "status": event.to_status})
         except DomainError as error:
@@ -232,7 +232,7 @@ def check_can_register(actor: User, deposit: Deposit) -> None:
     if actor.role not in REGISTER_ROLES:
         raise NotPermitted(_l("Your role may not register devices."))
     visible = db.session.scalar(
-        select(Deposit.id).where(Deposit.id == deposit.id, access.deposit_scope(actor)))
+        select(Deposit.id).where(Deposit.id == deposit.id, scopes.deposit_scope(actor)))
     if visible is None:
         raise NotFound(_l("No such deposit in what you may see."))
     if deposit.status == DepositStatus.RECEIVED:

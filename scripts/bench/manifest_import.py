@@ -6,7 +6,7 @@ Run by hand, never as a test; record the result and the command in docs/benchmar
 
 For SQLite and for PostgreSQL (a database of its own, `recond_bench_import`), each measure runs
 in a fresh process so that its peak memory (max RSS) is its own:
-- import: `importer.upload` then `importer.commit` (what the rq job runs): read the CSV (the
+- import: `importer.upload` then `importer.import_rows` (what the rq job runs): read the CSV (the
   csv module), check every row, insert devices, their history and their storage media;
 - floor: the same three tables filled with the same rows by a bare bulk insert (COPY on
   PostgreSQL, executemany on SQLite), no reading, no checks.
@@ -61,9 +61,10 @@ def child(mode: str, url: str, manifest: Path, workdir: Path) -> dict:
                       RECOND_SECRET_KEY="bench-only", RECOND_REDIS_URL="")
     from flask_migrate import upgrade
 
-    from recond import accounts, create_app, deposits, donors
+    from recond import accounts, create_app
+    from recond.collection import deposits, donors
     from recond.extensions import db
-    from recond.manifests import importer
+    from recond.collection.manifests import importer
 
     app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
                       "MAX_CONTENT_LENGTH": 200 * 1024 * 1024})
@@ -80,7 +81,7 @@ def child(mode: str, url: str, manifest: Path, workdir: Path) -> dict:
         start = time.perf_counter()
         if mode == "import":
             device_import = importer.upload(collector, lot, manifest.name, content)
-            importer.commit(collector, device_import, all_or_nothing=True)
+            importer.import_rows(collector, device_import, all_or_nothing=True)
             db.session.commit()
             rows = device_import.imported_rows
         else:

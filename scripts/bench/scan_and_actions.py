@@ -52,7 +52,8 @@ def seed(url: str, instance: str, devices: int, spare: int) -> tuple[str, list[s
     subprocess.run([VENV_BIN / "recond", "init"], env=sh_env(url, instance), check=True,
                    capture_output=True)
     os.environ.update(sh_env(url, instance))
-    from recond import accounts, create_app, deposits, public_id
+    from recond import accounts, create_app, public_id
+    from recond.collection import deposits
     from recond.extensions import db
 
     app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})

@@ -114,7 +114,7 @@ def test_collection_pages(world, browser):
     from pathlib import Path as P
 
     from recond.extensions import db
-    from recond.manifests import importer
+    from recond.collection.manifests import importer
 
     number = world.deposits["a"].number
     world.register()
@@ -135,7 +135,7 @@ def test_collection_pages(world, browser):
 def test_wipe_log_pages(world, browser):
     from pathlib import Path as P
 
-    from recond import wipe_evidence
+    from recond.workshop import wipe_evidence
     from recond.extensions import db
 
     world.advance(world.register(), "received")

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from recond import deposits
+from recond.collection import deposits
 from recond.extensions import db
 from recond.models import Device, DeviceImport
 from tests.conftest import csrf_from
@@ -69,7 +69,7 @@ def test_the_fast_entry_form_keeps_category_and_brand(world, browser):
 
 @pytest.mark.parametrize("user", ["collector_b", "donor_y", "tech_b", "structure_s"])
 def test_another_organisations_deposit_pages_are_404(world, browser, user):
-    from recond.manifests import importer
+    from recond.collection.manifests import importer
 
     number = world.deposits["a"].number
     theirs = importer.upload(world["collector_a"], world.deposits["a"], "lot.csv",

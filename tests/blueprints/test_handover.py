@@ -129,7 +129,7 @@ def _queries(app, client, path: str) -> int:
 
 def test_the_structures_lists_cost_the_same_queries_however_long(app, world, browser):
     """Requests, delivery notes and sessions load their lines, items and attendees with them."""
-    from recond import deliveries
+    from recond.distribution import deliveries
 
     def grow():
         world.approved_line(quantity=2)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from recond import sanitisation
+from recond.workshop import sanitisation
 from recond.extensions import db
 from recond.models import Device, DeviceEvent
 from tests.blueprints.test_accessibility import assert_accessible

@@ -2,7 +2,7 @@
 beneficiaries' reference check, edit and delete; the release refusal said alike by page and API."""
 from datetime import date, timedelta
 
-from recond import training
+from recond.distribution import training
 from recond.extensions import db
 from recond.lifecycle import active_allocation
 from recond.models import Beneficiary, Device, TrainingSession

@@ -1,7 +1,7 @@
 """Every view states who may use it; anonymous visitors are sent to sign in (or get a 401)."""
 import pytest
 
-from recond.access import PUBLIC
+from recond.blueprints.guard import PUBLIC
 
 PUBLIC_ENDPOINTS = {"auth.login", "auth.choose_language", "home.health", "api.openapi",
                     "certificates.verify", "static"}

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 import pytest
 
-from recond import equipment_requests, lifecycle, pricing
+from recond.distribution import equipment_requests, pricing
+from recond import lifecycle
 from recond.categories import CATEGORIES, GRADES
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, Refused

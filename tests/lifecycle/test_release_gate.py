@@ -3,7 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from recond import lifecycle, payments, training, training_gate
+from recond import lifecycle
+from recond.distribution import payments, training, training_gate
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 

@@ -1,7 +1,8 @@
 """wipe, install_os, grade and recycle: the workshop's guards, refusing and accepting."""
 import pytest
 
-from recond import lifecycle, os_catalogue, sanitisation, storage_media
+from recond import lifecycle
+from recond.workshop import os_catalogue, sanitisation, storage_media
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 
@@ -121,7 +122,7 @@ def test_grade_needs_the_os_and_a_full_passing_checklist(world):
 
 
 def test_recycled_devices_join_the_workshops_open_lot_until_it_is_handed_over(world):
-    from recond import recycling
+    from recond.workshop import recycling
 
     first, second = world.register(), world.advance(world.register(), "received")
     for device in (first, second):
@@ -188,7 +189,7 @@ def test_a_device_dismantled_for_parts_does_not_join_the_weee_lot(world):
 
 
 def test_every_test_is_reported_whatever_its_outcome(world):
-    from recond import functional_tests
+    from recond.workshop import test_reports as functional_tests
 
     repair, parts = (world.advance(world.register(), "os_installed") for _ in range(2))
     checklist = world.payload("grade", repair)["checklist"]

@@ -6,7 +6,8 @@ import threading
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recond import beneficiaries, lifecycle, training
+from recond.distribution import beneficiaries, training
+from recond import lifecycle
 from recond.errors import DomainError
 from recond.extensions import db
 from recond.models import (

@@ -1,0 +1,60 @@
+"""The request side of permissions: who is calling (a session or a bearer token), the roles a
+view declares and enforces, and whether the caller wants JSON. Only views use this; the
+domain takes the actor as an argument."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from recond.errors import NotPermitted
+from recond.models import Role, User
+
+ALL_ROLES = frozenset(Role)
+PUBLIC = "public"
+
+
+class Unauthenticated(Exception):
+    """No valid session or token; HTML views redirect to the login page, the API answers 401."""
+
+
+def current_actor() -> User | None:
+    actor = g.get("api_actor")
+    if actor is not None:
+        return actor
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+def roles_required(*roles: Role | str) -> Callable:
+    """Declare (and enforce) the roles that may use a view."""
+    allowed = frozenset(Role(r) for r in roles)
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            actor = current_actor()
+            if actor is None:
+                raise Unauthenticated()
+            if actor.role not in allowed:
+                raise NotPermitted(_l("Your role may not use this page."))
+            return view(*args, **kwargs)
+
+        wrapper.recond_roles = allowed
+        return wrapper
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    """Declare a view open to anyone (login page, health check, OpenAPI document)."""
+    view.recond_roles = PUBLIC
+    return view
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")

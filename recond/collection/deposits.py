@@ -1,0 +1,162 @@
+"""Deposits from pledge to reception: the collection partner's side of a donation.
+
+    pledged -> pickup_planned -> collected -> received (reception closed, discrepancies kept)
+
+The workshop receives devices one scan at a time (`reception.py`); closing the reception is
+what moves the deposit to `received`.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from recond import categories, scopes
+from recond.collection import donors
+from recond.clock import utcnow
+from recond.collection import (
+    deposit_receipt_pdf as deposit_receipt, donation_receipt_pdf as donation_receipt,
+)
+from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond.extensions import db
+from recond.models import (
+    Deposit, DepositItem, DepositStatus, Device, Organisation, OrganisationKind, Role, User,
+)
+
+S = DepositStatus
+COLLECTING_ROLES = (Role.COLLECTOR, Role.COORDINATOR)
+
+
+def visible_deposits(user: User):
+    return select(Deposit).where(scopes.deposit_scope(user)).order_by(Deposit.id.desc())
+
+
+def get_deposit(user: User, number: str) -> Deposit:
+    deposit = db.session.scalar(visible_deposits(user).where(Deposit.number == number.upper()))
+    if deposit is None:
+        raise NotFound(_l("No deposit %(number)s in what you may see.", number=number))
+    return deposit
+
+
+def create_deposit(actor: User, *, donor: Organisation, workshop: Organisation,
+                   collector: Organisation | None = None, items: list[tuple[str, int]] = (),
+                   site_id: int | None = None, available_from: date | None = None,
+                   notes: str = "") -> Deposit:
+    """A pledge: the company announces how many devices of which categories, where, when."""
+    if actor.role not in COLLECTING_ROLES:
+        raise NotPermitted(_l("Only collection partners and coordinators log deposits."))
+    if actor.role == Role.COLLECTOR:
+        collector = actor.organisation
+    if collector is None or collector.kind != OrganisationKind.COLLECTOR:
+        raise InvalidInput(_l("A deposit needs a collection partner."))
+    if donor.kind != OrganisationKind.DONOR or workshop.kind != OrganisationKind.WORKSHOP:
+        raise InvalidInput(_l("A deposit goes from a donor company to a workshop."))
+    donors.get_donor(actor, donor.id)  # a collector pledges for the donors it manages only
+    if site_id is not None and site_id not in {site.id for site in donor.sites}:
+        raise InvalidInput(_l("That site is not one of the donor's."))
+    deposit = Deposit(number=f"TMP-{secrets.token_hex(6)}", donor_id=donor.id,
+                      collector_id=collector.id, workshop_id=workshop.id, site_id=site_id,
+                      available_from=available_from, notes=notes, created_by_id=actor.id)
+    for category, quantity in items:
+        if category not in categories.CATEGORIES or not isinstance(quantity, int) or quantity < 1:
+            raise InvalidInput(_l("Each declared line has a known category and a quantity."))
+        deposit.items.append(DepositItem(category=category, quantity=quantity))
+    db.session.add(deposit)
+    db.session.flush()
+    deposit.number = f"DEP-{deposit.id:06d}"  # from the id: unique without a race
+    db.session.flush()
+    return deposit
+
+
+def plan_pickup(actor: User, deposit: Deposit, *, on: date, slot: str) -> Deposit:
+    _collecting(actor, deposit, S.PLEDGED, S.PICKUP_PLANNED)
+    if not slot.strip():
+        raise InvalidInput(_l("Say when during the day (e.g. 9 h – 12 h)."))
+    deposit.pickup_on, deposit.pickup_slot = on, slot.strip()[:40]
+    deposit.status = S.PICKUP_PLANNED
+    db.session.flush()
+    return deposit
+
+
+def mark_collected(actor: User, deposit: Deposit) -> Deposit:
+    _collecting(actor, deposit, S.PLEDGED, S.PICKUP_PLANNED)
+    deposit.status, deposit.collected_at = S.COLLECTED, utcnow()
+    db.session.flush()
+    return deposit
+
+
+def record_valuation(actor: User, deposit: Deposit, *, valuation_cents: int, signatory: str) -> Deposit:
+    """The value the donor company declares for its tax receipt: entered, never estimated."""
+    if actor.role not in (Role.COLLECTOR, Role.COORDINATOR, Role.DONOR):
+        raise NotPermitted(_l("Your role may not record a valuation."))
+    get_deposit(actor, deposit.number)
+    if not isinstance(valuation_cents, int) or valuation_cents < 0 or not signatory.strip():
+        raise InvalidInput(_l("A valuation has an amount and the name of who declares it."))
+    deposit.valuation_cents, deposit.valuation_signatory = valuation_cents, signatory.strip()[:200]
+    db.session.flush()
+    return deposit
+
+
+def summary(deposit: Deposit) -> dict[str, int]:
+    """What became of a deposit's devices: for donors, the reason they give again."""
+    rows = dict(db.session.execute(
+        select(Device.status, func.count(Device.id)).where(Device.deposit_id == deposit.id)
+        .group_by(Device.status)).all())
+    reused = sum(rows.get(s, 0) for s in ("ready", "reserved", "delivered", "released"))
+    return {"declared": sum(i.quantity for i in deposit.items),
+            "registered": sum(rows.values()),
+            "awaiting": rows.get("registered", 0),
+            "in_progress": sum(rows.get(s, 0) for s in ("received", "wiped", "os_installed")),
+            "reused": reused, "released": rows.get("released", 0),
+            "recycled": rows.get("recycled", 0)}
+
+
+def _collecting(actor: User, deposit: Deposit, *allowed: DepositStatus) -> None:
+    if actor.role not in COLLECTING_ROLES:
+        raise NotPermitted(_l("Only collection partners and coordinators plan pickups."))
+    get_deposit(actor, deposit.number)
+    if deposit.status not in allowed:
+        raise Refused(_l("Deposit %(number)s is already %(status)s.", number=deposit.number,
+                         status=STATUS_LABELS[S(deposit.status)]), code="wrong_status")
+
+
+STATUS_LABELS = {
+    S.PLEDGED: _l("pledged"),
+    S.PICKUP_PLANNED: _l("pickup planned"),
+    S.COLLECTED: _l("collected"),
+    S.RECEIVED: _l("received at the workshop"),
+}
+
+
+def devices_by_category(deposit: Deposit) -> dict[str, int]:
+    return dict(db.session.execute(
+        select(Device.category, func.count(Device.id)).where(Device.deposit_id == deposit.id)
+        .group_by(Device.category)).all())
+
+
+def receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
+    """The deposit receipt, for everyone who may see the deposit."""
+    deposit = get_deposit(actor, number)
+    return deposit, deposit_receipt.build(deposit, sum(devices_by_category(deposit).values()))
+
+
+def donation_receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
+    """The tax receipt: for the donor company, its collection partner and the coordination."""
+    if actor.role not in (Role.DONOR, Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN):
+        raise NotPermitted(_l("Your role may not read donation receipts."))
+    deposit = get_deposit(actor, number)
+    return deposit, donation_receipt.build(deposit, devices_by_category(deposit))
+
+
+def workshop(organisation_id: int) -> Organisation:
+    found = db.session.get(Organisation, organisation_id)
+    if found is None or found.kind != OrganisationKind.WORKSHOP:
+        raise InvalidInput(_l("Choose one of the workshops."))
+    return found
+
+
+def workshops() -> list[Organisation]:
+    return db.session.scalars(select(Organisation).where(
+        Organisation.kind == OrganisationKind.WORKSHOP).order_by(Organisation.name)).all()

@@ -1,0 +1,263 @@
+"""Preview then import a manifest. The same `import_rows` runs inline or in an rq job (files of
+`BACKGROUND_ROWS` rows and more, when Redis is configured); it imports in one transaction.
+
+A queued import whose job is lost (its worker killed, rq failed or forgot it) is marked failed
+when anyone next reads it: its transaction died with the worker, so nothing was imported, and
+it can be committed again."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from rq import get_current_job
+from sqlalchemy import select, update
+
+from recond import jobs, lifecycle
+from recond.clock import utcnow
+from recond.collection.deposits import get_deposit
+from recond.errors import InvalidInput, NotFound, Refused
+from recond.extensions import db
+from recond.collection.manifests import columns, reading, rows as row_rules
+from recond.models import Deposit, DeviceImport, User
+
+BACKGROUND_ROWS = 10_000
+PREVIEW_ROWS = 200
+JOB_TIMEOUT = 3600  # seconds: a 100,000-row file on a slow disk, with room to spare
+
+# Why a background import failed, for the codes that are ours rather than a domain error's.
+FAILURES = {
+    "worker_lost": _l("The worker running this import stopped (killed or crashed): nothing was "
+                      "imported. You can import the file again."),
+    "interrupted": _l("The worker was shut down during this import: nothing was imported. "
+                      "You can import the file again."),
+}
+
+
+@dataclass
+class Preview:
+    device_import: DeviceImport
+    headers: list[str]
+    rows: list[row_rules.Row]  # the first PREVIEW_ROWS, each with its errors
+    error_rows: int
+    already_imported: DeviceImport | None
+
+
+def upload(actor: User, deposit: Deposit, filename: str, content: bytes) -> DeviceImport:
+    """Keep the file and its automatic mapping; refuse at once what cannot be read."""
+    lifecycle.check_can_register(actor, deposit)
+    table = reading.read(filename, content, current_app.config["MAX_CONTENT_LENGTH"])
+    device_import = DeviceImport(
+        deposit_id=deposit.id, filename=(filename or "manifest")[:255],
+        sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
+        file_format=table.file_format, encoding=table.encoding, separator=table.separator,
+        mapping=columns.auto_mapping(table.headers), total_rows=len(table.rows),
+        created_by_id=actor.id)
+    db.session.add(device_import)
+    db.session.flush()
+    return device_import
+
+
+def get_import(actor: User, import_id: int) -> DeviceImport:
+    device_import = db.session.get(DeviceImport, import_id)
+    if device_import is None:
+        raise NotFound(_l("No such import."))
+    get_deposit(actor, device_import.deposit.number)  # scope: the deposit must be visible
+    _fail_if_job_lost(device_import)
+    return device_import
+
+
+def failure(device_import: DeviceImport) -> dict[str, Any] | None:
+    """Why the last background run failed, in the reader's language (None: it did not)."""
+    if device_import.status != "failed" or not device_import.error_code:
+        return None
+    message = FAILURES.get(device_import.error_code) or device_import.error_message or ""
+    return {"code": device_import.error_code, "message": str(message)}
+
+
+def _fail_if_job_lost(device_import: DeviceImport) -> None:
+    """A queued import whose job is lost becomes failed. Its rows were written in the job's
+    transaction, which died with the worker: nothing is half-imported."""
+    if device_import.status != "queued" or not device_import.job_id:
+        return
+    handle = jobs.fetch(device_import.job_id)
+    if handle is None:
+        # Redis does not know the job: lost, unless it was queued a moment ago (the page may
+        # read the import between the commit that queues it and the enqueue itself).
+        queued_long_ago = device_import.queued_at is None or \
+            utcnow() - device_import.queued_at > jobs.lost_after()
+        if not (queued_long_ago and jobs.exists(device_import.job_id) is False):
+            return
+    elif not handle.lost:
+        return
+    # Only if still queued for this very job, and (PostgreSQL) not locked by a live job's
+    # transaction: whoever reads it first marks it, and a running job is never marked.
+    still_queued = select(DeviceImport.id).where(
+        DeviceImport.id == device_import.id, DeviceImport.status == "queued",
+        DeviceImport.job_id == device_import.job_id).with_for_update(skip_locked=True)
+    marked = db.session.execute(
+        update(DeviceImport).where(DeviceImport.id.in_(still_queued))
+        .values(status="failed", error_code="worker_lost", error_message=None)
+        .execution_options(synchronize_session=False))
+    if marked.rowcount:
+        db.session.refresh(device_import)
+
+
+def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any]) -> DeviceImport:
+    """The user's correction of the automatic mapping: field -> column index (or absent)."""
+    _still_open(device_import)
+    table = _table(device_import)
+    clean: dict[str, int] = {}
+    for field, index in mapping.items():
+        if field not in columns.FIELDS:
+            raise InvalidInput(_l("Unknown field “%(field)s”.", field=field))
+        if index in (None, "", -1, "-1"):
+            continue
+        try:
+            index = int(index)
+        except (TypeError, ValueError):
+            raise InvalidInput(_l("Choose a column for “%(field)s”.", field=field)) from None
+        if not 0 <= index < len(table.headers):
+            raise InvalidInput(_l("Choose a column for “%(field)s”.", field=field))
+        clean[field] = index
+    device_import.mapping = clean
+    db.session.flush()
+    return device_import
+
+
+def preview(actor: User, device_import: DeviceImport) -> Preview:
+    table = _table(device_import)
+    checked = row_rules.check(table.headers, table.rows, device_import.mapping, table.lines)
+    errors = sum(1 for r in checked if not r.ok)
+    device_import.valid_rows = len(checked) - errors
+    earlier = db.session.scalar(select(DeviceImport).where(
+        DeviceImport.deposit_id == device_import.deposit_id,
+        DeviceImport.sha256 == device_import.sha256, DeviceImport.status == "committed",
+        DeviceImport.id != device_import.id).limit(1))
+    db.session.flush()
+    return Preview(device_import, table.headers, checked[:PREVIEW_ROWS], errors, earlier)
+
+
+def runs_in_background(device_import: DeviceImport) -> bool:
+    return bool(current_app.config.get("REDIS_URL")) and device_import.total_rows >= BACKGROUND_ROWS
+
+
+def mark_queued(actor: User, device_import: DeviceImport, all_or_nothing: bool, job_id: str) -> str:
+    """Mark the import as queued for the job `job_id`; the caller enqueues `run` under that id
+    after committing this. Returns the status to go back to if the job cannot be queued."""
+    _still_open(device_import)
+    lifecycle.check_can_register(actor, device_import.deposit)
+    previous = device_import.status
+    device_import.status, device_import.all_or_nothing = "queued", all_or_nothing
+    device_import.job_id, device_import.queued_at = job_id, utcnow()
+    device_import.error_code = device_import.error_message = None
+    db.session.flush()
+    return previous
+
+
+def unmark_queued(device_import: DeviceImport, job_id: str, previous: str) -> None:
+    """The job could not be queued (Redis unreachable): the import is as it was, with no job."""
+    db.session.execute(
+        update(DeviceImport).where(DeviceImport.id == device_import.id,
+                                   DeviceImport.status == "queued", DeviceImport.job_id == job_id)
+        .values(status=previous, job_id=None, queued_at=None)
+        .execution_options(synchronize_session=False))
+    db.session.refresh(device_import)
+
+
+def import_rows(actor: User, device_import: DeviceImport, all_or_nothing: bool,
+           progress: Callable[[int], None] | None = None) -> DeviceImport:
+    """Import the valid rows, or nothing at all when asked and any row is wrong."""
+    if device_import.status not in ("previewed", "queued", "failed"):
+        raise Refused(_l("This file was already imported."), code="already_imported")
+    deposit = device_import.deposit
+    lifecycle.check_can_register(actor, deposit)
+    table = _table(device_import)
+    if "category" not in device_import.mapping:
+        raise InvalidInput(_l("Say which column holds the category."), code="unmapped_category")
+    checked = row_rules.check(table.headers, table.rows, device_import.mapping, table.lines)
+    bad = [r for r in checked if not r.ok]
+    if all_or_nothing and bad:
+        raise Refused(_l("%(n)s rows have errors: nothing was imported. Correct them, or import "
+                         "only the valid rows.", n=len(bad)), code="rows_with_errors",
+                      details={"errors": {r.line: r.errors for r in bad[:PREVIEW_ROWS]}})
+    valid = [r for r in checked if r.ok]
+    if not valid:
+        raise Refused(_l("No row can be imported."), code="nothing_to_import")
+    imported = lifecycle.register_many(actor, deposit, [device_values(r) for r in valid], progress)
+    device_import.status, device_import.imported_rows = "committed", imported
+    device_import.valid_rows, device_import.all_or_nothing = len(valid), all_or_nothing
+    device_import.committed_at = utcnow()
+    db.session.flush()
+    return device_import
+
+
+def device_values(row: row_rules.Row) -> dict[str, Any]:
+    """What `lifecycle.register` takes, from a checked row."""
+    values = row.values
+    specs = {k: values[k] for k in ("cpu", "ram_gb", "storage_gb") if values.get(k)}
+    media = []
+    if values.get("storage_gb"):
+        media.append({"kind": values.get("storage_kind") or "hdd", "capacity_gb": values["storage_gb"]})
+    return {"category": values["category"], "brand": values["brand"], "model": values["model"],
+            "serial": values["serial"], "asset_tag": values["asset_tag"], "specs": specs,
+            "media": media}
+
+
+def _still_open(device_import: DeviceImport) -> None:
+    if device_import.status == "queued":
+        raise Refused(_l("This file is being imported in the background. Wait for the end of "
+                         "the import."), code="import_running")
+    if device_import.status not in ("previewed", "failed"):  # a failed job may be tried again
+        raise Refused(_l("This file was already imported."), code="already_imported")
+
+
+def _table(device_import: DeviceImport) -> reading.Table:
+    return reading.read(device_import.filename, device_import.content,
+                        current_app.config["MAX_CONTENT_LENGTH"])
+
+
+def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
+    """The rq job: commit a queued import, reporting progress in the job's meta.
+
+    Whatever stops it — a domain refusal, an error, or SystemExit on a cold shutdown of the
+    worker — its transaction is rolled back and the import marked failed, never left queued."""
+    job = get_current_job()
+    job_id = job.id if job is not None else None
+
+    def report(done: int) -> None:
+        if job is not None:
+            job.meta["done"] = done
+            job.save_meta()
+
+    try:
+        # Locked for the whole run: a reader never takes a running import for a lost one, and a
+        # stale job never runs over an import that was failed and queued again meanwhile.
+        device_import = db.session.scalar(
+            select(DeviceImport).where(DeviceImport.id == import_id).with_for_update())
+        if device_import is None or device_import.status != "queued" or \
+                (job_id is not None and device_import.job_id != job_id):
+            db.session.rollback()
+            return {"error": "not queued for this job", "code": "superseded"}
+        actor = db.session.get(User, actor_id)
+        import_rows(actor, device_import, all_or_nothing, report)
+        db.session.commit()
+        return {"imported": device_import.imported_rows}
+    except BaseException as error:
+        db.session.rollback()
+        if isinstance(error, Exception):
+            code, message = getattr(error, "code", "failed"), str(getattr(error, "message", error))
+        else:
+            code, message = "interrupted", None
+        mine = [DeviceImport.job_id == job_id] if job_id is not None else []
+        db.session.execute(
+            update(DeviceImport).where(DeviceImport.id == import_id, DeviceImport.status == "queued",
+                                       *mine)
+            .values(status="failed", error_code=code[:40], error_message=message)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+        if not isinstance(error, Exception):
+            raise  # SystemExit, KeyboardInterrupt: the worker is stopping; let it
+        return {"error": message, "code": code}

@@ -1,0 +1,137 @@
+"""What each actor may see: one SQL condition per kind of object, added to the queries
+themselves, so a guessed URL finds nothing rather than something a template forgot to hide.
+Adding a scope rule (a technician sees his own workshop's devices) is one change here."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, false, select, true
+
+from recond.errors import NotFound
+from recond.extensions import db
+from recond.models import (
+    Allocation, AllocationStatus, DeliveryNote, DeliveryStatus, Deposit, Device, DeviceEvent,
+    EquipmentRequest, Organisation, Role, User,
+)
+
+
+def device_scope(user: User) -> ColumnElement[bool]:
+    org = user.organisation_id
+    match user.role:
+        case Role.ADMIN | Role.COORDINATOR:
+            return true()
+        case Role.TECHNICIAN:
+            return Device.workshop_id == org
+        case Role.COLLECTOR:
+            return Device.deposit_id.in_(select(Deposit.id).where(Deposit.collector_id == org))
+        case Role.DONOR:
+            return Device.deposit_id.in_(select(Deposit.id).where(Deposit.donor_id == org))
+        case Role.STRUCTURE:
+            return Device.id.in_(
+                select(Allocation.device_id).where(
+                    Allocation.structure_id == org, Allocation.status == AllocationStatus.ACTIVE
+                )
+            )
+    return false()
+
+
+def deposit_scope(user: User) -> ColumnElement[bool]:
+    org = user.organisation_id
+    match user.role:
+        case Role.ADMIN | Role.COORDINATOR:
+            return true()
+        case Role.COLLECTOR:
+            return Deposit.collector_id == org
+        case Role.DONOR:
+            return Deposit.donor_id == org
+        case Role.TECHNICIAN:
+            return Deposit.workshop_id == org
+    return false()
+
+
+def visible_devices(user: User):
+    return select(Device).where(device_scope(user))
+
+
+def can_see_device(user: User, device: Device) -> bool:
+    if user.sees_everything:
+        return True
+    return db.session.scalar(
+        select(Device.id).where(Device.id == device.id, device_scope(user))
+    ) is not None
+
+
+def get_visible_device(user: User, public_id: str) -> Device:
+    device = db.session.scalar(visible_devices(user).where(Device.public_id == public_id))
+    if device is None:
+        raise NotFound(_l("No device %(id)s in what you may see.", id=public_id))
+    return device
+
+
+# History details that speak of the allocation: not for donors' or collectors' eyes.
+_ALLOCATION_KEYS = frozenset({"structure_id", "tier", "price_cents", "grid_version",
+                              "allocation_id", "line_id", "beneficiary_id",
+                              "second_device_reason"})
+
+
+# The allocation's terms (the beneficiary's tier, the price, the beneficiary): only for the
+# structure concerned and the coordination, never for the workshop.
+_TERMS_KEYS = frozenset({"tier", "price_cents", "grid_version", "beneficiary_id", "beneficiary",
+                         "second_device_reason"})
+
+
+def sees_allocation_terms(reader: User, structure_id: int | None) -> bool:
+    """May this reader see the tier, price and beneficiary of an allocation to that structure?"""
+    if reader.sees_everything:
+        return True
+    return reader.role == Role.STRUCTURE and structure_id is not None \
+        and reader.organisation_id == structure_id
+
+
+def visible_details(reader: User, event: DeviceEvent) -> dict:
+    """What a reader may see of a history row's details: the one rule the device page and the
+    API's history both apply (a row is rendered for its reader, not filtered in a template)."""
+    payload = dict(event.payload or {})
+    if reader.role in (Role.DONOR, Role.COLLECTOR):
+        payload = {k: v for k, v in payload.items() if k not in _ALLOCATION_KEYS}
+    if not sees_allocation_terms(reader, payload.get("structure_id")):
+        payload = {k: v for k, v in payload.items() if k not in _TERMS_KEYS}
+    return payload
+
+
+def structure_scope(user: User) -> ColumnElement[bool]:
+    if user.sees_everything or user.role == Role.TECHNICIAN:
+        return true()
+    if user.role == Role.STRUCTURE:
+        return Organisation.id == user.organisation_id
+    return false()
+
+
+def donor_scope(user: User) -> ColumnElement[bool]:
+    """Which donor companies a user may see: collectors, those they manage."""
+    if user.sees_everything:
+        return true()
+    if user.role == Role.COLLECTOR:
+        return Organisation.managed_by_id == user.organisation_id
+    if user.role == Role.DONOR:
+        return Organisation.id == user.organisation_id
+    return false()
+
+
+def request_scope(user: User) -> ColumnElement[bool]:
+    if user.sees_everything:
+        return true()
+    if user.role == Role.STRUCTURE:
+        return EquipmentRequest.structure_id == user.organisation_id
+    return false()
+
+
+def note_scope(user: User) -> ColumnElement[bool]:
+    if user.sees_everything:
+        return true()
+    if user.role == Role.TECHNICIAN:
+        return DeliveryNote.workshop_id == user.organisation_id
+    if user.role == Role.STRUCTURE:
+        # A note the workshop is still preparing is not the structure's business yet.
+        return (DeliveryNote.structure_id == user.organisation_id) & \
+            (DeliveryNote.status != DeliveryStatus.PREPARING)
+    return false()

@@ -1,0 +1,54 @@
+"""Functional tests that fail: the report is kept, and the device goes where the technician
+decides — back to the bench for repair (it stays), or out as spare parts or WEEE recycling.
+A test that passes is recorded by the `grade` action itself."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from recond import categories, lifecycle, scopes
+from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond.extensions import db
+from recond.lifecycle import ACTIONS
+from recond.models import Device, Role, TestReport, User
+
+OUTCOMES = ("repair", "parts", "recycle")
+
+
+def record_failure(actor: User, device: Device, *, checklist: dict[str, Any], outcome: str,
+                   battery_health: Any = None, note: str = "") -> TestReport:
+    if actor.role != Role.TECHNICIAN:
+        raise NotPermitted(_l("Only the workshop's technicians test devices."))
+    if not scopes.can_see_device(actor, device):
+        raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
+    category = categories.get(device.category)
+    if device.status not in ACTIONS["grade"].sources(category):
+        raise Refused(_l("This device is not at the testing stage."), code="wrong_status")
+    if outcome not in OUTCOMES:
+        raise InvalidInput(_l("The outcome of a failed test is repair, parts or recycle."))
+    fields = {f.name: f for f in ACTIONS["grade"].fields}
+    try:
+        checks = fields["checklist"].parse(checklist, category)
+        battery = None if battery_health in (None, "") else fields["battery_health"].parse(battery_health, category)
+    except ValueError as problem:
+        raise InvalidInput(problem.args[0]) from None
+    failed = [str(categories.CHECK_LABELS.get(k, k)) for k, ok in checks.items() if not ok]
+    note = (note or "").strip()[:500]
+    if not failed and not note:
+        raise InvalidInput(_l("Say what failed: untick the failed checks or write a note."))
+    report = TestReport(device_id=device.id, cycle=device.cycle, checklist=checks,
+                        battery_health=battery, outcome=outcome, note=note, tested_by_id=actor.id)
+    db.session.add(report)
+    if outcome in ("parts", "recycle"):
+        reason = note or ", ".join(failed)
+        lifecycle.perform(actor, device, "recycle", {
+            "reason": reason[:500], "channel": "parts" if outcome == "parts" else "weee"})
+    db.session.flush()
+    return report
+
+
+def reports(device: Device) -> list[TestReport]:
+    return db.session.scalars(select(TestReport).where(TestReport.device_id == device.id)
+                              .order_by(TestReport.id)).all()

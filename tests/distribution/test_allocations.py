@@ -1,0 +1,98 @@
+"""The allocation desk: proposals, the fairness view, and the desk's own form."""
+from recond.distribution import allocations, equipment_requests as requests_, structures
+from recond import lifecycle
+from recond.distribution.equipment_requests import LineWish
+from recond.extensions import db
+from tests.conftest import csrf_from
+
+
+def _line(world, **wish):
+    request = requests_.submit(world["structure_s"], purpose="beneficiaries",
+                               lines=[LineWish("laptop", 3, **wish)])
+    requests_.approve(world["coordinator"], request)
+    db.session.commit()
+    return request.lines[0]
+
+
+def test_proposals_right_category_oldest_ready_first(world):
+    first, second = world.device("ready"), world.device("ready")
+    world.device("ready", category="phone")
+    world.device("os_installed")
+    assert allocations.proposals(_line(world)) == [first, second]
+
+
+def test_proposals_meet_the_minimum_specs(world):
+    small, big = world.device("ready"), world.device("ready")
+    big.specs = {"ram_gb": 16}
+    db.session.commit()
+    assert allocations.proposals(_line(world, min_ram_gb=12)) == [big]
+    assert allocations.proposals(_line(world, min_storage_gb=500)) == []
+    assert allocations.proposals(_line(world, min_storage_gb=256)) == [small, big]
+
+
+def test_open_lines_leave_when_full(world):
+    line = world.approved_line(quantity=1)
+    assert line.id in [o.line.id for o in allocations.open_lines()]
+    device = world.device("ready")
+    lifecycle.perform(world["coordinator"], device, "allocate",
+                      {"line_id": line.id, "beneficiary_id": world.beneficiary().id})
+    db.session.commit()
+    assert line.id not in [o.line.id for o in allocations.open_lines()]
+
+
+def test_fairness_per_structure_territory_and_qpv_share(world):
+    structures.update_structure(world["coordinator"], world.orgs["structure_s"], qpv=True)
+    world.device("reserved", structure="structure_s")  # approved 5, allocated 1
+    world.approved_line("structure_t", quantity=3)
+    report = allocations.fairness()
+    s, t = report.structures
+    assert (s.name, s.requested, s.approved, s.allocated, s.qpv) == ("Structure S", 5, 5, 1, True)
+    assert (t.name, t.requested, t.allocated) == ("Structure T", 3, 0)
+    assert report.qpv_share == 1.0
+    territories = {share.name: share for share in report.territories}
+    assert territories["Boucle Nord de Seine"].allocated == 1  # Colombes
+    assert territories["Vallée Sud Grand Paris"].requested == 3  # Bagneux
+
+
+def test_the_desk_proposes_and_allocates(world, browser):
+    device = world.device("ready")
+    line = world.approved_line(quantity=1)
+    person = world.beneficiary(reference="FJ-0042")
+    browser.login("coordinator@example.org")
+    page = browser.client.get("/allocation")
+    assert device.public_id in page.text and "FJ-0042" in page.text
+    response = browser.client.post(f"/allocation/lines/{line.id}", data={
+        "csrf_token": csrf_from(page.text), "device": device.public_id, "version": device.version,
+        "beneficiary": person.id})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert lifecycle.active_allocation(device).beneficiary_id == person.id
+
+
+def test_a_forged_allocation_to_another_structures_beneficiary_is_refused(world, browser):
+    device = world.device("ready")
+    line = world.approved_line("structure_s", quantity=1)
+    stranger = world.beneficiary("structure_t")
+    browser.login("coordinator@example.org")
+    page = browser.client.get("/allocation")
+    response = browser.client.post(f"/allocation/lines/{line.id}", data={
+        "csrf_token": csrf_from(page.text), "device": device.public_id, "version": device.version,
+        "beneficiary": stranger.id})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert lifecycle.active_allocation(device) is None
+
+
+def test_a_new_grid_version_from_the_page_keeps_past_prices(world, browser):
+    device = world.device("reserved")
+    allocation = lifecycle.active_allocation(device)
+    browser.login("coordinator@example.org")
+    form = {"price-laptop-A-minima_sociaux": "35,50", "price-laptop-A-job_seeker": "40"}
+    assert browser.post_form("/pricing", "/pricing", form).status_code == 302
+    db.session.expire_all()
+    assert (allocation.price_cents, allocation.grid_version) == (4000, 1)
+    other = world.device("reserved")
+    assert (lifecycle.active_allocation(other).price_cents,
+            lifecycle.active_allocation(other).grid_version) == (3550, 2)
+    below = browser.post_form("/pricing", "/pricing", {"price-laptop-A-job_seeker": "5"})
+    assert below.status_code == 422 and "jamais nul" in below.text
