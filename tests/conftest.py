@@ -52,7 +52,7 @@ def _tables() -> list[str]:
 
 
 def _pg_wipe():
-    """Empties PostgreSQL after a test in one round trip: DELETE every table, then restart only
+    """Empties PostgreSQL after a test in one statement: DELETE every table, then restart only
     the sequences that moved (ids and numbers start again at 1, as TRUNCATE … RESTART IDENTITY
     did). Not TRUNCATE: it gives each of the ~30 tables and their indexes new files, about
     0.7 s a test on a busy machine, where this takes 15 ms. The caller sets
