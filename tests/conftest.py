@@ -19,7 +19,7 @@ from babel import Locale
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from recond import create_app
 from recond.extensions import db
@@ -36,13 +36,52 @@ PASSWORD = "correct horse battery"
 
 def _pg_url() -> str:
     # Our own schema inside the `test` database, so nothing else there is touched.
-    return f"{PG_URL}?options=-csearch_path%3D{PG_SCHEMA}"
+    # A commit need not wait for the disk (about 3 ms each on a busy machine): the suite's data
+    # dies with the run. What other connections see, and when, does not change.
+    return f"{PG_URL}?options=-csearch_path%3D{PG_SCHEMA}%20-csynchronous_commit%3Doff"
+
+
+def _sqlite_without_fsync(dbapi_connection, _record) -> None:
+    # The same for SQLite, whose commit otherwise syncs the file and its journal: 15 ms against
+    # 0.6 ms on the project's machine. Locking and what each connection sees are unchanged.
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+def _tables() -> list[str]:
+    return [table.name for table in db.metadata.sorted_tables]
+
+
+def _pg_wipe():
+    """Empties PostgreSQL after a test in one statement: DELETE every table, then restart only
+    the sequences that moved (ids and numbers start again at 1, as TRUNCATE … RESTART IDENTITY
+    did). Not TRUNCATE: it gives each of the ~30 tables and their indexes new files, about
+    0.7 s a test on a busy machine, where this takes 15 ms. The caller sets
+    session_replication_role = replica for its transaction only: that sets aside the history's
+    append-only triggers and the foreign keys (so the order of the tables does not matter)."""
+    tables = ", ".join(f"'{name}'" for name in _tables())
+    return text(f"""DO $$
+        DECLARE
+            name text;
+        BEGIN
+            FOREACH name IN ARRAY ARRAY[{tables}] LOOP
+                EXECUTE format('DELETE FROM %I', name);
+            END LOOP;
+            FOR name IN SELECT sequencename FROM pg_sequences
+                        WHERE schemaname = current_schema() AND last_value IS NOT NULL LOOP
+                PERFORM setval(quote_ident(name), 1, false);
+            END LOOP;
+        END $$""")
+
+
+PG_VACUUM_EVERY = 100  # wipes
 
 
 class _Apps:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
         self.apps = {}
+        self.pg_wipe = None
+        self.pg_wipes = 0
 
     def get(self, backend: str):
         if backend not in self.apps:
@@ -71,6 +110,8 @@ class _Apps:
                           "SERVER_NAME": None})
         os.environ.pop("RECOND_INSTANCE_PATH")
         with app.app_context():
+            if backend == "sqlite":
+                event.listen(db.engine, "connect", _sqlite_without_fsync)
             upgrade()
             db.engine.dispose()
         if backend == "sqlite":
@@ -86,10 +127,16 @@ class _Apps:
             db.engine.dispose()
             shutil.copyfile(instance / "template.sqlite3", instance / "recond.sqlite3")
             return
-        tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+        self.pg_wipe = self.pg_wipe if self.pg_wipe is not None else _pg_wipe()
         with db.engine.begin() as conn:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            conn.execute(self.pg_wipe)
+        self.pg_wipes += 1
+        if self.pg_wipes % PG_VACUUM_EVERY == 0:
+            # What DELETE leaves behind, cleared now and then (autovacuum may be off, as on
+            # the project's machine): tables stay a few pages long for the whole run.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f"VACUUM {', '.join(_tables())}"))
 
 
 @pytest.fixture(scope="session")
