@@ -129,7 +129,7 @@ def test_a_returned_device_is_looked_at_again(world):
     db.session.commit()
     world.advance(device, "ready")
     world.allocate(device)
-    lifecycle.perform(world["structure_s"], device, "deliver")
+    world.deliver(device)
     lifecycle.perform(world["tech_a"], device, "return", {"reason": "rendu"})
     db.session.commit()
     with pytest.raises(Refused, match="none was found"):
