@@ -13,20 +13,19 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from recond import categories, scopes
+from recond import capabilities, categories, scopes
 from recond.collection import donors
 from recond.clock import utcnow
 from recond.collection import (
     deposit_receipt_pdf as deposit_receipt, donation_receipt_pdf as donation_receipt,
 )
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.models import (
-    Deposit, DepositItem, DepositStatus, Device, Organisation, OrganisationKind, Role, User,
+    Deposit, DepositItem, DepositStatus, Device, Organisation, OrganisationKind, User,
 )
 
 S = DepositStatus
-COLLECTING_ROLES = (Role.COLLECTOR, Role.COORDINATOR)
 
 
 def visible_deposits(user: User):
@@ -45,9 +44,8 @@ def create_deposit(actor: User, *, donor: Organisation, workshop: Organisation,
                    site_id: int | None = None, available_from: date | None = None,
                    notes: str = "") -> Deposit:
     """A pledge: the company announces how many devices of which categories, where, when."""
-    if actor.role not in COLLECTING_ROLES:
-        raise NotPermitted(_l("Only collection partners and coordinators log deposits."))
-    if actor.role == Role.COLLECTOR:
+    capabilities.require(actor, "deposits.manage")
+    if not actor.sees_everything:  # a collection partner pledges as itself
         collector = actor.organisation
     if collector is None or collector.kind != OrganisationKind.COLLECTOR:
         raise InvalidInput(_l("A deposit needs a collection partner."))
@@ -89,8 +87,7 @@ def mark_collected(actor: User, deposit: Deposit) -> Deposit:
 
 def record_valuation(actor: User, deposit: Deposit, *, valuation_cents: int, signatory: str) -> Deposit:
     """The value the donor company declares for its tax receipt: entered, never estimated."""
-    if actor.role not in (Role.COLLECTOR, Role.COORDINATOR, Role.DONOR):
-        raise NotPermitted(_l("Your role may not record a valuation."))
+    capabilities.require(actor, "deposits.valuation")
     get_deposit(actor, deposit.number)
     if not isinstance(valuation_cents, int) or valuation_cents < 0 or not signatory.strip():
         raise InvalidInput(_l("A valuation has an amount and the name of who declares it."))
@@ -114,8 +111,8 @@ def summary(deposit: Deposit) -> dict[str, int]:
 
 
 def _collecting(actor: User, deposit: Deposit, *allowed: DepositStatus) -> None:
-    if actor.role not in COLLECTING_ROLES:
-        raise NotPermitted(_l("Only collection partners and coordinators plan pickups."))
+    capabilities.require(actor, "deposits.manage",
+                         _l("Only collection partners and coordinators plan pickups."))
     get_deposit(actor, deposit.number)
     if deposit.status not in allowed:
         raise Refused(_l("Deposit %(number)s is already %(status)s.", number=deposit.number,
@@ -144,8 +141,7 @@ def receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
 
 def donation_receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
     """The tax receipt: for the donor company, its collection partner and the coordination."""
-    if actor.role not in (Role.DONOR, Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN):
-        raise NotPermitted(_l("Your role may not read donation receipts."))
+    capabilities.require(actor, "deposits.donation_receipt")
     deposit = get_deposit(actor, number)
     return deposit, donation_receipt.build(deposit, devices_by_category(deposit))
 

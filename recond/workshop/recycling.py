@@ -9,9 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from recond.clock import utcnow
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond import capabilities
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
-from recond.models import Device, RecyclingLot, Role, User
+from recond.models import Device, RecyclingLot, User
 
 
 def open_lot(workshop_id: int) -> RecyclingLot:
@@ -59,5 +60,4 @@ def hand_over(actor: User, lot_id: int, *, weight_kg: str, organisation: str) ->
 
 
 def _technician(actor: User) -> None:
-    if actor.role != Role.TECHNICIAN:
-        raise NotPermitted(_l("Only the workshop's technicians handle recycling lots."))
+    capabilities.require(actor, "recycling")
