@@ -8,12 +8,11 @@ from sqlalchemy import func, select
 from recond import capabilities
 from recond.scopes import deposit_scope, device_scope, visible_devices
 from recond.extensions import db
-from recond.lifecycle import Status
+from recond.lifecycle import Status, statuses
 from recond.models import (
     Deposit, Device, EquipmentRequest, Organisation, RequestStatus, User,
 )
 
-WORKSHOP_QUEUE = (Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED)
 
 
 def status_counts(user: User) -> dict[str, int]:
@@ -30,7 +29,7 @@ def overview_for(user: User) -> dict[str, Any]:
     data: dict[str, Any] = {"counts": status_counts(user)}
     if capabilities.can(user, "overview.workshop_queue"):
         data["queue"] = db.session.scalars(
-            visible_devices(user).where(Device.status.in_(WORKSHOP_QUEUE))
+            visible_devices(user).where(Device.status.in_(statuses.WORKSHOP_QUEUE))
             .order_by(Device.updated_at, Device.id).limit(50)).all()
     if capabilities.can(user, "deposits.read"):
         data["deposits"] = db.session.execute(

@@ -21,9 +21,11 @@ from recond.collection import (
 )
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
+from recond.lifecycle import statuses
 from recond.models import (
     Deposit, DepositItem, DepositStatus, Device, Organisation, OrganisationKind, User,
 )
+from recond.models.deposit import PICKUP_PENDING
 
 S = DepositStatus
 
@@ -69,7 +71,7 @@ def create_deposit(actor: User, *, donor: Organisation, workshop: Organisation,
 
 
 def plan_pickup(actor: User, deposit: Deposit, *, on: date, slot: str) -> Deposit:
-    _collecting(actor, deposit, S.PLEDGED, S.PICKUP_PLANNED)
+    _collecting(actor, deposit)
     if not slot.strip():
         raise InvalidInput(_l("Say when during the day (e.g. 9 h – 12 h)."))
     deposit.pickup_on, deposit.pickup_slot = on, slot.strip()[:40]
@@ -79,7 +81,7 @@ def plan_pickup(actor: User, deposit: Deposit, *, on: date, slot: str) -> Deposi
 
 
 def mark_collected(actor: User, deposit: Deposit) -> Deposit:
-    _collecting(actor, deposit, S.PLEDGED, S.PICKUP_PLANNED)
+    _collecting(actor, deposit)
     deposit.status, deposit.collected_at = S.COLLECTED, utcnow()
     db.session.flush()
     return deposit
@@ -101,20 +103,21 @@ def summary(deposit: Deposit) -> dict[str, int]:
     rows = dict(db.session.execute(
         select(Device.status, func.count(Device.id)).where(Device.deposit_id == deposit.id)
         .group_by(Device.status)).all())
-    reused = sum(rows.get(s, 0) for s in ("ready", "reserved", "delivered", "released"))
+    def count(group: frozenset) -> int:
+        return sum(rows.get(status, 0) for status in group)
     return {"declared": sum(i.quantity for i in deposit.items),
             "registered": sum(rows.values()),
-            "awaiting": rows.get("registered", 0),
-            "in_progress": sum(rows.get(s, 0) for s in ("received", "wiped", "os_installed")),
-            "reused": reused, "released": rows.get("released", 0),
-            "recycled": rows.get("recycled", 0)}
+            "awaiting": count(statuses.AWAITING_WORKSHOP),
+            "in_progress": count(statuses.AT_WORKSHOP),
+            "reused": count(statuses.REUSED), "released": count(statuses.HANDED_OVER),
+            "recycled": count(statuses.TERMINAL)}
 
 
-def _collecting(actor: User, deposit: Deposit, *allowed: DepositStatus) -> None:
+def _collecting(actor: User, deposit: Deposit) -> None:
     capabilities.require(actor, "deposits.manage",
                          _l("Only collection partners and coordinators plan pickups."))
     get_deposit(actor, deposit.number)
-    if deposit.status not in allowed:
+    if deposit.status not in PICKUP_PENDING:
         raise Refused(_l("Deposit %(number)s is already %(status)s.", number=deposit.number,
                          status=STATUS_LABELS[S(deposit.status)]), code="wrong_status")
 

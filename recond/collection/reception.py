@@ -14,6 +14,7 @@ from recond.collection.deposits import get_deposit
 from recond.errors import InvalidInput, Refused
 from recond.extensions import db
 from recond.models import Deposit, DepositStatus, Device, ReceptionScan, User
+from recond.models.deposit import RECEPTION_OPEN
 
 
 @dataclass
@@ -26,7 +27,7 @@ class ScanResult:
 def _open_reception(actor: User, deposit: Deposit) -> None:
     capabilities.require(actor, "deposits.receive")
     get_deposit(actor, deposit.number)
-    if deposit.status == DepositStatus.RECEIVED:
+    if deposit.status not in RECEPTION_OPEN:
         raise Refused(_l("The reception of %(number)s is closed.", number=deposit.number),
                       code="reception_closed")
 

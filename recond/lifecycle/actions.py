@@ -16,7 +16,7 @@ from recond.clock import utcnow
 from recond.categories import Category
 from recond.errors import Conflict
 from recond.lifecycle.fields import Field
-from recond.lifecycle.statuses import Status
+from recond.lifecycle.statuses import WITH_STRUCTURE, Status
 from recond.extensions import db
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, DeliveryItem, DeliveryNote,
@@ -395,7 +395,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            _from(Status.DELIVERED), (_NOTE,), (_hold_the_charge, charge_paid, training_attended),
            _hand_over),
     Action("return", _l("Take back"), _l("Taken back"), Status.RECEIVED,
-           _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),
+           _from(*WITH_STRUCTURE), (_REASON,), effect=_next_cycle),
     Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED,
            _from(Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED,
                  Status.READY),

@@ -20,8 +20,9 @@ from recond.lifecycle import bulk_insert
 from recond.lifecycle.actions import ACTIONS, Action, Context
 from recond.lifecycle.statuses import STATUS_LABELS, Status, status_write
 from recond.models import (
-    Deposit, DepositStatus, Device, DeviceEvent, StorageMedium, User,
+    Deposit, Device, DeviceEvent, StorageMedium, User,
 )
+from recond.models.deposit import RECEPTION_OPEN
 
 def available_actions(actor: User, device: Device) -> list[Action]:
     """The actions this actor could try now (guards may still refuse them)."""
@@ -231,7 +232,7 @@ def check_can_register(actor: User, deposit: Deposit) -> None:
         select(Deposit.id).where(Deposit.id == deposit.id, scopes.deposit_scope(actor)))
     if visible is None:
         raise NotFound(_l("No such deposit in what you may see."))
-    if deposit.status == DepositStatus.RECEIVED:
+    if deposit.status not in RECEPTION_OPEN:
         raise Refused(_l("The reception of %(number)s is closed: register new devices in a new "
                          "deposit.", number=deposit.number), code="reception_closed")
 

@@ -14,6 +14,7 @@ from recond.extensions import db
 from recond.models import (
     SanitisationMethod, SanitisationRecord, StorageMedium, User, Verification,
 )
+from recond.lifecycle.statuses import SANITISABLE
 
 
 def medium_for(actor: User, medium_id: int) -> StorageMedium:
@@ -38,7 +39,7 @@ def _medium_for(actor: User, medium: StorageMedium) -> StorageMedium:
     medium = lock(medium)
     if medium.removed_at is not None:
         raise Refused(_l("This storage medium was removed from its device."))
-    if medium.device.status != "received":
+    if medium.device.status not in SANITISABLE:
         raise Refused(_l("Media are sanitised while the device is received at the workshop."))
     return medium
 

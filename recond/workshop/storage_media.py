@@ -222,7 +222,7 @@ def _may_manage(actor: User, device: Device) -> None:
     if not categories.CATEGORIES[device.category].has_storage:
         raise Refused(_l("This kind of device has no storage media to manage."),
                       code="no_storage_category")
-    if device.status != lifecycle.Status.RECEIVED:
+    if device.status not in lifecycle.statuses.SANITISABLE:
         raise Refused(_l("Storage media are managed while the device is received at the "
                          "workshop (it is %(status)s).",
                          status=lifecycle.STATUS_LABELS[lifecycle.Status(device.status)]),
