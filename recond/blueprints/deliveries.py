@@ -51,7 +51,10 @@ def show(note_id: int):
         db.session.commit()
         form = ScanForm(formdata=None)
     return render_template("deliveries/show.html", note=note, form=form, result=result,
-                           state=deliveries.state(note), scanning=deliveries.scans_now(actor, note))
+                           state=deliveries.state(note), scanning=deliveries.scans_now(actor, note),
+                           may_prepare=deliveries.may_prepare(actor, note),
+                           may_receive=deliveries.may_receive(actor, note),
+                           left_the_workshop=deliveries.left_the_workshop(note))
 
 
 @bp.route("/<int:note_id>/items/<int:item_id>/remove", methods=["POST"])

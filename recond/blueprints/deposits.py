@@ -62,7 +62,7 @@ def show(number: str):
         summary=deposits.summary(deposit), status_labels=deposits.STATUS_LABELS,
         pickup_form=PickupForm(), valuation_form=ValuationForm(), upload_form=UploadForm(),
         register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm(),
-        certificates=certificates.of_deposit(deposit))
+        certificates=certificates.of_deposit(deposit), **deposits.permissions(actor, deposit))
 
 
 @bp.route("/<number>/pickup", methods=["POST"])
@@ -128,7 +128,8 @@ def receive(number: str):
         db.session.commit()
         form = ScanForm(formdata=None)
     return render_template("deposits/reception.html", deposit=deposit, form=form, result=result,
-                           state=reception.state(deposit))
+                           state=reception.state(deposit),
+                           reception_open=deposits.reception_open(deposit))
 
 
 @bp.route("/<number>/reception/close", methods=["POST"])

@@ -41,6 +41,8 @@ def show(public_id: str):
         may_read_media=storage_media.can_read(actor),
         certificates=certificates.of_device(device),
         os_images=os_catalogue.installable(CATEGORIES[device.category].os_family),
+        may_issue_certificate=certificates.can_issue(actor),
+        may_record_test=functional_tests.may_record(actor, device),
         test_reports=functional_tests.reports(device), outcomes=functional_tests.OUTCOMES)
 
 

@@ -75,6 +75,7 @@ def _page(public_id: str, refusal: Refused | None = None, payment_form: PaymentF
     left = payments.left_to_pay(allocation)
     return render_template(
         "handover/show.html", device=device, allocation=allocation, left_to_pay=left,
+        handed_over=handover.handed_over(device),
         conditions=handover.conditions(actor, device), refusal=refusal, payment_error=payment_error,
         may_pay=payments.may_record(actor, allocation), may_release=handover.may_release(actor, device),
         payment_form=payment_form or PaymentForm(amount=f"{left / 100:.2f}".replace(".", ",")))

@@ -25,7 +25,7 @@ from recond.lifecycle import statuses
 from recond.models import (
     Deposit, DepositItem, DepositStatus, Device, Organisation, OrganisationKind, User,
 )
-from recond.models.deposit import PICKUP_PENDING
+from recond.models.deposit import PICKUP_PENDING, RECEPTION_OPEN
 
 S = DepositStatus
 
@@ -96,6 +96,27 @@ def record_valuation(actor: User, deposit: Deposit, *, valuation_cents: int, sig
     deposit.valuation_cents, deposit.valuation_signatory = valuation_cents, signatory.strip()[:200]
     db.session.flush()
     return deposit
+
+
+def permissions(actor: User, deposit: Deposit) -> dict[str, bool]:
+    """What the deposit's page offers this actor now (the actions themselves check again)."""
+    return {
+        "may_print_labels": capabilities.can(actor, "labels.print"),
+        "may_read_donation_receipt": capabilities.can(actor, "deposits.donation_receipt")
+        and deposit.valuation_cents is not None,
+        "may_issue_certificate": capabilities.can(actor, "certificates.issue"),
+        "may_plan_pickup": capabilities.can(actor, "deposits.manage")
+        and deposit.status in PICKUP_PENDING,
+        "may_register": capabilities.can(actor, "devices.register")
+        and deposit.status in RECEPTION_OPEN,
+        "may_receive": capabilities.can(actor, "deposits.receive")
+        and deposit.status in RECEPTION_OPEN,
+        "may_record_valuation": capabilities.can(actor, "deposits.valuation"),
+    }
+
+
+def reception_open(deposit: Deposit) -> bool:
+    return deposit.status in RECEPTION_OPEN
 
 
 def summary(deposit: Deposit) -> dict[str, int]:

@@ -24,6 +24,7 @@ from recond.models import (
     Allocation, AllocationStatus, DeliveryItem, DeliveryKind, DeliveryNote, DeliveryStatus, Device,
     UnexpectedScan, User,
 )
+from recond.models.delivery import LEFT_THE_WORKSHOP
 
 STATUS_LABELS = {
     DeliveryStatus.PREPARING: _l("being prepared"),
@@ -85,6 +86,11 @@ def scans_now(user: User, note: DeliveryNote) -> bool:
 def may_prepare(user: User, note: DeliveryNote) -> bool:
     """The workshop adds, removes and ships while the note is being prepared."""
     return capabilities.can(user, "deliveries.prepare") and note.status == DeliveryStatus.PREPARING
+
+
+def left_the_workshop(note: DeliveryNote) -> bool:
+    """Shipped or received: what is missing and what came unexpected now mean something."""
+    return note.status in LEFT_THE_WORKSHOP
 
 
 def may_receive(user: User, note: DeliveryNote) -> bool:

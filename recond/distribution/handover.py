@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from recond import capabilities, categories, lifecycle, scopes
+from recond.lifecycle import statuses
 from recond.distribution import handover_receipt_pdf as handover_receipt
 from recond.errors import NotFound, Refused
 from recond.lifecycle import Status
@@ -34,6 +35,10 @@ def get_device(actor: User, public_id: str) -> tuple[Device, Allocation]:
     if allocation is None:
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
     return device, allocation
+
+
+def handed_over(device: Device) -> bool:
+    return device.status in statuses.HANDED_OVER
 
 
 def conditions(actor: User, device: Device) -> list[Condition]:

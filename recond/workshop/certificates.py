@@ -25,6 +25,10 @@ _DESTINATION = {"recycled": "recyclage (DEEE)"}
 _TITLES = {"technician": "technicien", "coordinator": "coordination"}
 
 
+def can_issue(actor: User) -> bool:
+    return capabilities.can(actor, "certificates.issue")
+
+
 def issue_for_device(actor: User, device: Device) -> Certificate:
     _may_issue(actor)
     if not scopes.can_see_device(actor, device):

@@ -17,6 +17,12 @@ from recond.models import Device, TestReport, User
 OUTCOMES = ("repair", "parts", "recycle")
 
 
+def may_record(actor: User, device: Device) -> bool:
+    """Whether the device page offers the failed-test form: a technician, at the testing stage."""
+    return capabilities.can(actor, "devices.test") and \
+        device.status in ACTIONS["grade"].sources(categories.get(device.category))
+
+
 def record_failure(actor: User, device: Device, *, checklist: dict[str, Any], outcome: str,
                    battery_health: Any = None, note: str = "") -> TestReport:
     capabilities.require(actor, "devices.test")
