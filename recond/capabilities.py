@@ -47,6 +47,8 @@ _ACTIONS: dict[str, Capability] = {
 
 TABLE: dict[str, Capability] = {
     **_ACTIONS,
+    # The scope shortcut (User.sees_everything): every organisation's objects.
+    "scopes.everything": _cap((A, C), "every organisation"),
     # Everyone signed in.
     "signed_in": _cap(EVERYONE, "own account and own jobs"),
     "devices.read": _cap(EVERYONE, "devices in scope (scopes.device_scope)"),
