@@ -5,14 +5,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from recond import capabilities
 from recond.scopes import deposit_scope, device_scope, visible_devices
 from recond.extensions import db
-from recond.lifecycle import Status
+from recond.lifecycle import Status, statuses
 from recond.models import (
-    Deposit, Device, EquipmentRequest, Organisation, RequestStatus, Role, User,
+    Deposit, Device, EquipmentRequest, Organisation, RequestStatus, User,
 )
 
-WORKSHOP_QUEUE = (Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED)
 
 
 def status_counts(user: User) -> dict[str, int]:
@@ -27,20 +27,20 @@ def status_counts(user: User) -> dict[str, int]:
 
 def overview_for(user: User) -> dict[str, Any]:
     data: dict[str, Any] = {"counts": status_counts(user)}
-    if user.role == Role.TECHNICIAN:
+    if capabilities.can(user, "overview.workshop_queue"):
         data["queue"] = db.session.scalars(
-            visible_devices(user).where(Device.status.in_(WORKSHOP_QUEUE))
+            visible_devices(user).where(Device.status.in_(statuses.WORKSHOP_QUEUE))
             .order_by(Device.updated_at, Device.id).limit(50)).all()
-    if user.role in (Role.COLLECTOR, Role.DONOR, Role.TECHNICIAN, Role.COORDINATOR, Role.ADMIN):
+    if capabilities.can(user, "deposits.read"):
         data["deposits"] = db.session.execute(
             select(Deposit, func.count(Device.id))
             .outerjoin(Device, Device.deposit_id == Deposit.id)
             .where(deposit_scope(user)).group_by(Deposit.id)
             .order_by(Deposit.id.desc()).limit(20)).all()
-    if user.role == Role.STRUCTURE:
+    if capabilities.can(user, "overview.own_devices"):
         data["devices"] = db.session.scalars(
             visible_devices(user).order_by(Device.updated_at.desc()).limit(50)).all()
-    if user.role == Role.COORDINATOR:
+    if capabilities.can(user, "allocation.desk"):  # the stock and the requests to decide
         data["stock"] = db.session.execute(
             select(Device.category, Device.grade, func.count(Device.id))
             .where(Device.status == Status.READY)
@@ -48,7 +48,7 @@ def overview_for(user: User) -> dict[str, Any]:
         data["pending_requests"] = db.session.scalars(
             select(EquipmentRequest).where(EquipmentRequest.status == RequestStatus.SUBMITTED)
             .order_by(EquipmentRequest.created_at)).all()
-    if user.role == Role.ADMIN:
+    if capabilities.can(user, "overview.organisations"):
         data["organisations"] = db.session.execute(
             select(Organisation, func.count(User.id))
             .outerjoin(User, User.organisation_id == Organisation.id)

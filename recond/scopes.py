@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select, true
 
+from recond import capabilities
 from recond.errors import NotFound
 from recond.extensions import db
 from recond.models import (
@@ -91,7 +92,7 @@ def visible_details(reader: User, event: DeviceEvent) -> dict:
     """What a reader may see of a history row's details: the one rule the device page and the
     API's history both apply (a row is rendered for its reader, not filtered in a template)."""
     payload = dict(event.payload or {})
-    if reader.role in (Role.DONOR, Role.COLLECTOR):
+    if not capabilities.can(reader, "allocation.history"):
         payload = {k: v for k, v in payload.items() if k not in _ALLOCATION_KEYS}
     if not sees_allocation_terms(reader, payload.get("structure_id")):
         payload = {k: v for k, v in payload.items() if k not in _TERMS_KEYS}

@@ -24,7 +24,9 @@ LAYERS = [
                     "recond.categories", "recond.documents", "recond.jobs", "recond.capabilities",
                     "recond.money", "recond.labels.media", "recond.labels.geometry",
                     "recond.labels.content", "recond.labels.pdf", "recond.labels.zpl",
-                    "recond.labels.image", "recond.workshop.wipelogs", "recond.migrations"]),
+                    "recond.labels.image", "recond.workshop.wipelogs", "recond.migrations",
+                    # the lifecycle's vocabulary (statuses, their named groups): read by the rules
+                    "recond.lifecycle.statuses"]),
     ("scopes", ["recond.scopes"]),
     ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling",
                "recond.workshop.os_catalogue", "recond.distribution.pricing",

@@ -3,17 +3,17 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.workshop import os_catalogue
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.workshop_forms import OsImageForm
 from recond.errors import NotFound
 from recond.extensions import db
-from recond.models import OsImage, Role
+from recond.models import OsImage
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/operating-systems", methods=["GET", "POST"])
-@roles_required(Role.ADMIN)
+@requires("os_catalogue.edit")
 def operating_systems():
     form = OsImageForm()
     if form.validate_on_submit():
@@ -27,7 +27,7 @@ def operating_systems():
 
 
 @bp.route("/operating-systems/<int:image_id>/active", methods=["POST"])
-@roles_required(Role.ADMIN)
+@requires("os_catalogue.edit")
 def toggle(image_id: int):
     image = db.session.get(OsImage, image_id)
     if image is None:

@@ -4,17 +4,17 @@ from flask_babel import lazy_gettext as _l
 
 from recond import lifecycle, scopes
 from recond.distribution import allocations, pricing
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.categories import CATEGORIES, GRADES
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
-from recond.models import RequestLine, Role, Tier
+from recond.models import RequestLine, Tier
 
 bp = Blueprint("allocation", __name__)
 
 
 @bp.route("/allocation")
-@roles_required(Role.COORDINATOR)
+@requires("allocation.desk")
 def desk():
     lines = allocations.open_lines()
     structure_ids = {o.line.request.structure_id for o in lines}
@@ -26,7 +26,7 @@ def desk():
 
 
 @bp.route("/allocation/lines/<int:line_id>", methods=["POST"])
-@roles_required(Role.COORDINATOR)
+@requires("allocation.desk")
 def allocate(line_id: int):
     actor = current_actor()
     if db.session.get(RequestLine, line_id) is None:
@@ -50,13 +50,13 @@ def allocate(line_id: int):
 
 
 @bp.route("/allocation/fairness")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires("allocation.fairness")
 def fairness():
     return render_template("allocation/fairness.html", fairness=allocations.fairness())
 
 
 @bp.route("/pricing", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires("pricing.publish")
 def price_grid():
     actor = current_actor()
     if request.method == "POST":

@@ -11,8 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond import accounts, inventory, jobs, lifecycle, scan, scopes
-from recond.blueprints.guard import ALL_ROLES, Unauthenticated, current_actor, public, roles_required
-from recond.lifecycle import ACTING_ROLES
+from recond.blueprints.guard import Unauthenticated, current_actor, public, requires
 from recond.lifecycle import jobs as lifecycle_jobs
 from recond.blueprints.api_spec import openapi_document
 from recond.errors import DomainError, InvalidInput, NotFound, TooLarge
@@ -89,7 +88,7 @@ def openapi():
 
 
 @bp.route("/me")
-@roles_required(*ALL_ROLES)
+@requires("signed_in")
 def me():
     actor = current_actor()
     return jsonify(email=actor.email, name=actor.name, role=actor.role,
@@ -97,7 +96,7 @@ def me():
 
 
 @bp.route("/devices")
-@roles_required(*ALL_ROLES)
+@requires("devices.read")
 def list_devices():
     actor = current_actor()
     page = inventory.search_by_query(actor, request.args)
@@ -106,7 +105,7 @@ def list_devices():
 
 
 @bp.route("/devices/<public_id>")
-@roles_required(*ALL_ROLES)
+@requires("devices.read")
 def get_device(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -114,7 +113,7 @@ def get_device(public_id: str):
 
 
 @bp.route("/scan")
-@roles_required(*ALL_ROLES)
+@requires("devices.read")
 def scan_code():
     actor = current_actor()
     device = scan.resolve(actor, request.args.get("code", ""))
@@ -122,7 +121,7 @@ def scan_code():
 
 
 @bp.route("/devices/<public_id>/actions", methods=["POST"])
-@roles_required(*ACTING_ROLES)
+@requires("devices.act")
 def device_action(public_id: str):
     actor = current_actor()
     body = _json_body()
@@ -139,7 +138,7 @@ def device_action(public_id: str):
 
 
 @bp.route("/batch", methods=["POST"])
-@roles_required(*ACTING_ROLES)
+@requires("devices.act")
 def batch():
     actor = current_actor()
     body = _json_body()
@@ -159,7 +158,7 @@ def batch():
 
 
 @bp.route("/jobs/<job_id>")
-@roles_required(*ALL_ROLES)
+@requires("signed_in")
 def job(job_id: str):
     actor = current_actor()
     handle = jobs.fetch(job_id)

@@ -9,16 +9,14 @@ from flask_babel import lazy_gettext as _l
 
 from recond.collection import deposits, donors, registration
 from recond import jobs
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.api import _json_body, bp, device_json
 from recond.blueprints.intake import commit_or_queue
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.lifecycle.engine import REGISTER_ROLES
 from recond.collection.manifests import importer
-from recond.models import Deposit, DeviceImport, Role
+from recond.models import Deposit, DeviceImport
 
-SEEING = (Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN, Role.TECHNICIAN, Role.DONOR)
 
 
 def deposit_json(deposit: Deposit) -> dict[str, Any]:
@@ -50,7 +48,7 @@ def import_json(device_import: DeviceImport, preview: importer.Preview | None = 
 
 
 @bp.route("/deposits")
-@roles_required(*SEEING)
+@requires("deposits.read")
 def list_deposits():
     actor = current_actor()
     return jsonify(items=[deposit_json(d) for d in
@@ -58,13 +56,13 @@ def list_deposits():
 
 
 @bp.route("/deposits/<number>")
-@roles_required(*SEEING)
+@requires("deposits.read")
 def get_deposit(number: str):
     return jsonify(deposit_json(deposits.get_deposit(current_actor(), number)))
 
 
 @bp.route("/deposits", methods=["POST"])
-@roles_required(Role.COLLECTOR, Role.COORDINATOR)
+@requires("deposits.manage")
 def create_deposit():
     actor = current_actor()
     body = _json_body()
@@ -92,7 +90,7 @@ def create_deposit():
 
 
 @bp.route("/deposits/<number>/devices", methods=["POST"])
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def register_device(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
@@ -110,7 +108,7 @@ def register_device(number: str):
 
 
 @bp.route("/deposits/<number>/manifests", methods=["POST"])
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def upload_manifest(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
@@ -126,7 +124,7 @@ def upload_manifest(number: str):
 
 
 @bp.route("/imports/<int:import_id>")
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def get_import(import_id: int):
     actor = current_actor()
     device_import = importer.get_import(actor, import_id)
@@ -138,7 +136,7 @@ def get_import(import_id: int):
 
 
 @bp.route("/imports/<int:import_id>/commit", methods=["POST"])
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def commit_import(import_id: int):
     actor = current_actor()
     body = _json_body()

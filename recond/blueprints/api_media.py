@@ -5,10 +5,10 @@ from flask import jsonify
 
 from recond import scopes
 from recond.workshop import storage_media
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.api import _json_body, bp
 from recond.extensions import db
-from recond.models import Role
+
 
 
 def _answer(device, status: int = 200, **extra):
@@ -20,7 +20,7 @@ def _answer(device, status: int = 200, **extra):
 
 
 @bp.route("/devices/<public_id>/media")
-@roles_required(*storage_media.READING_ROLES)
+@requires("media.read")
 def list_media(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -28,7 +28,7 @@ def list_media(public_id: str):
 
 
 @bp.route("/devices/<public_id>/media", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def add_medium(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -37,7 +37,7 @@ def add_medium(public_id: str):
 
 
 @bp.route("/devices/<public_id>/media/<int:medium_id>", methods=["PATCH"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def correct_medium(public_id: str, medium_id: int):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -46,7 +46,7 @@ def correct_medium(public_id: str, medium_id: int):
 
 
 @bp.route("/devices/<public_id>/media/<int:medium_id>/destruction", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def destroy_medium(public_id: str, medium_id: int):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -55,7 +55,7 @@ def destroy_medium(public_id: str, medium_id: int):
 
 
 @bp.route("/devices/<public_id>/media/<int:medium_id>/removal", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def remove_medium(public_id: str, medium_id: int):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -64,7 +64,7 @@ def remove_medium(public_id: str, medium_id: int):
 
 
 @bp.route("/devices/<public_id>/no-storage", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def no_storage(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())

@@ -6,17 +6,17 @@ from flask_babel import lazy_gettext as _l
 
 from recond import jobs
 from recond.workshop import wipe_evidence
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.api import _json_body, bp
 from recond.blueprints.labels import file_response
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.labels import printing
-from recond.models import Role
+
 
 
 @bp.route("/wipe-logs", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("wipe_logs")
 def upload_wipe_log():
     actor = current_actor()
     upload = request.files.get("file")
@@ -38,7 +38,7 @@ def upload_wipe_log():
 
 
 @bp.route("/wipe-logs/<int:evidence_id>/assign", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("wipe_logs")
 def assign_wipe_log(evidence_id: int):
     actor = current_actor()
     body = _json_body()
@@ -66,7 +66,7 @@ def _utc(value):
 
 
 @bp.route("/labels", methods=["POST"])
-@roles_required(*printing.PRINTING_ROLES)
+@requires("labels.print")
 def print_labels():
     actor = current_actor()
     body = _json_body()
@@ -95,7 +95,7 @@ def print_labels():
 
 
 @bp.route("/labels/jobs/<job_id>")
-@roles_required(*printing.PRINTING_ROLES)
+@requires("labels.print")
 def label_job(job_id: str):
     content = printing.finished_batch(current_actor(), job_id)
     if content is not None:

@@ -3,17 +3,17 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.distribution import beneficiaries
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.structure_forms import BeneficiaryForm
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import Role
+
 
 bp = Blueprint("beneficiaries", __name__)
 
 
 @bp.route("/beneficiaries", methods=["GET", "POST"])
-@roles_required(Role.STRUCTURE)
+@requires("beneficiaries.keep")
 def index():
     actor = current_actor()
     form = BeneficiaryForm()
@@ -37,7 +37,7 @@ def index():
 
 
 @bp.route("/beneficiaries/<int:beneficiary_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.STRUCTURE)
+@requires("beneficiaries.keep")
 def edit(beneficiary_id: int):
     actor = current_actor()
     person = beneficiaries.get_beneficiary(actor, beneficiary_id)
@@ -59,7 +59,7 @@ def edit(beneficiary_id: int):
 
 
 @bp.route("/beneficiaries/<int:beneficiary_id>/delete", methods=["POST"])
-@roles_required(Role.STRUCTURE)
+@requires("beneficiaries.keep")
 def delete(beneficiary_id: int):
     reference = beneficiaries.delete(current_actor(), beneficiary_id)
     db.session.commit()

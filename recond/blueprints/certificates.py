@@ -4,14 +4,14 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from recond import scopes
 from recond.workshop import certificates
 from recond.collection import deposits
-from recond.blueprints.guard import current_actor, public, roles_required
+from recond.blueprints.guard import current_actor, public, requires
 from recond.extensions import db
 
 bp = Blueprint("certificates", __name__)
 
 
 @bp.route("/d/<public_id>/certificate", methods=["POST"])
-@roles_required(*certificates.ISSUING_ROLES)
+@requires("certificates.issue")
 def issue_for_device(public_id: str):
     actor = current_actor()
     certificate = certificates.issue_for_device(actor, scopes.get_visible_device(actor, public_id.upper()))
@@ -20,7 +20,7 @@ def issue_for_device(public_id: str):
 
 
 @bp.route("/deposits/<number>/certificate", methods=["POST"])
-@roles_required(*certificates.ISSUING_ROLES)
+@requires("certificates.issue")
 def issue_for_deposit(number: str):
     actor = current_actor()
     certificate = certificates.issue_for_deposit(actor, deposits.get_deposit(actor, number))
@@ -29,7 +29,7 @@ def issue_for_deposit(number: str):
 
 
 @bp.route("/certificates/<code>.pdf")
-@roles_required(*certificates.READING_ROLES)
+@requires("certificates.read")
 def download(code: str):
     certificate = certificates.visible(current_actor(), code)
     return Response(certificate.content, mimetype="application/pdf", headers={

@@ -3,28 +3,28 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from recond.distribution import deliveries
-from recond.blueprints.guard import current_actor, roles_required
+from recond import capabilities
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.workshop_forms import ScanForm
 from recond.distribution import delivery_note_pdf as delivery_note
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import Role
+
 
 bp = Blueprint("deliveries", __name__, url_prefix="/deliveries")
-SEEING = (Role.TECHNICIAN, Role.STRUCTURE, Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.route("/")
-@roles_required(*SEEING)
+@requires("deliveries.read")
 def index():
     actor = current_actor()
-    waiting = deliveries.awaiting_shipment(actor) if actor.role == Role.TECHNICIAN else []
+    waiting = deliveries.awaiting_shipment(actor) if capabilities.can(actor, "deliveries.prepare") else []
     return render_template("deliveries/index.html", waiting=waiting,
                            notes=db.session.scalars(deliveries.visible_notes(actor).limit(200)).all())
 
 
 @bp.route("/", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("deliveries.prepare")
 def open_note():
     structure = request.form.get("structure", "")
     if not structure.isdigit():
@@ -36,14 +36,14 @@ def open_note():
 
 
 @bp.route("/<int:note_id>", methods=["GET", "POST"])
-@roles_required(*SEEING)
+@requires("deliveries.read")
 def show(note_id: int):
     actor = current_actor()
     note = deliveries.get_note(actor, note_id)
     form = ScanForm()
     result = None
     if form.validate_on_submit():
-        if actor.role == Role.STRUCTURE:
+        if capabilities.can(actor, "deliveries.receive"):
             result = deliveries.receive_scan(actor, note, form.code.data)
         else:
             device = deliveries.add_device(actor, note, form.code.data)
@@ -51,11 +51,14 @@ def show(note_id: int):
         db.session.commit()
         form = ScanForm(formdata=None)
     return render_template("deliveries/show.html", note=note, form=form, result=result,
-                           state=deliveries.state(note), scanning=deliveries.scans_now(actor, note))
+                           state=deliveries.state(note), scanning=deliveries.scans_now(actor, note),
+                           may_prepare=deliveries.may_prepare(actor, note),
+                           may_receive=deliveries.may_receive(actor, note),
+                           left_the_workshop=deliveries.left_the_workshop(note))
 
 
 @bp.route("/<int:note_id>/items/<int:item_id>/remove", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("deliveries.prepare")
 def remove(note_id: int, item_id: int):
     actor = current_actor()
     deliveries.remove_device(actor, deliveries.get_note(actor, note_id), item_id)
@@ -64,7 +67,7 @@ def remove(note_id: int, item_id: int):
 
 
 @bp.route("/<int:note_id>/ship", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("deliveries.prepare")
 def ship(note_id: int):
     actor = current_actor()
     note = deliveries.ship(actor, deliveries.get_note(actor, note_id))
@@ -75,7 +78,7 @@ def ship(note_id: int):
 
 
 @bp.route("/<int:note_id>/close", methods=["POST"])
-@roles_required(Role.STRUCTURE)
+@requires("deliveries.receive")
 def close(note_id: int):
     actor = current_actor()
     note = deliveries.close(actor, deliveries.get_note(actor, note_id))
@@ -85,7 +88,7 @@ def close(note_id: int):
 
 
 @bp.route("/<int:note_id>/note.pdf")
-@roles_required(*SEEING)
+@requires("deliveries.read")
 def pdf(note_id: int):
     note = deliveries.get_note(current_actor(), note_id)
     return Response(delivery_note.build(note), mimetype="application/pdf",

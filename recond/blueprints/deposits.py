@@ -6,22 +6,20 @@ from flask_babel import lazy_gettext as _l
 from recond.workshop import certificates
 from recond.collection import deposits, donors, reception
 from recond.distribution import pricing
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import (
     CommitForm, PickupForm, PledgeForm, RegisterForm, UploadForm, ValuationForm,
 )
 from recond.blueprints.workshop_forms import ScanForm
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import Device, DeviceImport, Role
+from recond.models import Device, DeviceImport
 
 bp = Blueprint("deposits", __name__, url_prefix="/deposits")
-SEEING = (Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN, Role.TECHNICIAN, Role.DONOR)
-COLLECTING = (Role.COLLECTOR, Role.COORDINATOR)
 
 
 @bp.route("/")
-@roles_required(*SEEING)
+@requires("deposits.read")
 def index():
     actor = current_actor()
     lots = db.session.scalars(deposits.visible_deposits(actor).limit(200)).all()
@@ -30,7 +28,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*COLLECTING)
+@requires("deposits.manage")
 def new():
     actor = current_actor()
     form = PledgeForm()
@@ -51,7 +49,7 @@ def new():
 
 
 @bp.route("/<number>")
-@roles_required(*SEEING)
+@requires("deposits.read")
 def show(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
@@ -64,11 +62,11 @@ def show(number: str):
         summary=deposits.summary(deposit), status_labels=deposits.STATUS_LABELS,
         pickup_form=PickupForm(), valuation_form=ValuationForm(), upload_form=UploadForm(),
         register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm(),
-        certificates=certificates.of_deposit(deposit))
+        certificates=certificates.of_deposit(deposit), **deposits.permissions(actor, deposit))
 
 
 @bp.route("/<number>/pickup", methods=["POST"])
-@roles_required(*COLLECTING)
+@requires("deposits.manage")
 def plan_pickup(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
@@ -81,7 +79,7 @@ def plan_pickup(number: str):
 
 
 @bp.route("/<number>/collected", methods=["POST"])
-@roles_required(*COLLECTING)
+@requires("deposits.manage")
 def mark_collected(number: str):
     actor = current_actor()
     deposit = deposits.mark_collected(actor, deposits.get_deposit(actor, number))
@@ -90,7 +88,7 @@ def mark_collected(number: str):
 
 
 @bp.route("/<number>/valuation", methods=["POST"])
-@roles_required(Role.DONOR, Role.COLLECTOR, Role.COORDINATOR)
+@requires("deposits.valuation")
 def valuation(number: str):
     actor = current_actor()
     form = ValuationForm()
@@ -105,21 +103,21 @@ def valuation(number: str):
 
 
 @bp.route("/<number>/receipt.pdf")
-@roles_required(*SEEING)
+@requires("deposits.read")
 def receipt(number: str):
     deposit, content = deposits.receipt_pdf(current_actor(), number)
     return _pdf(content, f"bordereau-{deposit.number}.pdf")
 
 
 @bp.route("/<number>/donation-receipt.pdf")
-@roles_required(Role.DONOR, Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN)
+@requires("deposits.donation_receipt")
 def donation_receipt(number: str):
     deposit, content = deposits.donation_receipt_pdf(current_actor(), number)
     return _pdf(content, f"recu-don-{deposit.number}.pdf")
 
 
 @bp.route("/<number>/reception", methods=["GET", "POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("deposits.receive")
 def receive(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
@@ -130,11 +128,12 @@ def receive(number: str):
         db.session.commit()
         form = ScanForm(formdata=None)
     return render_template("deposits/reception.html", deposit=deposit, form=form, result=result,
-                           state=reception.state(deposit))
+                           state=reception.state(deposit),
+                           reception_open=deposits.reception_open(deposit))
 
 
 @bp.route("/<number>/reception/close", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("deposits.receive")
 def close_reception(number: str):
     actor = current_actor()
     deposit = reception.close(actor, deposits.get_deposit(actor, number))

@@ -6,18 +6,18 @@ from recond import inventory, lifecycle, scopes
 from recond.workshop import (
     certificates, test_reports as functional_tests, os_catalogue, sanitisation, storage_media,
 )
-from recond.blueprints.guard import ALL_ROLES, current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.categories import CATEGORIES, OUTCOME_LABELS
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.lifecycle import ACTING_ROLES, ACTIONS
-from recond.models import Role
+from recond.lifecycle import ACTIONS
+
 
 bp = Blueprint("devices", __name__)
 
 
 @bp.route("/devices")
-@roles_required(*ALL_ROLES)
+@requires("devices.read")
 def index():
     actor = current_actor()
     page = inventory.search_by_query(actor, request.args)
@@ -26,7 +26,7 @@ def index():
 
 
 @bp.route("/d/<public_id>")
-@roles_required(*ALL_ROLES)
+@requires("devices.read")
 def show(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -41,11 +41,13 @@ def show(public_id: str):
         may_read_media=storage_media.can_read(actor),
         certificates=certificates.of_device(device),
         os_images=os_catalogue.installable(CATEGORIES[device.category].os_family),
+        may_issue_certificate=certificates.can_issue(actor),
+        may_record_test=functional_tests.may_record(actor, device),
         test_reports=functional_tests.reports(device), outcomes=functional_tests.OUTCOMES)
 
 
 @bp.route("/d/<public_id>/actions/<action>", methods=["POST"])
-@roles_required(*ACTING_ROLES)
+@requires("devices.act")
 def act(public_id: str, action: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -62,7 +64,7 @@ def act(public_id: str, action: str):
 
 
 @bp.route("/d/<public_id>/tests", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("devices.test")
 def record_failed_test(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())

@@ -3,17 +3,16 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.collection import donors
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import ContactForm, DonorForm, SiteForm
 from recond.extensions import db
-from recond.models import Deposit, Role
+from recond.models import Deposit
 
 bp = Blueprint("donors", __name__, url_prefix="/donors")
-MANAGERS = (Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*MANAGERS)
+@requires("donors.manage")
 def index():
     actor = current_actor()
     form = DonorForm()
@@ -28,7 +27,7 @@ def index():
 
 
 @bp.route("/<int:donor_id>", methods=["GET"])
-@roles_required(*MANAGERS)
+@requires("donors.manage")
 def show(donor_id: int):
     actor = current_actor()
     donor = donors.get_donor(actor, donor_id)
@@ -39,7 +38,7 @@ def show(donor_id: int):
 
 
 @bp.route("/<int:donor_id>/sites", methods=["POST"])
-@roles_required(*MANAGERS)
+@requires("donors.manage")
 def add_site(donor_id: int):
     actor = current_actor()
     donor = donors.get_donor(actor, donor_id)
@@ -54,7 +53,7 @@ def add_site(donor_id: int):
 
 
 @bp.route("/<int:donor_id>/contacts", methods=["POST"])
-@roles_required(*MANAGERS)
+@requires("donors.manage")
 def add_contact(donor_id: int):
     actor = current_actor()
     donor = donors.get_donor(actor, donor_id)

@@ -1,6 +1,6 @@
-"""The request side of permissions: who is calling (a session or a bearer token), the roles a
-view declares and enforces, and whether the caller wants JSON. Only views use this; the
-domain takes the actor as an argument."""
+"""The request side of permissions: who is calling (a session or a bearer token), the
+capability a view declares and enforces (its roles come from `recond.capabilities`), and
+whether the caller wants JSON. Only views use this; the domain takes the actor as an argument."""
 from __future__ import annotations
 
 from functools import wraps
@@ -10,10 +10,10 @@ from flask import g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from recond import capabilities
 from recond.errors import NotPermitted
-from recond.models import Role, User
+from recond.models import User
 
-ALL_ROLES = frozenset(Role)
 PUBLIC = "public"
 
 
@@ -30,9 +30,9 @@ def current_actor() -> User | None:
     return None
 
 
-def roles_required(*roles: Role | str) -> Callable:
-    """Declare (and enforce) the roles that may use a view."""
-    allowed = frozenset(Role(r) for r in roles)
+def requires(capability: str) -> Callable:
+    """Declare (and enforce) the capability a view needs; its roles come from the table."""
+    allowed = capabilities.roles(capability)  # an unknown name fails at import, not at request
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -40,10 +40,11 @@ def roles_required(*roles: Role | str) -> Callable:
             actor = current_actor()
             if actor is None:
                 raise Unauthenticated()
-            if actor.role not in allowed:
+            if not capabilities.can(actor, capability):
                 raise NotPermitted(_l("Your role may not use this page."))
             return view(*args, **kwargs)
 
+        wrapper.recond_capability = capability
         wrapper.recond_roles = allowed
         return wrapper
 
@@ -52,6 +53,7 @@ def roles_required(*roles: Role | str) -> Callable:
 
 def public(view: Callable) -> Callable:
     """Declare a view open to anyone (login page, health check, OpenAPI document)."""
+    view.recond_capability = PUBLIC
     view.recond_roles = PUBLIC
     return view
 

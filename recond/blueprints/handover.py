@@ -4,23 +4,23 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from recond.distribution import handover, payments, pricing
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.structure_forms import PaymentForm
 from recond.errors import Conflict, InvalidInput, Refused
 from recond.extensions import db
-from recond.models import Role
+
 
 bp = Blueprint("handover", __name__, url_prefix="/handover")
 
 
 @bp.route("/<public_id>")
-@roles_required(Role.STRUCTURE, Role.COORDINATOR, Role.ADMIN)
+@requires("handover.read")
 def show(public_id: str):
     return _page(public_id)
 
 
 @bp.route("/<public_id>/payment", methods=["POST"])
-@roles_required(Role.STRUCTURE)
+@requires("payments.record")
 def pay(public_id: str):
     actor = current_actor()
     device, allocation = handover.get_device(actor, public_id)
@@ -42,7 +42,7 @@ def pay(public_id: str):
 
 
 @bp.route("/<public_id>/release", methods=["POST"])
-@roles_required(Role.STRUCTURE)
+@requires("act.release")
 def release(public_id: str):
     actor = current_actor()
     device, _allocation = handover.get_device(actor, public_id)
@@ -61,7 +61,7 @@ def release(public_id: str):
 
 
 @bp.route("/<public_id>/receipt.pdf")
-@roles_required(Role.STRUCTURE, Role.COORDINATOR, Role.ADMIN)
+@requires("handover.read")
 def receipt(public_id: str):
     device, content = handover.receipt_pdf(current_actor(), public_id)
     return Response(content, mimetype="application/pdf",
@@ -75,6 +75,7 @@ def _page(public_id: str, refusal: Refused | None = None, payment_form: PaymentF
     left = payments.left_to_pay(allocation)
     return render_template(
         "handover/show.html", device=device, allocation=allocation, left_to_pay=left,
+        handed_over=handover.handed_over(device),
         conditions=handover.conditions(actor, device), refusal=refusal, payment_error=payment_error,
         may_pay=payments.may_record(actor, allocation), may_release=handover.may_release(actor, device),
         payment_form=payment_form or PaymentForm(amount=f"{left / 100:.2f}".replace(".", ",")))

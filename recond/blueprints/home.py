@@ -1,14 +1,14 @@
 """Each role's home page."""
 from flask import Blueprint, jsonify, render_template
 
-from recond.blueprints.guard import ALL_ROLES, current_actor, public, roles_required
+from recond.blueprints.guard import current_actor, public, requires
 from recond.overview import overview_for
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-@roles_required(*ALL_ROLES)
+@requires("signed_in")
 def index():
     actor = current_actor()
     return render_template(f"home/{actor.role}.html", **overview_for(actor))

@@ -4,11 +4,10 @@ from flask_babel import lazy_gettext as _l
 
 from recond.collection import deposits, registration
 from recond import jobs
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import CommitForm, RegisterForm, UploadForm
 from recond.errors import InvalidInput, Unavailable
 from recond.extensions import db
-from recond.lifecycle.engine import REGISTER_ROLES
 from recond.collection.manifests import columns, importer
 
 bp = Blueprint("intake", __name__)
@@ -34,7 +33,7 @@ def commit_or_queue(actor, device_import, all_or_nothing: bool) -> jobs.JobHandl
 
 
 @bp.route("/deposits/<number>/register", methods=["GET", "POST"])
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def register(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
@@ -56,7 +55,7 @@ def register(number: str):
 
 
 @bp.route("/deposits/<number>/manifests", methods=["POST"])
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def upload(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
@@ -70,7 +69,7 @@ def upload(number: str):
 
 
 @bp.route("/imports/<int:import_id>")
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def show_import(import_id: int):
     actor = current_actor()
     device_import = importer.get_import(actor, import_id)
@@ -83,7 +82,7 @@ def show_import(import_id: int):
 
 
 @bp.route("/imports/<int:import_id>/mapping", methods=["POST"])
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def set_mapping(import_id: int):
     actor = current_actor()
     device_import = importer.get_import(actor, import_id)
@@ -94,7 +93,7 @@ def set_mapping(import_id: int):
 
 
 @bp.route("/imports/<int:import_id>/commit", methods=["POST"])
-@roles_required(*REGISTER_ROLES)
+@requires("devices.register")
 def commit(import_id: int):
     actor = current_actor()
     device_import = importer.get_import(actor, import_id)

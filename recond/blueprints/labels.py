@@ -2,7 +2,7 @@
 from flask import Blueprint, Response, render_template, request, url_for
 
 from recond import jobs
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.workshop_forms import LabelsForm
 from recond.labels import printing
 
@@ -17,7 +17,7 @@ def file_response(content: bytes, mimetype: str, name: str) -> Response:
 
 
 @bp.route("/d/<public_id>/label")
-@roles_required(*printing.PRINTING_ROLES)
+@requires("labels.print")
 def device_label(public_id: str):
     actor = current_actor()
     kind, fmt = request.args.get("kind", "id"), request.args.get("format", "pdf")
@@ -30,7 +30,7 @@ def device_label(public_id: str):
 
 
 @bp.route("/labels", methods=["GET", "POST"])
-@roles_required(*printing.PRINTING_ROLES)
+@requires("labels.print")
 def batch():
     actor = current_actor()
     form = LabelsForm(deposit=request.args.get("deposit", ""))
@@ -51,7 +51,7 @@ def batch():
 
 
 @bp.route("/labels/jobs/<job_id>")
-@roles_required(*printing.PRINTING_ROLES)
+@requires("labels.print")
 def job(job_id: str):
     content = printing.finished_batch(current_actor(), job_id)
     if content is not None:

@@ -4,9 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 from recond import scopes
 from recond.workshop import storage_media
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.extensions import db
-from recond.models import Role
+
 
 bp = Blueprint("media", __name__)
 
@@ -22,7 +22,7 @@ def _done(public_id: str, message):
 
 
 @bp.route("/d/<public_id>/media")
-@roles_required(*storage_media.READING_ROLES)
+@requires("media.read")
 def index(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -36,7 +36,7 @@ def index(public_id: str):
 
 
 @bp.route("/d/<public_id>/media", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def add(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -46,7 +46,7 @@ def add(public_id: str):
 
 
 @bp.route("/d/<public_id>/media/<int:medium_id>", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def correct(public_id: str, medium_id: int):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -56,7 +56,7 @@ def correct(public_id: str, medium_id: int):
 
 
 @bp.route("/d/<public_id>/media/<int:medium_id>/destruction", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def destroy(public_id: str, medium_id: int):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -66,7 +66,7 @@ def destroy(public_id: str, medium_id: int):
 
 
 @bp.route("/d/<public_id>/media/<int:medium_id>/removal", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def remove(public_id: str, medium_id: int):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
@@ -76,7 +76,7 @@ def remove(public_id: str, medium_id: int):
 
 
 @bp.route("/d/<public_id>/no-storage", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("media.keep")
 def no_storage(public_id: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())

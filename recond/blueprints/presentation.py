@@ -1,14 +1,16 @@
-"""What templates share: the current user, labels of statuses and actions, money, language."""
+"""What templates share: the current user, what they may do (`can`, the navigation), labels of
+statuses and actions, money, language."""
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import categories, public_id
+from recond import capabilities, categories, public_id
 from recond.distribution import deliveries, equipment_requests, payments, pricing
 from recond.workshop import storage_media, wipe_evidence
 from recond.blueprints.guard import current_actor
+from recond.blueprints.navigation import entries_for
 from recond.collection.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.extensions import login_manager
 from recond.lifecycle import STATUS_LABELS, Status
@@ -22,8 +24,12 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def shared():
+        actor = current_actor()
         return {
-            "actor": current_actor(),
+            "actor": actor,
+            # Templates ask a capability, never a role (issue 16).
+            "can": lambda capability: capabilities.can(actor, capability),
+            "navigation": entries_for(actor) if actor else [],
             "lang": str(get_locale() or "fr"),
             "status_label": lambda s: STATUS_LABELS.get(Status(s), s) if s else "—",
             "action_label": lambda a: ACTIONS[a].label if a in ACTIONS else a,

@@ -3,15 +3,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.workshop import recycling
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.extensions import db
-from recond.models import Role
+
 
 bp = Blueprint("recycling", __name__, url_prefix="/recycling")
 
 
 @bp.route("/")
-@roles_required(Role.TECHNICIAN)
+@requires("recycling")
 def index():
     actor = current_actor()
     lots = recycling.lots(actor)
@@ -20,7 +20,7 @@ def index():
 
 
 @bp.route("/<int:lot_id>/hand-over", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("recycling")
 def hand_over(lot_id: int):
     lot = recycling.hand_over(current_actor(), lot_id, weight_kg=request.form.get("weight_kg", ""),
                               organisation=request.form.get("organisation", ""))

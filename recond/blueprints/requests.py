@@ -4,17 +4,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.distribution import equipment_requests
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.structure_forms import LINE_COUNT, RequestForm
 from recond.extensions import db
-from recond.models import Role
+
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
-SEEING = (Role.STRUCTURE, Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.route("/")
-@roles_required(*SEEING)
+@requires("requests.read")
 def index():
     actor = current_actor()
     return render_template("requests/index.html",
@@ -22,7 +21,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(Role.STRUCTURE)
+@requires("requests.create")
 def new():
     form = RequestForm()
     if form.validate_on_submit():
@@ -40,7 +39,7 @@ def new():
 
 
 @bp.route("/<int:request_id>")
-@roles_required(*SEEING)
+@requires("requests.read")
 def show(request_id: int):
     actor = current_actor()
     found = equipment_requests.get_request(actor, request_id)
@@ -51,7 +50,7 @@ def show(request_id: int):
 
 
 @bp.route("/<int:request_id>/decision", methods=["POST"])
-@roles_required(Role.COORDINATOR)
+@requires("requests.decide")
 def decide(request_id: int):
     actor = current_actor()
     found = equipment_requests.get_request(actor, request_id)
@@ -66,7 +65,7 @@ def decide(request_id: int):
 
 
 @bp.route("/<int:request_id>/cancel", methods=["POST"])
-@roles_required(Role.STRUCTURE, Role.COORDINATOR)
+@requires("requests.cancel")
 def cancel(request_id: int):
     actor = current_actor()
     found = equipment_requests.cancel(actor, equipment_requests.get_request(actor, request_id))

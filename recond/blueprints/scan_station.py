@@ -4,10 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 
 from recond import lifecycle, scan
-from recond.blueprints.guard import current_actor, roles_required
+from recond import capabilities
+from recond.blueprints.guard import current_actor, requires
 from recond.errors import DomainError, InvalidInput
 from recond.extensions import db
-from recond.lifecycle import ACTING_ROLES, ACTIONS
+from recond.lifecycle import ACTIONS
 
 bp = Blueprint("scan_station", __name__, url_prefix="/scan")
 BATCH_KEY = "scan_batch"
@@ -15,7 +16,7 @@ MAX_BATCH = 500
 
 
 @bp.route("/")
-@roles_required(*ACTING_ROLES)
+@requires("devices.act")
 def index():
     actor = current_actor()
     code = request.args.get("code", "")
@@ -32,12 +33,12 @@ def index():
                                                 if a not in quick] if device else [],
                            batch=session.get(BATCH_KEY, []),
                            batch_actions=[(a.name, a.label) for a in ACTIONS.values()
-                                          if actor.role in a.roles
+                                          if capabilities.can(actor, a.capability)
                                           and not any(f.required for f in a.fields)]), status
 
 
 @bp.route("/act", methods=["POST"])
-@roles_required(*ACTING_ROLES)
+@requires("devices.act")
 def act():
     """One scan, one confirmation: the actions that need no further detail."""
     actor = current_actor()
@@ -54,7 +55,7 @@ def act():
 
 
 @bp.route("/batch", methods=["POST"])
-@roles_required(*ACTING_ROLES)
+@requires("devices.act")
 def batch():
     """add: put the scanned device in the batch; apply: one action to all; clear."""
     actor = current_actor()

@@ -3,18 +3,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.distribution import open_data, structures
-from recond.blueprints.guard import current_actor, roles_required
+from recond import capabilities
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.structure_forms import PlacesImportForm, StructureContactForm, StructureForm
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import Role
+
 
 bp = Blueprint("structures", __name__, url_prefix="/structures")
-KEEPERS = (Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*KEEPERS)
+@requires("structures.keep")
 def index():
     actor = current_actor()
     form = StructureForm()
@@ -31,7 +31,7 @@ def index():
 
 
 @bp.route("/import", methods=["POST"])
-@roles_required(*KEEPERS)
+@requires("structures.keep")
 def import_places():
     form = PlacesImportForm()
     if not form.validate():
@@ -44,11 +44,11 @@ def import_places():
 
 
 @bp.route("/<int:structure_id>", methods=["GET", "POST"])
-@roles_required(*KEEPERS, Role.STRUCTURE)
+@requires("structures.read")
 def show(structure_id: int):
     actor = current_actor()
     structure = structures.get_structure(actor, structure_id)
-    keeper = actor.role in KEEPERS
+    keeper = capabilities.can(actor, "structures.keep")
     form = (StructureForm if keeper else StructureContactForm)(obj=structure)
     if form.validate_on_submit():
         structures.update_structure(actor, structure, **_structure_values(form))

@@ -4,17 +4,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.distribution import beneficiaries, training
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.auth import safe_next
 from recond.blueprints.structure_forms import SessionCorrectionForm, SessionForm, TopicForm
 from recond.extensions import db
-from recond.models import Role
+
 
 bp = Blueprint("training", __name__)
 
 
 @bp.route("/training")
-@roles_required(Role.STRUCTURE)
+@requires("training.record")
 def sessions():
     sessions = training.sessions_of(current_actor())
     return render_template("training/index.html", sessions=sessions,
@@ -22,7 +22,7 @@ def sessions():
 
 
 @bp.route("/training/new", methods=["GET", "POST"])
-@roles_required(Role.STRUCTURE)
+@requires("training.record")
 def new_session():
     actor = current_actor()
     form = SessionForm()
@@ -46,7 +46,7 @@ def new_session():
 
 
 @bp.route("/training/<int:session_id>", methods=["GET", "POST"])
-@roles_required(Role.STRUCTURE)
+@requires("training.record")
 def session(session_id: int):
     """The session, its corrections, and the form to correct it while it may be."""
     actor = current_actor()
@@ -79,7 +79,7 @@ def session(session_id: int):
 
 
 @bp.route("/training/topics", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires("training.topics")
 def topics():
     form = TopicForm()
     if form.validate_on_submit():
@@ -91,7 +91,7 @@ def topics():
 
 
 @bp.route("/training/topics/<int:topic_id>/retire", methods=["POST"])
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@requires("training.topics")
 def retire_topic(topic_id: int):
     training.retire_topic(current_actor(), topic_id)
     db.session.commit()

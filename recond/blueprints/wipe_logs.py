@@ -3,17 +3,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.workshop import wipe_evidence
-from recond.blueprints.guard import current_actor, roles_required
+from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.workshop_forms import WipeLogForm
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import Role, SanitisationEvidence
+from recond.models import SanitisationEvidence
 
 bp = Blueprint("wipe_logs", __name__, url_prefix="/wipe-logs")
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("wipe_logs")
 def index():
     actor = current_actor()
     form = WipeLogForm()
@@ -33,7 +33,7 @@ def index():
 
 
 @bp.route("/<int:evidence_id>")
-@roles_required(Role.TECHNICIAN)
+@requires("wipe_logs")
 def show(evidence_id: int):
     actor = current_actor()
     evidence = wipe_evidence.get_evidence(actor, evidence_id)
@@ -45,7 +45,7 @@ def show(evidence_id: int):
 
 
 @bp.route("/<int:evidence_id>/assign", methods=["POST"])
-@roles_required(Role.TECHNICIAN)
+@requires("wipe_logs")
 def assign(evidence_id: int):
     actor = current_actor()
     evidence = wipe_evidence.get_evidence(actor, evidence_id)

@@ -13,20 +13,21 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from recond import categories, scopes
+from recond import capabilities, categories, scopes
 from recond.collection import donors
 from recond.clock import utcnow
 from recond.collection import (
     deposit_receipt_pdf as deposit_receipt, donation_receipt_pdf as donation_receipt,
 )
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
+from recond.lifecycle import statuses
 from recond.models import (
-    Deposit, DepositItem, DepositStatus, Device, Organisation, OrganisationKind, Role, User,
+    Deposit, DepositItem, DepositStatus, Device, Organisation, OrganisationKind, User,
 )
+from recond.models.deposit import PICKUP_PENDING, RECEPTION_OPEN
 
 S = DepositStatus
-COLLECTING_ROLES = (Role.COLLECTOR, Role.COORDINATOR)
 
 
 def visible_deposits(user: User):
@@ -45,9 +46,8 @@ def create_deposit(actor: User, *, donor: Organisation, workshop: Organisation,
                    site_id: int | None = None, available_from: date | None = None,
                    notes: str = "") -> Deposit:
     """A pledge: the company announces how many devices of which categories, where, when."""
-    if actor.role not in COLLECTING_ROLES:
-        raise NotPermitted(_l("Only collection partners and coordinators log deposits."))
-    if actor.role == Role.COLLECTOR:
+    capabilities.require(actor, "deposits.manage")
+    if not actor.sees_everything:  # a collection partner pledges as itself
         collector = actor.organisation
     if collector is None or collector.kind != OrganisationKind.COLLECTOR:
         raise InvalidInput(_l("A deposit needs a collection partner."))
@@ -71,7 +71,7 @@ def create_deposit(actor: User, *, donor: Organisation, workshop: Organisation,
 
 
 def plan_pickup(actor: User, deposit: Deposit, *, on: date, slot: str) -> Deposit:
-    _collecting(actor, deposit, S.PLEDGED, S.PICKUP_PLANNED)
+    _collecting(actor, deposit)
     if not slot.strip():
         raise InvalidInput(_l("Say when during the day (e.g. 9 h – 12 h)."))
     deposit.pickup_on, deposit.pickup_slot = on, slot.strip()[:40]
@@ -81,7 +81,7 @@ def plan_pickup(actor: User, deposit: Deposit, *, on: date, slot: str) -> Deposi
 
 
 def mark_collected(actor: User, deposit: Deposit) -> Deposit:
-    _collecting(actor, deposit, S.PLEDGED, S.PICKUP_PLANNED)
+    _collecting(actor, deposit)
     deposit.status, deposit.collected_at = S.COLLECTED, utcnow()
     db.session.flush()
     return deposit
@@ -89,8 +89,7 @@ def mark_collected(actor: User, deposit: Deposit) -> Deposit:
 
 def record_valuation(actor: User, deposit: Deposit, *, valuation_cents: int, signatory: str) -> Deposit:
     """The value the donor company declares for its tax receipt: entered, never estimated."""
-    if actor.role not in (Role.COLLECTOR, Role.COORDINATOR, Role.DONOR):
-        raise NotPermitted(_l("Your role may not record a valuation."))
+    capabilities.require(actor, "deposits.valuation")
     get_deposit(actor, deposit.number)
     if not isinstance(valuation_cents, int) or valuation_cents < 0 or not signatory.strip():
         raise InvalidInput(_l("A valuation has an amount and the name of who declares it."))
@@ -99,25 +98,47 @@ def record_valuation(actor: User, deposit: Deposit, *, valuation_cents: int, sig
     return deposit
 
 
+def permissions(actor: User, deposit: Deposit) -> dict[str, bool]:
+    """What the deposit's page offers this actor now (the actions themselves check again)."""
+    return {
+        "may_print_labels": capabilities.can(actor, "labels.print"),
+        "may_read_donation_receipt": capabilities.can(actor, "deposits.donation_receipt")
+        and deposit.valuation_cents is not None,
+        "may_issue_certificate": capabilities.can(actor, "certificates.issue"),
+        "may_plan_pickup": capabilities.can(actor, "deposits.manage")
+        and deposit.status in PICKUP_PENDING,
+        "may_register": capabilities.can(actor, "devices.register")
+        and deposit.status in RECEPTION_OPEN,
+        "may_receive": capabilities.can(actor, "deposits.receive")
+        and deposit.status in RECEPTION_OPEN,
+        "may_record_valuation": capabilities.can(actor, "deposits.valuation"),
+    }
+
+
+def reception_open(deposit: Deposit) -> bool:
+    return deposit.status in RECEPTION_OPEN
+
+
 def summary(deposit: Deposit) -> dict[str, int]:
     """What became of a deposit's devices: for donors, the reason they give again."""
     rows = dict(db.session.execute(
         select(Device.status, func.count(Device.id)).where(Device.deposit_id == deposit.id)
         .group_by(Device.status)).all())
-    reused = sum(rows.get(s, 0) for s in ("ready", "reserved", "delivered", "released"))
+    def count(group: frozenset) -> int:
+        return sum(rows.get(status, 0) for status in group)
     return {"declared": sum(i.quantity for i in deposit.items),
             "registered": sum(rows.values()),
-            "awaiting": rows.get("registered", 0),
-            "in_progress": sum(rows.get(s, 0) for s in ("received", "wiped", "os_installed")),
-            "reused": reused, "released": rows.get("released", 0),
-            "recycled": rows.get("recycled", 0)}
+            "awaiting": count(statuses.AWAITING_WORKSHOP),
+            "in_progress": count(statuses.AT_WORKSHOP),
+            "reused": count(statuses.REUSED), "released": count(statuses.HANDED_OVER),
+            "recycled": count(statuses.TERMINAL)}
 
 
-def _collecting(actor: User, deposit: Deposit, *allowed: DepositStatus) -> None:
-    if actor.role not in COLLECTING_ROLES:
-        raise NotPermitted(_l("Only collection partners and coordinators plan pickups."))
+def _collecting(actor: User, deposit: Deposit) -> None:
+    capabilities.require(actor, "deposits.manage",
+                         _l("Only collection partners and coordinators plan pickups."))
     get_deposit(actor, deposit.number)
-    if deposit.status not in allowed:
+    if deposit.status not in PICKUP_PENDING:
         raise Refused(_l("Deposit %(number)s is already %(status)s.", number=deposit.number,
                          status=STATUS_LABELS[S(deposit.status)]), code="wrong_status")
 
@@ -144,8 +165,7 @@ def receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
 
 def donation_receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
     """The tax receipt: for the donor company, its collection partner and the coordination."""
-    if actor.role not in (Role.DONOR, Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN):
-        raise NotPermitted(_l("Your role may not read donation receipts."))
+    capabilities.require(actor, "deposits.donation_receipt")
     deposit = get_deposit(actor, number)
     return deposit, donation_receipt.build(deposit, devices_by_category(deposit))
 

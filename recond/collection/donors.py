@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import accounts, scopes
-from recond.errors import InvalidInput, NotFound, NotPermitted
+from recond import accounts, capabilities, scopes
+from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
-from recond.models import DonorContact, DonorSite, Organisation, OrganisationKind, Role, User
+from recond.models import DonorContact, DonorSite, Organisation, OrganisationKind, User
 from recond.territories import COMMUNES
 
-MANAGING_ROLES = (Role.COLLECTOR, Role.COORDINATOR, Role.ADMIN)
 
 
 def visible_donors(user: User):
@@ -27,15 +26,14 @@ def get_donor(user: User, donor_id: int) -> Organisation:
 
 def create_donor(actor: User, *, name: str, siret: str, insee_code: str | None = None,
                  address: str | None = None) -> Organisation:
-    if actor.role not in MANAGING_ROLES:
-        raise NotPermitted(_l("Only collection partners and coordinators add donor companies."))
+    capabilities.require(actor, "donors.manage")
     if not siret or not siret.strip():
         raise InvalidInput(_l("A donor company is identified by its SIRET."), code="invalid_siret")
     if not name or not name.strip():
         raise InvalidInput(_l("A donor company has a name."))
     donor = accounts.create_organisation(name, OrganisationKind.DONOR, siret=siret,
                                          insee_code=insee_code or None, address=address)
-    if actor.role == Role.COLLECTOR:
+    if not actor.sees_everything:  # a collection partner manages the donors it adds
         donor.managed_by_id = actor.organisation_id
     db.session.flush()
     return donor
@@ -69,8 +67,7 @@ def add_contact(actor: User, donor: Organisation, *, name: str, title: str = "",
 
 
 def _managed(actor: User, donor: Organisation) -> None:
-    if actor.role not in MANAGING_ROLES:
-        raise NotPermitted(_l("Only collection partners and coordinators manage donor companies."))
+    capabilities.require(actor, "donors.manage")
     get_donor(actor, donor.id)
 
 

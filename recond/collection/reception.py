@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from recond import lifecycle, public_id, scan
+from recond import capabilities, lifecycle, public_id, scan
 from recond.clock import utcnow
 from recond.collection.deposits import get_deposit
-from recond.errors import InvalidInput, NotPermitted, Refused
+from recond.errors import InvalidInput, Refused
 from recond.extensions import db
-from recond.models import Deposit, DepositStatus, Device, ReceptionScan, Role, User
+from recond.models import Deposit, DepositStatus, Device, ReceptionScan, User
+from recond.models.deposit import RECEPTION_OPEN
 
 
 @dataclass
@@ -24,10 +25,9 @@ class ScanResult:
 
 
 def _open_reception(actor: User, deposit: Deposit) -> None:
-    if actor.role != Role.TECHNICIAN:
-        raise NotPermitted(_l("Only the workshop's technicians receive deposits."))
+    capabilities.require(actor, "deposits.receive")
     get_deposit(actor, deposit.number)
-    if deposit.status == DepositStatus.RECEIVED:
+    if deposit.status not in RECEPTION_OPEN:
         raise Refused(_l("The reception of %(number)s is closed.", number=deposit.number),
                       code="reception_closed")
 

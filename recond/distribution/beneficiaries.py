@@ -20,10 +20,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from recond.clock import utcnow
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond import capabilities
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.models import (
-    Allocation, AllocationStatus, Attendance, Beneficiary, ReleaseTraining, Role, SessionRevision,
+    Allocation, AllocationStatus, Attendance, Beneficiary, ReleaseTraining, SessionRevision,
     Tier, User,
 )
 
@@ -72,8 +73,7 @@ def _two_name_words(reference: str) -> bool:
 
 
 def _checked(actor: User, reference: str, tier: str, postcode: str | None) -> tuple:
-    if actor.role != Role.STRUCTURE:
-        raise NotPermitted(_l("Only structures record beneficiaries."))
+    capabilities.require(actor, "beneficiaries.keep")
     reference = (reference or "").strip()
     if tier not in set(Tier) or tier == Tier.OWN_USE or not reference:
         raise InvalidInput(_l("A beneficiary has the structure's reference and an eligibility tier."))
@@ -153,8 +153,7 @@ def delete(actor: User, beneficiary_id: int) -> str:
 
 
 def of_structure(actor: User) -> list[Beneficiary]:
-    if actor.role != Role.STRUCTURE:
-        raise NotPermitted(_l("Only structures keep beneficiaries."))
+    capabilities.require(actor, "beneficiaries.keep")
     return db.session.scalars(
         select(Beneficiary).where(Beneficiary.structure_id == actor.organisation_id,
                                   Beneficiary.purged_at.is_(None))
@@ -173,7 +172,7 @@ def editable_ids(people: list[Beneficiary]) -> set[int]:
 
 def get_beneficiary(actor: User, beneficiary_id: int) -> Beneficiary:
     beneficiary = db.session.get(Beneficiary, beneficiary_id)
-    if beneficiary is None or actor.role != Role.STRUCTURE or \
+    if beneficiary is None or not capabilities.can(actor, "beneficiaries.keep") or \
             beneficiary.structure_id != actor.organisation_id or beneficiary.purged_at:
         raise NotFound(_l("No such beneficiary in your structure."))
     return beneficiary

@@ -15,15 +15,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from recond import lifecycle, scan, scopes
+from recond import capabilities, lifecycle, scan, scopes
 from recond.clock import utcnow
-from recond.errors import DomainError, InvalidInput, NotFound, NotPermitted, Refused
+from recond.errors import DomainError, InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (
     Allocation, AllocationStatus, DeliveryItem, DeliveryKind, DeliveryNote, DeliveryStatus, Device,
-    Role, UnexpectedScan, User,
+    UnexpectedScan, User,
 )
+from recond.models.delivery import LEFT_THE_WORKSHOP
 
 STATUS_LABELS = {
     DeliveryStatus.PREPARING: _l("being prepared"),
@@ -64,8 +65,7 @@ def awaiting_shipment(user: User) -> list[tuple[Device, Allocation]]:
 
 
 def open_note(actor: User, structure_id: int, kind: str = DeliveryKind.SHIPMENT) -> DeliveryNote:
-    if actor.role != Role.TECHNICIAN:
-        raise NotPermitted(_l("Only the workshop prepares delivery notes."))
+    capabilities.require(actor, "deliveries.prepare")
     if kind not in set(DeliveryKind):
         raise InvalidInput(_l("A delivery note is a shipment or a hand delivery."))
     has_devices = any(a.structure_id == structure_id for _d, a in awaiting_shipment(actor))
@@ -80,14 +80,28 @@ def open_note(actor: User, structure_id: int, kind: str = DeliveryKind.SHIPMENT)
 
 def scans_now(user: User, note: DeliveryNote) -> bool:
     """Who scans the note at this stage: the workshop while preparing, the structure on arrival."""
-    return (user.role == Role.TECHNICIAN and note.status == DeliveryStatus.PREPARING) or \
-        (user.role == Role.STRUCTURE and note.status == DeliveryStatus.SHIPPED)
+    return may_prepare(user, note) or may_receive(user, note)
+
+
+def may_prepare(user: User, note: DeliveryNote) -> bool:
+    """The workshop adds, removes and ships while the note is being prepared."""
+    return capabilities.can(user, "deliveries.prepare") and note.status == DeliveryStatus.PREPARING
+
+
+def left_the_workshop(note: DeliveryNote) -> bool:
+    """Shipped or received: what is missing and what came unexpected now mean something."""
+    return note.status in LEFT_THE_WORKSHOP
+
+
+def may_receive(user: User, note: DeliveryNote) -> bool:
+    """The structure scans what arrives, or closes the note, once it is shipped."""
+    return capabilities.can(user, "deliveries.receive") and note.status == DeliveryStatus.SHIPPED
 
 
 def add_device(actor: User, note: DeliveryNote, code: str) -> Device:
     """The technician scans a device onto the note."""
     note = get_note(actor, note.id)
-    if actor.role != Role.TECHNICIAN or not scans_now(actor, note):
+    if not may_prepare(actor, note):
         raise Refused(_l("Devices are added while the note is being prepared, by the workshop."))
     device = scan.resolve(actor, code)
     allocation = lifecycle.active_allocation(device)
@@ -111,7 +125,7 @@ def add_device(actor: User, note: DeliveryNote, code: str) -> Device:
 
 def remove_device(actor: User, note: DeliveryNote, item_id: int) -> None:
     note = get_note(actor, note.id)
-    if actor.role != Role.TECHNICIAN or note.status != DeliveryStatus.PREPARING:
+    if not may_prepare(actor, note):
         raise Refused(_l("Devices are removed while the note is being prepared, by the workshop."))
     item = next((i for i in note.items if i.id == item_id), None)
     if item is None:
@@ -123,7 +137,7 @@ def remove_device(actor: User, note: DeliveryNote, item_id: int) -> None:
 
 def ship(actor: User, note: DeliveryNote) -> DeliveryNote:
     note = get_note(actor, note.id)
-    if actor.role != Role.TECHNICIAN or note.status != DeliveryStatus.PREPARING:
+    if not may_prepare(actor, note):
         raise Refused(_l("Only a note being prepared can be shipped, by the workshop."))
     if not note.items:
         raise Refused(_l("Scan at least one device onto the note before shipping it."))
@@ -151,7 +165,7 @@ def receive_scan(actor: User, note: DeliveryNote, code: str) -> ArrivalScan:
     """The structure scans a device that arrived: on the note, it is delivered; otherwise it is
     kept as unexpected for the workshop to sort out."""
     note = get_note(actor, note.id)
-    if actor.role != Role.STRUCTURE or not scans_now(actor, note):
+    if not may_receive(actor, note):
         raise Refused(_l("Devices are scanned on arrival, by the structure, once the note is shipped."))
     code = (code or "").strip()
     if not code:
@@ -176,7 +190,7 @@ def receive_scan(actor: User, note: DeliveryNote, code: str) -> ArrivalScan:
 def close(actor: User, note: DeliveryNote) -> DeliveryNote:
     """The structure closes a note with devices missing: they stay reserved and listed."""
     note = get_note(actor, note.id)
-    if actor.role != Role.STRUCTURE or note.status != DeliveryStatus.SHIPPED:
+    if not may_receive(actor, note):
         raise Refused(_l("Only a shipped note can be closed, by the structure."))
     note.status = DeliveryStatus.RECEIVED
     note.closed_at = utcnow()

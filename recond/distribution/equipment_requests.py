@@ -13,13 +13,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from recond import categories, scopes
+from recond import capabilities, categories, scopes
 from recond.clock import utcnow
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, EquipmentRequest, Purpose, RequestLine,
-    RequestStatus, Role, User,
+    RequestStatus, User,
 )
 
 STATUS_LABELS = {
@@ -63,8 +63,7 @@ def get_request(user: User, request_id: int) -> EquipmentRequest:
 
 def submit(actor: User, *, purpose: str, lines: list[LineWish | tuple[str, int]],
            justification: str = "") -> EquipmentRequest:
-    if actor.role != Role.STRUCTURE:
-        raise NotPermitted(_l("Only structures request equipment."))
+    capabilities.require(actor, "requests.create")
     if purpose not in set(Purpose) or not lines:
         raise InvalidInput(_l("A request has a purpose and at least one line."))
     request = EquipmentRequest(structure_id=actor.organisation_id, purpose=purpose,
@@ -89,8 +88,7 @@ def decide(actor: User, request: EquipmentRequest, approved: dict[int, int],
            comment: str = "") -> EquipmentRequest:
     """Approve each line up to its quantity; all lines at zero is a rejection. Anything less
     than everything needs a comment the structure will read."""
-    if actor.role != Role.COORDINATOR:
-        raise NotPermitted(_l("Only coordinators decide on requests."))
+    capabilities.require(actor, "requests.decide")
     if request.status != RequestStatus.SUBMITTED:
         raise Refused(_l("This request was already decided (%(status)s).",
                          status=STATUS_LABELS[RequestStatus(request.status)]))
@@ -121,8 +119,7 @@ def approve(actor: User, request: EquipmentRequest) -> EquipmentRequest:
 
 
 def cancel(actor: User, request: EquipmentRequest) -> EquipmentRequest:
-    if actor.role not in (Role.STRUCTURE, Role.COORDINATOR):
-        raise NotPermitted(_l("Only the structure or a coordinator cancels a request."))
+    capabilities.require(actor, "requests.cancel")
     request = get_request(actor, request.id)
     if not can_cancel(actor, request):
         raise Refused(_l("A request that is %(status)s cannot be cancelled.",
@@ -136,11 +133,11 @@ def cancel(actor: User, request: EquipmentRequest) -> EquipmentRequest:
 
 
 def can_decide(user: User, request: EquipmentRequest) -> bool:
-    return user.role == Role.COORDINATOR and request.status == RequestStatus.SUBMITTED
+    return capabilities.can(user, "requests.decide") and request.status == RequestStatus.SUBMITTED
 
 
 def can_cancel(user: User, request: EquipmentRequest) -> bool:
-    return user.role in (Role.STRUCTURE, Role.COORDINATOR) and request.status in CANCELLABLE
+    return capabilities.can(user, "requests.cancel") and request.status in CANCELLABLE
 
 
 def live_allocations(request: EquipmentRequest) -> int:

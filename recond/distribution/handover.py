@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from recond import categories, lifecycle, scopes
+from recond import capabilities, categories, lifecycle, scopes
+from recond.lifecycle import statuses
 from recond.distribution import handover_receipt_pdf as handover_receipt
-from recond.errors import NotFound, NotPermitted, Refused
+from recond.errors import NotFound, Refused
 from recond.lifecycle import Status
 from recond.lifecycle.actions import Context, charge_paid, training_attended
-from recond.models import Allocation, DeviceEvent, Device, Role, User
+from recond.models import Allocation, DeviceEvent, Device, User
 
 
 @dataclass
@@ -28,13 +29,16 @@ class Condition:
 
 
 def get_device(actor: User, public_id: str) -> tuple[Device, Allocation]:
-    if actor.role != Role.STRUCTURE and not actor.sees_everything:
-        raise NotPermitted(_l("Your role may not use this page."))
+    capabilities.require(actor, "handover.read", _l("Your role may not use this page."))
     device = scopes.get_visible_device(actor, public_id.upper())
     allocation = lifecycle.active_allocation(device)
     if allocation is None:
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
     return device, allocation
+
+
+def handed_over(device: Device) -> bool:
+    return device.status in statuses.HANDED_OVER
 
 
 def conditions(actor: User, device: Device) -> list[Condition]:

@@ -19,11 +19,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, text
 
-from recond import siret as siret_rules
-from recond.errors import InvalidInput, NotPermitted
+from recond import capabilities, siret as siret_rules
+from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.collection.manifests import reading
-from recond.models import Organisation, OrganisationKind, Role, User
+from recond.models import Organisation, OrganisationKind, User
 from recond.territories import territory_of
 
 REQUIRED = ("id", "nom", "commune", "code_postal", "adresse")
@@ -95,8 +95,9 @@ def import_places(actor: User | None, filename: str, content: bytes, departement
                   max_bytes: int | None = None) -> LieuxReport:
     """actor None: the server's own command line (`recond import-structures`), run by whoever
     administers the server, as `recond init` is. max_bytes: the upload limit unless given."""
-    if actor is not None and actor.role not in (Role.COORDINATOR, Role.ADMIN):
-        raise NotPermitted(_l("Only coordinators import the directory."))
+    if actor is not None:
+        capabilities.require(actor, "structures.keep",
+                             _l("Only coordinators and administrators import the directory."))
     departement = departement.strip().upper()
     if not re.fullmatch(r"\d{2,3}|2[AB]", departement):
         raise InvalidInput(_l("A département is written with 2 or 3 characters, such as 92."))

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from recond.distribution import pricing
-from recond.errors import Conflict, InvalidInput, NotFound, NotPermitted, Refused
+from recond.errors import Conflict, InvalidInput, NotFound, Refused
 from recond.extensions import db
-from recond.models import Allocation, AllocationStatus, Payment, PaymentKind, Role, User
+from recond import capabilities
+from recond.models import Allocation, AllocationStatus, Payment, PaymentKind, User
 
 METHOD_LABELS = {
     "cash": _l("cash"), "card": _l("card"), "cheque": _l("cheque"), "transfer": _l("transfer"),
@@ -43,7 +44,7 @@ def left_to_pay(allocation: Allocation) -> int:
 
 def may_record(actor: User, allocation: Allocation) -> bool:
     """Whether the page offers the payment form: the allocation's structure, before release."""
-    return actor.role == Role.STRUCTURE and allocation.structure_id == actor.organisation_id \
+    return capabilities.can(actor, "payments.record") and allocation.structure_id == actor.organisation_id \
         and allocation.status == AllocationStatus.ACTIVE and allocation.released_at is None
 
 
@@ -51,8 +52,7 @@ def record_payment(actor: User, allocation: Allocation, *, amount_cents: int, me
                    kind: str = PaymentKind.PAYMENT, reason: str = "") -> Payment:
     """Record one entry. `amount_cents` is what was typed: positive for a payment or a refund
     (a refund gives it back), signed for a correction."""
-    if actor.role != Role.STRUCTURE:
-        raise NotPermitted(_l("Only structures record payments."))
+    capabilities.require(actor, "payments.record")
     if allocation.structure_id != actor.organisation_id or allocation.status != AllocationStatus.ACTIVE:
         raise NotFound(_l("No such allocation in your structure."))
     reason = (reason or "").strip()

@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from recond import categories
+from recond import capabilities, categories
 from recond.clock import utcnow
-from recond.errors import Conflict, InvalidInput, NotPermitted
+from recond.errors import Conflict, InvalidInput
 from recond.extensions import db
-from recond.models import PriceEntry, PriceGrid, Role, Tier, User
+from recond.models import PriceEntry, PriceGrid, Tier, User
 
 
 TIER_LABELS = {
@@ -69,8 +69,7 @@ def publish_grid(actor: User, entries: list[dict], effective_from: datetime | No
     is being published at this very moment (two versions cannot share a number), this one is
     refused as a conflict, never silently stacked on a grid its author has not read.
     """
-    if actor.role not in (Role.COORDINATOR, Role.ADMIN):
-        raise NotPermitted(_l("Only coordinators set the price grid."))
+    capabilities.require(actor, "pricing.publish")
     floor = floor_cents()
     cells_seen = set()
     for entry in entries:

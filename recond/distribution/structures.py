@@ -11,13 +11,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from recond import accounts, scopes, siret as siret_rules
+from recond import accounts, capabilities, scopes, siret as siret_rules
 from recond.errors import InvalidInput, NotFound, NotPermitted
 from recond.extensions import db
-from recond.models import Organisation, OrganisationKind, Role, User
+from recond.models import Organisation, OrganisationKind, User
 from recond.territories import COMMUNES, territory_of
 
-KEEPING_ROLES = (Role.COORDINATOR, Role.ADMIN)
 # What a structure may correct on its own entry; the rest is the coordination's.
 OWN_FIELDS = frozenset({"address", "postcode", "phone", "email"})
 FIELDS = OWN_FIELDS | {"name", "siret", "insee_code", "qpv", "commune"}
@@ -46,8 +45,7 @@ def get_structure(user: User, structure_id: int) -> Organisation:
 
 
 def create_structure(actor: User, **values: Any) -> Organisation:
-    if actor.role not in KEEPING_ROLES:
-        raise NotPermitted(_l("Only coordinators add structures to the directory."))
+    capabilities.require(actor, "structures.keep")
     name = (values.get("name") or "").strip()
     if not name:
         raise InvalidInput(_l("A structure has a name."))
@@ -59,10 +57,12 @@ def create_structure(actor: User, **values: Any) -> Organisation:
 
 
 def update_structure(actor: User, structure: Organisation, **values: Any) -> Organisation:
-    allowed = FIELDS if actor.role in KEEPING_ROLES else OWN_FIELDS
-    if actor.role not in KEEPING_ROLES and not (
-            actor.role == Role.STRUCTURE and actor.organisation_id == structure.id):
-        raise NotPermitted(_l("You may not edit this structure."))
+    keeper = capabilities.can(actor, "structures.keep")
+    allowed = FIELDS if keeper else OWN_FIELDS
+    if not keeper:
+        capabilities.require(actor, "structures.edit_own")
+        if actor.organisation_id != structure.id:
+            raise NotPermitted(_l("You may not edit this structure."))
     unknown = set(values) - allowed
     if unknown:
         raise NotPermitted(_l("You may not change: %(fields)s.", fields=", ".join(sorted(unknown))))

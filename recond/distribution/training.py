@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from recond.clock import utcnow
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond import capabilities
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.models import (
-    Allocation, Attendance, Beneficiary, Device, ReleaseTraining, Role, SessionRevision, TrainingSession,
+    Allocation, Attendance, Beneficiary, Device, ReleaseTraining, SessionRevision, TrainingSession,
     TrainingTopic, User,
 )
 
@@ -41,8 +42,7 @@ def topics(active_only: bool = True) -> list[TrainingTopic]:
 
 
 def add_topic(actor: User, label: str) -> TrainingTopic:
-    if actor.role not in (Role.COORDINATOR, Role.ADMIN):
-        raise NotPermitted(_l("Only coordinators edit the list of topics."))
+    capabilities.require(actor, "training.topics")
     label = (label or "").strip()
     if not label or len(label) > 120:
         raise InvalidInput(_l("A topic has a name of at most 120 characters."))
@@ -59,8 +59,7 @@ def add_topic(actor: User, label: str) -> TrainingTopic:
 
 def retire_topic(actor: User, topic_id: int) -> TrainingTopic:
     """Retired topics leave the list; sessions that covered them keep their words."""
-    if actor.role not in (Role.COORDINATOR, Role.ADMIN):
-        raise NotPermitted(_l("Only coordinators edit the list of topics."))
+    capabilities.require(actor, "training.topics")
     topic = db.session.get(TrainingTopic, topic_id)
     if topic is None:
         raise NotFound(_l("No such topic."))
@@ -70,8 +69,7 @@ def retire_topic(actor: User, topic_id: int) -> TrainingTopic:
 
 
 def sessions_of(actor: User) -> list[TrainingSession]:
-    if actor.role != Role.STRUCTURE:
-        raise NotPermitted(_l("Only structures record training sessions."))
+    capabilities.require(actor, "training.record")
     return db.session.scalars(
         select(TrainingSession).where(TrainingSession.structure_id == actor.organisation_id)
         .options(selectinload(TrainingSession.attendances).joinedload(Attendance.beneficiary))
@@ -81,8 +79,7 @@ def sessions_of(actor: User) -> list[TrainingSession]:
 def _checked(actor: User, *, held_on: date, trainer: str, topics: str | list[int],
              duration_minutes: int, beneficiaries, absent, staff, place: str) -> dict:
     """What a session says, validated: the same rules for a new session and a correction."""
-    if actor.role != Role.STRUCTURE:
-        raise NotPermitted(_l("Only structures record training sessions."))
+    capabilities.require(actor, "training.record")
     staff = [name.strip()[:200] for name in staff if name and name.strip()]
     if not beneficiaries and not staff and not absent:
         raise InvalidInput(_l("A session has at least one attendee."))
@@ -139,7 +136,7 @@ _CORRECTABLE = ("held_on", "duration_minutes", "trainer", "topics", "place")
 
 def get_session(actor: User, session_id: int) -> TrainingSession:
     session = db.session.get(TrainingSession, session_id)
-    if session is None or actor.role != Role.STRUCTURE or \
+    if session is None or not capabilities.can(actor, "training.record") or \
             session.structure_id != actor.organisation_id:
         raise NotFound(_l("No such training session in your structure."))
     return session

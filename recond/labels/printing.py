@@ -4,16 +4,15 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from recond import jobs, scopes
+from recond import capabilities, jobs, scopes
 from recond.collection import deposits
-from recond.errors import InvalidInput, NotFound, NotPermitted
+from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
 from recond.labels import image, pdf, zpl
 from recond.labels.content import KINDS, LabelContent, for_device
 from recond.labels.media import MEDIA, Media
-from recond.models import Device, Role, User
+from recond.models import Device, User
 
-PRINTING_ROLES = (Role.TECHNICIAN, Role.COLLECTOR, Role.COORDINATOR)
 MAX_LABELS = 5000
 BACKGROUND_LABELS = 200  # above this many labels, with Redis, the PDF is made by a worker
 
@@ -28,8 +27,7 @@ def choose(media_code: str, kind: str) -> Media:
 
 def labels_for(actor: User, *, public_ids: list[str] = (), deposit_number: str | None = None,
                kind: str = "id") -> list[LabelContent]:
-    if actor.role not in PRINTING_ROLES:
-        raise NotPermitted(_l("Your role may not print labels."))
+    capabilities.require(actor, "labels.print")
     query = scopes.visible_devices(actor)
     if deposit_number:
         query = query.where(Device.deposit_id == deposits.get_deposit(actor, deposit_number).id)

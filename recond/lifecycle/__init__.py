@@ -5,7 +5,7 @@
     reserved -cancel_allocation-> ready;  delivered|released -return-> received
     registered..ready -recycle-> recycled
 """
-from recond.lifecycle.actions import ACTING_ROLES, ACTIONS, Action, active_allocation
+from recond.lifecycle.actions import ACTIONS, Action, active_allocation
 from recond.lifecycle.engine import (
     available_actions, check_can_register, note, perform, perform_batch, register, register_many, serial_key,
 )
@@ -13,7 +13,7 @@ from recond.lifecycle.fields import Field, from_form
 from recond.lifecycle.statuses import STATUS_LABELS, Status, StatusWriteForbidden
 
 __all__ = [
-    "ACTING_ROLES", "ACTIONS", "Action", "Field", "STATUS_LABELS", "Status", "StatusWriteForbidden",
+    "ACTIONS", "Action", "Field", "STATUS_LABELS", "Status", "StatusWriteForbidden",
     "active_allocation", "available_actions", "check_can_register", "from_form", "note", "perform", "perform_batch",
     "register", "register_many", "serial_key",
 ]

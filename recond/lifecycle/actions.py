@@ -9,14 +9,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from recond import categories
+from recond import capabilities, categories
 from recond.distribution import equipment_requests, payments, pricing, training_gate
 from recond.workshop import os_catalogue, recycling, sanitisation
 from recond.clock import utcnow
 from recond.categories import Category
 from recond.errors import Conflict
 from recond.lifecycle.fields import Field
-from recond.lifecycle.statuses import Status
+from recond.lifecycle.statuses import WITH_STRUCTURE, Status
 from recond.extensions import db
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, DeliveryItem, DeliveryNote,
@@ -45,11 +45,19 @@ class Action:
     label: Any
     done: Any  # how the history tells it happened
     target: Status
-    roles: frozenset[Role]
     sources: Callable[[Category], frozenset[Status]]
     fields: tuple[Field, ...] = ()
     guards: tuple[Callable[[Context], list], ...] = ()
     effect: Callable[[Context], None] | None = None
+
+    @property
+    def capability(self) -> str:
+        """Who may perform it is the capability table's "act.<name>", not the action's own."""
+        return f"act.{self.name}"
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return capabilities.roles(self.capability)
 
 
 def active_allocation(device: Device) -> Allocation | None:
@@ -352,15 +360,14 @@ def _next_cycle(ctx: Context) -> None:
 
 _REASON = Field("reason", "text", _l("Reason"))
 _NOTE = Field("note", "text", _l("Note"), required=False)
-T, C, S = Role.TECHNICIAN, Role.COORDINATOR, Role.STRUCTURE
 
 ACTIONS: dict[str, Action] = {a.name: a for a in (
-    Action("receive", _l("Receive"), _l("Received at the workshop"), Status.RECEIVED, frozenset({T}),
+    Action("receive", _l("Receive"), _l("Received at the workshop"), Status.RECEIVED,
            _from(Status.REGISTERED), (_NOTE,)),
-    Action("wipe", _l("Mark wiped"), _l("Data wiped"), Status.WIPED, frozenset({T}),
+    Action("wipe", _l("Mark wiped"), _l("Data wiped"), Status.WIPED,
            lambda c: frozenset({Status.RECEIVED}) if c.has_storage else frozenset(),
            (_NOTE,), (_every_medium_sanitised,)),
-    Action("install_os", _l("Install OS"), _l("Operating system installed"), Status.OS_INSTALLED, frozenset({T}),
+    Action("install_os", _l("Install OS"), _l("Operating system installed"), Status.OS_INSTALLED,
            lambda c: frozenset({Status.WIPED}) if c.has_os else frozenset(),
            (Field("image_id", "os_image", _l("Operating system")),
             Field("language", "choice", _l("Language"), choices=os_catalogue.LANGUAGES),
@@ -368,34 +375,31 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
             Field("screen_reader", "bool", _l("Screen reader enabled"), required=False),
             Field("magnifier", "bool", _l("Magnifier enabled"), required=False), _NOTE),
            (_image_fits,), _set_os),
-    Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, frozenset({T}), _grade_sources,
+    Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, _grade_sources,
            (Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
             Field("checklist", "checklist", _l("Functional checklist")),
             Field("battery_health", "percent", _l("Battery health, in percent"), required=False), _NOTE),
            (_checklist_passes, _battery_readable), _set_grade),
-    Action("allocate", _l("Allocate"), _l("Allocated"), Status.RESERVED, frozenset({C}), _from(Status.READY),
+    Action("allocate", _l("Allocate"), _l("Allocated"), Status.RESERVED, _from(Status.READY),
            (Field("line_id", "int", _l("Request line")),
             Field("beneficiary_id", "int", _l("Beneficiary"), required=False),
             Field("second_device_reason", "text", _l("Why a second device is justified"),
                   required=False)),
            (_allocation_terms,), _reserve),
-    Action("cancel_allocation", _l("Cancel allocation"), _l("Allocation cancelled"), Status.READY, frozenset({C}),
+    Action("cancel_allocation", _l("Cancel allocation"), _l("Allocation cancelled"), Status.READY,
            _from(Status.RESERVED), (_NOTE,),
            effect=_end_allocation(AllocationStatus.CANCELLED)),
-    Action("deliver", _l("Confirm delivery"), _l("Delivered"), Status.DELIVERED, frozenset({S}),
+    Action("deliver", _l("Confirm delivery"), _l("Delivered"), Status.DELIVERED,
            _from(Status.RESERVED), (_NOTE,), (_on_a_shipped_note,), _receive_item),
-    Action("release", _l("Hand over"), _l("Handed over"), Status.RELEASED, frozenset({S}),
+    Action("release", _l("Hand over"), _l("Handed over"), Status.RELEASED,
            _from(Status.DELIVERED), (_NOTE,), (_hold_the_charge, charge_paid, training_attended),
            _hand_over),
-    Action("return", _l("Take back"), _l("Taken back"), Status.RECEIVED, frozenset({T}),
-           _from(Status.DELIVERED, Status.RELEASED), (_REASON,), effect=_next_cycle),
-    Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED, frozenset({T}),
+    Action("return", _l("Take back"), _l("Taken back"), Status.RECEIVED,
+           _from(*WITH_STRUCTURE), (_REASON,), effect=_next_cycle),
+    Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED,
            _from(Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED,
                  Status.READY),
            (_REASON, Field("channel", "choice", _l("Leaves as"), required=False,
                            choices=("weee", "parts"))),
            effect=_into_recycling_lot),
 )}
-
-# Every role that performs at least one action (the views that take actions admit these).
-ACTING_ROLES = frozenset(role for action in ACTIONS.values() for role in action.roles)

@@ -12,25 +12,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from recond import categories, public_id, scopes
+from recond import capabilities, categories, public_id, scopes
 from recond.clock import utcnow
-from recond.errors import Conflict, DomainError, InvalidInput, NotFound, NotPermitted, Refused
+from recond.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.lifecycle import bulk_insert
 from recond.lifecycle.actions import ACTIONS, Action, Context
 from recond.lifecycle.statuses import STATUS_LABELS, Status, status_write
 from recond.models import (
-    Deposit, DepositStatus, Device, DeviceEvent, Role, StorageMedium, User,
+    Deposit, Device, DeviceEvent, StorageMedium, User,
 )
-
-REGISTER_ROLES = frozenset({Role.COLLECTOR, Role.TECHNICIAN, Role.COORDINATOR})
-
+from recond.models.deposit import RECEPTION_OPEN
 
 def available_actions(actor: User, device: Device) -> list[Action]:
     """The actions this actor could try now (guards may still refuse them)."""
     category = categories.get(device.category)
     return [a for a in ACTIONS.values()
-            if actor.role in a.roles and device.status in a.sources(category)]
+            if capabilities.can(actor, a.capability) and device.status in a.sources(category)]
 
 
 def perform(actor: User, device: Device, action_name: str, payload: dict[str, Any] | None = None,
@@ -39,8 +37,8 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
     if action is None:
         raise InvalidInput(_l("Unknown action “%(action)s”.", action=action_name),
                            code="unknown_action")
-    if actor.role not in action.roles:
-        raise NotPermitted(_l("Your role may not “%(action)s” a device.", action=action.label))
+    capabilities.require(actor, action.capability,
+                         _l("Your role may not “%(action)s” a device.", action=action.label))
     if not scopes.can_see_device(actor, device):
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
     category = categories.get(device.category)
@@ -229,13 +227,12 @@ def _parse(action: Action, category, payload: dict[str, Any]) -> dict[str, Any]:
 
 def check_can_register(actor: User, deposit: Deposit) -> None:
     """May this actor add devices to this deposit (role, scope, reception still open)?"""
-    if actor.role not in REGISTER_ROLES:
-        raise NotPermitted(_l("Your role may not register devices."))
+    capabilities.require(actor, "devices.register")
     visible = db.session.scalar(
         select(Deposit.id).where(Deposit.id == deposit.id, scopes.deposit_scope(actor)))
     if visible is None:
         raise NotFound(_l("No such deposit in what you may see."))
-    if deposit.status == DepositStatus.RECEIVED:
+    if deposit.status not in RECEPTION_OPEN:
         raise Refused(_l("The reception of %(number)s is closed: register new devices in a new "
                          "deposit.", number=deposit.number), code="reception_closed")
 

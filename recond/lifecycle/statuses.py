@@ -1,5 +1,6 @@
-"""The lifecycle's vocabulary: device statuses, and the lock that keeps `Device.status` for
-the engine alone."""
+"""The lifecycle's vocabulary: device statuses, their named groups, and the lock that keeps
+`Device.status` for the engine alone. Code and templates test a group by name, never a list
+of bare status strings."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -23,6 +24,16 @@ class Status(StrEnum):
     RELEASED = "released"
     RECYCLED = "recycled"
 
+
+# Named groups: what a status means for a step of the journey.
+AWAITING_WORKSHOP = frozenset({Status.REGISTERED})  # registered, not yet received
+AT_WORKSHOP = frozenset({Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED})  # being refurbished
+WORKSHOP_QUEUE = AWAITING_WORKSHOP | AT_WORKSHOP  # what the workshop still has to do
+SANITISABLE = frozenset({Status.RECEIVED})  # media are wiped, destroyed or removed only here
+REUSED = frozenset({Status.READY, Status.RESERVED, Status.DELIVERED, Status.RELEASED})
+WITH_STRUCTURE = frozenset({Status.DELIVERED, Status.RELEASED})  # what the workshop takes back
+HANDED_OVER = frozenset({Status.RELEASED})  # with the beneficiary (or the structure's own use)
+TERMINAL = frozenset({Status.RECYCLED})  # left the chain for good (WEEE)
 
 STATUS_LABELS = {
     Status.REGISTERED: _l("registered"),

@@ -19,6 +19,10 @@ class DeliveryStatus(StrEnum):
     RECEIVED = "received"
 
 
+# A note that left the workshop: what arrived, what is missing and what came unexpected count.
+LEFT_THE_WORKSHOP = frozenset({DeliveryStatus.SHIPPED, DeliveryStatus.RECEIVED})
+
+
 class DeliveryKind(StrEnum):
     SHIPMENT = "shipment"  # the workshop sends the devices
     HAND = "hand"          # handed over in person (collected at the workshop, brought by hand)

@@ -19,6 +19,13 @@ class DepositStatus(StrEnum):
     RECEIVED = "received"
 
 
+# Named groups: a pickup is planned or done before collection; devices are registered and
+# received while the reception is open; closing the reception ends it.
+PICKUP_PENDING = frozenset({DepositStatus.PLEDGED, DepositStatus.PICKUP_PLANNED})
+RECEPTION_OPEN = frozenset({DepositStatus.PLEDGED, DepositStatus.PICKUP_PLANNED,
+                            DepositStatus.COLLECTED})
+
+
 class Deposit(db.Model):
     __tablename__ = "deposit"
     __table_args__ = (CheckConstraint("valuation_cents IS NULL OR valuation_cents >= 0",

@@ -9,6 +9,9 @@ from recond.clock import utcnow
 from recond.extensions import db
 
 
+LOT_OPEN, LOT_HANDED_OVER = "open", "handed_over"
+
+
 class RecyclingLot(db.Model):
     __tablename__ = "recycling_lot"
     __table_args__ = (CheckConstraint("weight_grams IS NULL OR weight_grams > 0", name="weight_positive"),)
@@ -16,9 +19,14 @@ class RecyclingLot(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open, handed_over
+    status: Mapped[str] = mapped_column(String(20), default=LOT_OPEN)  # open, handed_over
     weight_grams: Mapped[int | None]
     take_back_organisation: Mapped[str | None] = mapped_column(String(200))
     handed_over_at: Mapped[datetime | None]
     handed_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_open(self) -> bool:
+        """Recycled devices still join it; handing it over closes it."""
+        return self.status == LOT_OPEN

@@ -40,7 +40,9 @@ class User(UserMixin, db.Model):
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in (Role.ADMIN, Role.COORDINATOR)
+        """The scope shortcut: the coordination sees every organisation's objects."""
+        from recond.capabilities import can  # the table imports this module
+        return can(self, "scopes.everything")
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -11,20 +11,22 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import public_id, scopes
+from recond import capabilities, public_id, scopes
 from recond.collection import deposits
 from recond.workshop import sanitisation
 from recond.categories import CATEGORIES
 from recond.clock import utcnow
 from recond.workshop import certificate_pdf as document
-from recond.errors import NotFound, NotPermitted, Refused
+from recond.errors import NotFound, Refused
 from recond.extensions import db
-from recond.models import Certificate, Deposit, Device, DeviceEvent, Role, User
+from recond.models import Certificate, Deposit, Device, DeviceEvent, User
 
-ISSUING_ROLES = (Role.TECHNICIAN, Role.COORDINATOR)
-READING_ROLES = (Role.TECHNICIAN, Role.COORDINATOR, Role.ADMIN, Role.COLLECTOR, Role.DONOR)
 _DESTINATION = {"recycled": "recyclage (DEEE)"}
 _TITLES = {"technician": "technicien", "coordinator": "coordination"}
+
+
+def can_issue(actor: User) -> bool:
+    return capabilities.can(actor, "certificates.issue")
 
 
 def issue_for_device(actor: User, device: Device) -> Certificate:
@@ -53,8 +55,7 @@ def issue_for_deposit(actor: User, deposit: Deposit) -> Certificate:
 
 def visible(actor: User, code: str) -> Certificate:
     """A certificate the actor may download: its device, or its deposit, must be visible."""
-    if actor.role not in READING_ROLES:
-        raise NotPermitted(_l("Your role may not read certificates."))
+    capabilities.require(actor, "certificates.read")
     certificate = db.session.scalar(select(Certificate).where(Certificate.code == code.upper()))
     if certificate is not None:
         if certificate.device_id is not None and db.session.scalar(
@@ -127,8 +128,7 @@ def sha256_of(content: bytes) -> str:
 
 
 def _may_issue(actor: User) -> None:
-    if actor.role not in ISSUING_ROLES:
-        raise NotPermitted(_l("Only the workshop issues certificates of sanitisation."))
+    capabilities.require(actor, "certificates.issue")
 
 
 def _issue(actor: User, devices: list[Device], title: str, *, device: Device | None = None,

@@ -7,9 +7,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond.errors import InvalidInput, NotPermitted
+from recond import capabilities
+from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import OsImage, Role, User
+from recond.models import OsImage, User
 
 FAMILIES = ("computers", "phones")
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "ro", "tr", "uk", "ru", "zh")
@@ -52,5 +53,4 @@ def installable(family: str | None) -> list[OsImage]:
 
 
 def _admin(actor: User) -> None:
-    if actor.role != Role.ADMIN:
-        raise NotPermitted(_l("Only administrators edit the catalogue of operating systems."))
+    capabilities.require(actor, "os_catalogue.edit")

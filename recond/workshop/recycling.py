@@ -9,14 +9,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from recond.clock import utcnow
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond import capabilities
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
-from recond.models import Device, RecyclingLot, Role, User
+from recond.models import Device, RecyclingLot, User
+from recond.models.recycling import LOT_HANDED_OVER, LOT_OPEN
 
 
 def open_lot(workshop_id: int) -> RecyclingLot:
     lot = db.session.scalar(select(RecyclingLot).where(
-        RecyclingLot.workshop_id == workshop_id, RecyclingLot.status == "open"))
+        RecyclingLot.workshop_id == workshop_id, RecyclingLot.status == LOT_OPEN))
     if lot is None:
         lot = RecyclingLot(workshop_id=workshop_id, number=f"TMP-{secrets.token_hex(6)}")
         db.session.add(lot)
@@ -42,7 +44,7 @@ def hand_over(actor: User, lot_id: int, *, weight_kg: str, organisation: str) ->
     lot = db.session.get(RecyclingLot, lot_id)
     if lot is None or lot.workshop_id != actor.organisation_id:
         raise NotFound(_l("No such recycling lot in your workshop."))
-    if lot.status != "open":
+    if not lot.is_open:
         raise Refused(_l("This lot was already handed over."), code="already_handed_over")
     if not devices_of(lot):
         raise Refused(_l("This lot is empty."), code="empty_lot")
@@ -53,11 +55,10 @@ def hand_over(actor: User, lot_id: int, *, weight_kg: str, organisation: str) ->
     if grams <= 0 or grams > 100_000_000 or not organisation.strip():
         raise InvalidInput(_l("Say the lot's weight in kg and the organisation taking it back."))
     lot.weight_grams, lot.take_back_organisation = grams, organisation.strip()[:200]
-    lot.status, lot.handed_over_at, lot.handed_over_by_id = "handed_over", utcnow(), actor.id
+    lot.status, lot.handed_over_at, lot.handed_over_by_id = LOT_HANDED_OVER, utcnow(), actor.id
     db.session.flush()
     return lot
 
 
 def _technician(actor: User) -> None:
-    if actor.role != Role.TECHNICIAN:
-        raise NotPermitted(_l("Only the workshop's technicians handle recycling lots."))
+    capabilities.require(actor, "recycling")

@@ -8,12 +8,13 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import scopes
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond import capabilities, scopes
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.models import (
-    Role, SanitisationMethod, SanitisationRecord, StorageMedium, User, Verification,
+    SanitisationMethod, SanitisationRecord, StorageMedium, User, Verification,
 )
+from recond.lifecycle.statuses import SANITISABLE
 
 
 def medium_for(actor: User, medium_id: int) -> StorageMedium:
@@ -32,14 +33,13 @@ def lock(medium: StorageMedium) -> StorageMedium:
 
 
 def _medium_for(actor: User, medium: StorageMedium) -> StorageMedium:
-    if actor.role != Role.TECHNICIAN:
-        raise NotPermitted(_l("Only workshop technicians record sanitisation."))
+    capabilities.require(actor, "sanitisation.record")
     if not scopes.can_see_device(actor, medium.device):
         raise NotFound(_l("No such storage medium in what you may see."))
     medium = lock(medium)
     if medium.removed_at is not None:
         raise Refused(_l("This storage medium was removed from its device."))
-    if medium.device.status != "received":
+    if medium.device.status not in SANITISABLE:
         raise Refused(_l("Media are sanitised while the device is received at the workshop."))
     return medium
 

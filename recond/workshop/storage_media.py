@@ -14,14 +14,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from recond import categories, lifecycle, scopes
+from recond import capabilities, categories, lifecycle, scopes
 from recond.workshop import sanitisation
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
-from recond.models import Device, Role, SanitisationMethod, SanitisationRecord, StorageMedium, User
+from recond.models import Device, SanitisationMethod, SanitisationRecord, StorageMedium, User
 
-READING_ROLES = (Role.TECHNICIAN, Role.COORDINATOR, Role.ADMIN)
 
 KIND_LABELS = {"hdd": _l("hard disk (HDD)"), "ssd": _l("SSD"), "nvme": _l("NVMe SSD"),
                "emmc": _l("eMMC"), "flash": _l("flash memory")}
@@ -73,7 +72,7 @@ def overview(actor: User, device: Device) -> dict[str, Any]:
 
 
 def can_read(actor: User) -> bool:
-    return actor.role in READING_ROLES
+    return capabilities.can(actor, "media.read")
 
 
 def can_manage(actor: User, device: Device) -> bool:
@@ -212,20 +211,18 @@ def no_storage_found(actor: User, device: Device, values: dict[str, Any]) -> Non
 # --- rules and parsing --------------------------------------------------------------------------
 
 def _may_read(actor: User, device: Device) -> None:
-    if actor.role not in READING_ROLES:
-        raise NotPermitted(_l("Your role may not read storage media."))
+    capabilities.require(actor, "media.read")
     if not scopes.can_see_device(actor, device):
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
 
 
 def _may_manage(actor: User, device: Device) -> None:
     _may_read(actor, device)
-    if actor.role != Role.TECHNICIAN:
-        raise NotPermitted(_l("Only workshop technicians manage storage media."))
+    capabilities.require(actor, "media.keep")
     if not categories.CATEGORIES[device.category].has_storage:
         raise Refused(_l("This kind of device has no storage media to manage."),
                       code="no_storage_category")
-    if device.status != lifecycle.Status.RECEIVED:
+    if device.status not in lifecycle.statuses.SANITISABLE:
         raise Refused(_l("Storage media are managed while the device is received at the "
                          "workshop (it is %(status)s).",
                          status=lifecycle.STATUS_LABELS[lifecycle.Status(device.status)]),

@@ -8,19 +8,24 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import categories, lifecycle, scopes
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond import capabilities, categories, lifecycle, scopes
+from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.lifecycle import ACTIONS
-from recond.models import Device, Role, TestReport, User
+from recond.models import Device, TestReport, User
 
 OUTCOMES = ("repair", "parts", "recycle")
 
 
+def may_record(actor: User, device: Device) -> bool:
+    """Whether the device page offers the failed-test form: a technician, at the testing stage."""
+    return capabilities.can(actor, "devices.test") and \
+        device.status in ACTIONS["grade"].sources(categories.get(device.category))
+
+
 def record_failure(actor: User, device: Device, *, checklist: dict[str, Any], outcome: str,
                    battery_health: Any = None, note: str = "") -> TestReport:
-    if actor.role != Role.TECHNICIAN:
-        raise NotPermitted(_l("Only the workshop's technicians test devices."))
+    capabilities.require(actor, "devices.test")
     if not scopes.can_see_device(actor, device):
         raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
     category = categories.get(device.category)

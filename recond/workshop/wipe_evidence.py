@@ -24,13 +24,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from recond import scopes
+from recond import capabilities, scopes
 from recond.workshop import sanitisation, wipelogs
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused, TooLarge
+from recond.errors import InvalidInput, NotFound, Refused, TooLarge
 from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (
-    Device, Role, SanitisationEvidence, SanitisationMethod, SanitisationRecord, StorageMedium, User,
+    Device, SanitisationEvidence, SanitisationMethod, SanitisationRecord, StorageMedium, User,
 )
 
 VERIFICATION_LABELS = {"none": _l("no verification"), "last_pass": _l("last pass verified"),
@@ -49,8 +49,7 @@ class Received:
 
 def receive(actor: User, filename: str, content: bytes) -> Received:
     """Read a log and keep it, or give back the same log already kept in the workshop."""
-    if actor.role != Role.TECHNICIAN:
-        raise NotPermitted(_l("Only workshop technicians upload wipe logs."))
+    capabilities.require(actor, "wipe_logs")
     if len(content) > current_app.config["MAX_CONTENT_LENGTH"]:
         raise TooLarge(_l("What you sent is too large."))
     if not content.strip():

@@ -1,19 +1,70 @@
-"""Every view states who may use it; anonymous visitors are sent to sign in (or get a 401)."""
+"""Every view declares the capability it needs, taken from the one table; anonymous visitors
+are sent to sign in (or get a 401); the navigation offers exactly the pages a user may open."""
 import pytest
 
+from recond import capabilities
 from recond.blueprints.guard import PUBLIC
+from recond.blueprints.navigation import ENTRIES, entries_for
+from recond.models import Role
 
+# Public on purpose: signing in, choosing the language, the health check, the OpenAPI
+# document and the public page where anyone checks a certificate of sanitisation.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.choose_language", "home.health", "api.openapi",
                     "certificates.verify", "static"}
 
 
-def test_every_endpoint_declares_its_roles(app):
+def test_every_endpoint_declares_a_capability_of_the_table(app):
     for endpoint, view in app.view_functions.items():
         if endpoint == "static":
             continue
-        roles = getattr(view, "recond_roles", None)
-        assert roles, f"{endpoint} declares no roles"
-        assert (roles == PUBLIC) == (endpoint in PUBLIC_ENDPOINTS), endpoint
+        capability = getattr(view, "recond_capability", None)
+        assert capability, f"{endpoint} declares no capability"
+        assert (capability == PUBLIC) == (endpoint in PUBLIC_ENDPOINTS), endpoint
+        if capability != PUBLIC:
+            assert capability in capabilities.TABLE, f"{endpoint}: unknown capability {capability}"
+            assert view.recond_roles == capabilities.roles(capability), endpoint
+
+
+def test_every_capability_names_roles_and_a_scope():
+    for name, capability in capabilities.TABLE.items():
+        assert capability.roles and capability.roles <= set(Role), name
+        assert capability.scope.strip(), name
+
+
+def test_each_lifecycle_action_takes_its_roles_from_the_table():
+    from recond.lifecycle import ACTIONS
+    for action in ACTIONS.values():
+        assert action.capability in capabilities.TABLE
+        assert action.roles == capabilities.roles(action.capability)
+    acting = frozenset().union(*(a.roles for a in ACTIONS.values()))
+    assert capabilities.roles("devices.act") == acting
+
+
+def test_the_navigation_asks_the_capability_of_the_page_it_opens(app):
+    for entry in ENTRIES:
+        assert app.view_functions[entry.endpoint].recond_capability == entry.capability, entry
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_navigation_shows_what_the_role_may_open(role):
+    class Someone:
+        pass
+    actor = Someone()
+    actor.role = role
+    shown = {entry.endpoint for entry in entries_for(actor)}
+    assert shown == {e.endpoint for e in ENTRIES if role in capabilities.roles(e.capability)}
+    assert "home.index" in shown and "devices.index" in shown
+
+
+def test_require_refuses_with_the_capabilitys_own_words(app):
+    from recond.errors import NotPermitted
+
+    class Someone:
+        role = Role.DONOR
+    with pytest.raises(NotPermitted) as refused:
+        capabilities.require(Someone(), "pricing.publish")
+    assert "administrators" in str(refused.value.message)
+    assert not capabilities.can(None, "signed_in")
 
 
 @pytest.mark.parametrize("path", ["/", "/devices", "/d/BCDFGHJK"])

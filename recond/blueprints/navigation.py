@@ -1,0 +1,38 @@
+"""The main navigation: each entry names the capability that opens its page, so a user sees
+the pages they may open and nothing else (tests check each entry against its view)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from recond import capabilities
+
+
+@dataclass(frozen=True)
+class Entry:
+    capability: str
+    endpoint: str
+    label: object
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry("signed_in", "home.index", _l("Home")),
+    Entry("devices.read", "devices.index", _l("Devices")),
+    Entry("deposits.read", "deposits.index", _l("Deposits")),
+    Entry("devices.act", "scan_station.index", _l("Scan")),
+    Entry("wipe_logs", "wipe_logs.index", _l("Wipe logs")),
+    Entry("recycling", "recycling.index", _l("Recycling")),
+    Entry("donors.manage", "donors.index", _l("Donor companies")),
+    Entry("requests.read", "requests.index", _l("Requests")),
+    Entry("allocation.desk", "allocation.desk", _l("Allocation")),
+    Entry("structures.keep", "structures.index", _l("Structures")),
+    Entry("pricing.publish", "allocation.price_grid", _l("Prices")),
+    Entry("deliveries.read", "deliveries.index", _l("Deliveries")),
+    Entry("beneficiaries.keep", "beneficiaries.index", _l("Beneficiaries")),
+    Entry("training.record", "training.sessions", _l("Training")),
+)
+
+
+def entries_for(actor) -> list[Entry]:
+    return [entry for entry in ENTRIES if capabilities.can(actor, entry.capability)]

@@ -1,0 +1,147 @@
+"""Who may do what: the one table of capabilities. Each capability names the roles that hold
+it, the organisation scope that then applies, and the refusal a reader gets without it.
+
+Views declare a capability (`blueprints.guard.requires`), domain functions ask `can` or
+`require`, templates ask `can(...)` or receive `may_…` flags, and the navigation is filtered
+by it: no role tuple anywhere else. The scope column is what `recond.scopes` enforces in its
+queries once the role passes; it is written here so the whole rule reads on one line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from recond.errors import NotPermitted
+from recond.models.user import Role
+
+A, C, L, T, S, D = (Role.ADMIN, Role.COORDINATOR, Role.COLLECTOR, Role.TECHNICIAN,
+                    Role.STRUCTURE, Role.DONOR)
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Capability:
+    roles: frozenset[Role]
+    scope: str  # whose objects, once the role passes (enforced by recond.scopes)
+    refusal: object = None  # what a domain refusal says; None: "Your role may not do this."
+
+
+def _cap(roles, scope: str, refusal=None) -> Capability:
+    return Capability(frozenset(roles), scope, refusal)
+
+
+# The lifecycle's actions (recond.lifecycle.actions): "act.<action>".
+_ACTIONS: dict[str, Capability] = {
+    "act.receive": _cap((T,), "the workshop's devices"),
+    "act.wipe": _cap((T,), "the workshop's devices"),
+    "act.install_os": _cap((T,), "the workshop's devices"),
+    "act.grade": _cap((T,), "the workshop's devices"),
+    "act.allocate": _cap((C,), "all devices"),
+    "act.cancel_allocation": _cap((C,), "all devices"),
+    "act.deliver": _cap((S,), "devices allocated to the structure, on a shipped note"),
+    "act.release": _cap((S,), "devices allocated to the structure"),
+    "act.return": _cap((T,), "the workshop's devices"),
+    "act.recycle": _cap((T,), "the workshop's devices"),
+}
+
+TABLE: dict[str, Capability] = {
+    **_ACTIONS,
+    # The scope shortcut (User.sees_everything): every organisation's objects.
+    "scopes.everything": _cap((A, C), "every organisation"),
+    # Everyone signed in.
+    "signed_in": _cap(EVERYONE, "own account and own jobs"),
+    "devices.read": _cap(EVERYONE, "devices in scope (scopes.device_scope)"),
+    # The pages and API that perform actions admit whoever performs at least one.
+    "devices.act": _cap(frozenset().union(*(c.roles for c in _ACTIONS.values())),
+                        "devices in scope; each action then asks its own act.<name>"),
+    # History rows about an allocation (structure, price, beneficiary): not for the donor's
+    # or the collection partner's eyes; the terms themselves need scopes.sees_allocation_terms.
+    "allocation.history": _cap((A, C, T, S), "devices in scope"),
+    # Home page panels.
+    "overview.workshop_queue": _cap((T,), "the workshop's devices"),
+    "overview.own_devices": _cap((S,), "devices allocated to the structure"),
+    "overview.organisations": _cap((A,), "all organisations"),
+    # Collection.
+    "deposits.read": _cap((A, C, L, T, D), "deposits in scope (scopes.deposit_scope)"),
+    "deposits.manage": _cap((C, L), "the collection partner's own deposits; coordinators all",
+                            _l("Only collection partners and coordinators log deposits.")),
+    "deposits.valuation": _cap((C, L, D), "deposits in scope",
+                               _l("Your role may not record a valuation.")),
+    "deposits.donation_receipt": _cap((A, C, L, D), "deposits in scope",
+                                      _l("Your role may not read donation receipts.")),
+    "deposits.receive": _cap((T,), "the workshop's deposits",
+                             _l("Only the workshop's technicians receive deposits.")),
+    "devices.register": _cap((C, L, T), "deposits in scope, while their reception is open",
+                             _l("Your role may not register devices.")),
+    "donors.manage": _cap((A, C, L), "donors the collection partner manages; the coordination all",
+                          _l("Only collection partners, coordinators and administrators manage "
+                             "donor companies.")),
+    # Workshop.
+    "labels.print": _cap((C, L, T), "devices and deposits in scope",
+                         _l("Your role may not print labels.")),
+    "wipe_logs": _cap((T,), "the workshop's logs and devices",
+                      _l("Only workshop technicians upload wipe logs.")),
+    "sanitisation.record": _cap((T,), "the workshop's devices",
+                                _l("Only workshop technicians record sanitisation.")),
+    "media.read": _cap((A, C, T), "devices in scope",
+                       _l("Your role may not read storage media.")),
+    "media.keep": _cap((T,), "the workshop's devices",
+                       _l("Only workshop technicians manage storage media.")),
+    "devices.test": _cap((T,), "the workshop's devices",
+                         _l("Only the workshop's technicians test devices.")),
+    "certificates.issue": _cap((C, T), "devices and deposits in scope",
+                               _l("Only the workshop's technicians and the coordination issue "
+                                  "certificates of sanitisation.")),
+    "certificates.read": _cap((A, C, L, T, D), "devices in scope",
+                              _l("Your role may not read certificates.")),
+    "recycling": _cap((T,), "the workshop's lots",
+                      _l("Only the workshop's technicians handle recycling lots.")),
+    "os_catalogue.edit": _cap((A,), "the whole catalogue",
+                              _l("Only administrators edit the catalogue of operating systems.")),
+    # Distribution.
+    "requests.read": _cap((A, C, S), "the structure's own requests; the coordination all"),
+    "requests.create": _cap((S,), "the structure's own requests",
+                            _l("Only structures request equipment.")),
+    "requests.decide": _cap((C,), "all requests", _l("Only coordinators decide on requests.")),
+    "requests.cancel": _cap((C, S), "the structure's own requests; coordinators all",
+                            _l("Only the structure or a coordinator cancels a request.")),
+    "allocation.desk": _cap((C,), "all ready devices and approved lines"),
+    "allocation.fairness": _cap((A, C), "all allocations"),
+    "pricing.publish": _cap((A, C), "the one price grid",
+                            _l("Only coordinators and administrators set the price grid.")),
+    "structures.keep": _cap((A, C), "the whole directory",
+                            _l("Only coordinators and administrators keep the directory of "
+                               "structures.")),
+    "structures.read": _cap((A, C, S), "the whole directory; a structure its own page"),
+    "structures.edit_own": _cap((S,), "the structure's own contact details",
+                                _l("You may not edit this structure.")),
+    "training.topics": _cap((A, C), "the one list of topics",
+                            _l("Only coordinators and administrators edit the list of topics.")),
+    "training.record": _cap((S,), "the structure's own sessions",
+                            _l("Only structures record training sessions.")),
+    "beneficiaries.keep": _cap((S,), "the structure's own beneficiaries",
+                               _l("Only structures keep beneficiaries.")),
+    "payments.record": _cap((S,), "allocations to the structure",
+                            _l("Only structures record payments.")),
+    "handover.read": _cap((A, C, S), "allocations to the structure; the coordination all"),
+    "deliveries.read": _cap((A, C, S, T), "the workshop's notes; shipped notes to the structure"),
+    "deliveries.prepare": _cap((T,), "the workshop's notes",
+                               _l("Only the workshop prepares delivery notes.")),
+    "deliveries.receive": _cap((S,), "shipped notes addressed to the structure"),
+}
+
+
+def roles(capability: str) -> frozenset[Role]:
+    return TABLE[capability].roles
+
+
+def can(actor, capability: str) -> bool:
+    """May this actor's role use the capability? (Scope is asked separately, in the query.)"""
+    return actor is not None and actor.role in TABLE[capability].roles
+
+
+def require(actor, capability: str, message=None) -> None:
+    """Refuse (403) unless the actor's role holds the capability, saying who may."""
+    if not can(actor, capability):
+        raise NotPermitted(message or TABLE[capability].refusal or _l("Your role may not do this."))
