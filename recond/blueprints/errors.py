@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from recond.blueprints.guard import Unauthenticated, wants_json
-from recond.errors import DomainError
+from recond.errors import DomainError, InvalidInput
 from recond.extensions import db
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,27 @@ def error_response(status: int, code: str, message, details: dict | None = None)
     return render_template("error.html", status=status, message=message, details=details), status
 
 
+def _carries_nul() -> bool:
+    """A NUL character anywhere a value can come from: PostgreSQL refuses it in text, and no
+    field of Recond has a use for it. Checked once here, before any view parses anything."""
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v
+                                      for k, v in request.args.items(multi=True)):
+        return True
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True))
+    if request.is_json:
+        body = request.get_data(cache=True)
+        return b"\x00" in body or b"\\u0000" in body.lower()
+    return False
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        if _carries_nul():
+            raise InvalidInput(_l("What you sent contains a NUL character, which no field "
+                                  "accepts."), code="nul_character")
+
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()

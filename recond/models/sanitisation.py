@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, JSON, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from recond.clock import utcnow
@@ -57,7 +57,11 @@ class SanitisationRecord(db.Model):
     database refuses a second record for the same (evidence, drive), whoever races whom."""
 
     __tablename__ = "sanitisation_record"
-    __table_args__ = (UniqueConstraint("evidence_id", "drive"),)
+    __table_args__ = (
+        UniqueConstraint("evidence_id", "drive"),
+        # The same wipe of the same drive, whichever upload, copy or workshop brought its log.
+        Index("uq_sanitisation_record_drive_wipe", "drive_wipe", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     medium_id: Mapped[int] = mapped_column(ForeignKey("storage_medium.id"), index=True)
@@ -76,6 +80,9 @@ class SanitisationRecord(db.Model):
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("sanitisation_evidence.id"), index=True)
     # Which drive of the evidence this is (nwipe's device name), and what it reported.
     drive: Mapped[str | None] = mapped_column(String(100))
+    # What identifies that wipe of that drive in any copy of its log (wipe_evidence.drive_wipe):
+    # the tool, the drive's name, serial bytes, model and size, the wipe's start and end.
+    drive_wipe: Mapped[str | None] = mapped_column(String(64))
     errors: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The log disagreed with the medium (size or serial) and the technician confirmed the
     # match anyway, saying why: the certificate says so.

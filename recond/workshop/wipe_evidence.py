@@ -13,6 +13,7 @@ they are read in the workshop's time zone (RECOND_TIMEZONE) and stored in UTC.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -155,6 +156,7 @@ def assign(actor: User, evidence: SanitisationEvidence, assignments: dict[str, i
         if len(reason) > REASON_MAX:
             raise InvalidInput(_l("Say why in at most %(n)s characters.", n=REASON_MAX))
         planned.append((name, medium, reason))
+    _never_certified_before([(name, drives[name]) for name, _, _ in planned], evidence)
     try:
         with db.session.begin_nested():
             return [_record(actor, evidence, drives[name], medium, reason)
@@ -163,6 +165,30 @@ def assign(actor: User, evidence: SanitisationEvidence, assignments: dict[str, i
         # Another technician recorded one of these drives meanwhile (the lock cannot hold
         # where the database has no row locks): the database kept the first.
         raise _already(", ".join(name for name, _, _ in planned)) from None
+
+
+def drive_wipe(drive: dict[str, Any], tool: str) -> str:
+    """What identifies one wipe of one drive in any copy of its log: a copy with other line
+    endings, or the same log uploaded in another workshop, names the same wipe."""
+    identity = [tool, drive.get("device"), drive.get("serial_raw") or drive.get("serial") or "",
+                drive.get("model"), drive.get("size_bytes"), drive.get("started_at"),
+                drive.get("finished_at")]
+    return hashlib.sha256(json.dumps(identity, default=str).encode()).hexdigest()
+
+
+def _never_certified_before(drives: list[tuple[str, dict[str, Any]]],
+                            evidence: SanitisationEvidence) -> None:
+    """One wipe of one drive is the evidence for one storage medium, across uploads."""
+    keys = {drive_wipe(drive, evidence.tool): name for name, drive in drives}
+    used = db.session.scalars(select(SanitisationRecord.drive_wipe).where(
+        SanitisationRecord.drive_wipe.in_(list(keys)))).all()
+    if used:
+        raise Refused(_l("Drive %(drive)s of this log was wiped once and that wipe already "
+                         "certifies another storage medium (the same log was uploaded before, "
+                         "perhaps copied or in another workshop): one drive's wipe is the "
+                         "evidence for one medium only.",
+                         drive=", ".join(sorted(keys[k] for k in used))),
+                      code="drive_already_certified")
 
 
 def mismatches(drive: dict[str, Any], medium: StorageMedium) -> list:
@@ -215,6 +241,7 @@ def _record(actor: User, evidence: SanitisationEvidence, drive: dict[str, Any],
         size_bytes=drive.get("size_bytes"), verification=drive["verification"],
         started_at=started, finished_at=finished, evidence_id=evidence.id,
         drive=drive["device"][:100], errors=None if drive["passed"] else errors,
+        drive_wipe=drive_wipe(drive, evidence.tool),
         matched_by_hand=bool(reason), match_reason=reason or None)
 
 

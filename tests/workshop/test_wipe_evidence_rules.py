@@ -55,6 +55,36 @@ def test_a_drive_recorded_through_one_upload_cannot_go_to_another_medium_through
     assert _count(SanitisationRecord) == 1
 
 
+def test_a_copy_of_the_log_with_other_bytes_cannot_certify_a_second_medium(world):
+    """The review's bypass: the same log with one more line end is another file, not another wipe."""
+    a, b = (world.advance(world.register(capacity_gb=None), "received") for _ in range(2))
+    first = wipe_evidence.upload(world["tech_a"], "a.log", _log("zero-one-drive.log"))
+    wipe_evidence.assign(world["tech_a"], first, {"/dev/loop0": a.media[0].id})
+    db.session.commit()
+    copy = wipe_evidence.upload(world["tech_a"], "b.log",
+                                _log("zero-one-drive.log").replace(b"\n", b"\r\n") + b"\n")
+    assert copy.id != first.id  # another file indeed
+    with pytest.raises(Refused, match="already certifies another storage medium") as refused:
+        wipe_evidence.assign(world["tech_a"], copy, {"/dev/loop0": b.media[0].id})
+    assert refused.value.code == "drive_already_certified" and refused.value.status == 409
+    db.session.rollback()
+    assert _count(SanitisationRecord) == 1
+
+
+def test_the_same_log_in_another_workshop_cannot_certify_a_second_medium(world):
+    a = world.advance(world.register(capacity_gb=None), "received")
+    b = world.advance(world.register(lot="b", capacity_gb=None), "received")
+    assert b.workshop_id != a.workshop_id
+    first = wipe_evidence.upload(world["tech_a"], "a.log", _log("zero-one-drive.log"))
+    wipe_evidence.assign(world["tech_a"], first, {"/dev/loop0": a.media[0].id})
+    db.session.commit()
+    elsewhere = wipe_evidence.upload(world["tech_b"], "a.log", _log("zero-one-drive.log"))
+    with pytest.raises(Refused, match="already certifies another storage medium"):
+        wipe_evidence.assign(world["tech_b"], elsewhere, {"/dev/loop0": b.media[0].id})
+    db.session.rollback()
+    assert _count(SanitisationRecord) == 1
+
+
 def test_the_database_refuses_a_second_record_of_one_drive(world):
     """Without the domain's check (a writer who skipped it): the constraint still holds."""
     a, b = (world.advance(world.register(capacity_gb=None), "received") for _ in range(2))
