@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import lifecycle, scopes
+from recond import lifecycle, money, scopes
 from recond.distribution import allocations, pricing
 from recond.blueprints.guard import current_actor, roles_required
 from recond.categories import CATEGORIES, GRADES
@@ -44,7 +44,7 @@ def allocate(line_id: int):
     db.session.commit()
     allocation = lifecycle.active_allocation(device)
     flash(_l("%(id)s allocated to %(structure)s for %(price)s.", id=device.public_id,
-             structure=allocation.structure.name, price=pricing.format_money(allocation.price_cents)),
+             structure=allocation.structure.name, price=money.format_money(allocation.price_cents)),
           "success")
     return redirect(url_for("allocation.desk"))
 

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from recond.collection import deposits, donors, registration
 from recond import jobs
 from recond.blueprints.guard import current_actor, roles_required
-from recond.blueprints.api import _json_body, bp, device_json
+from recond.blueprints.api import _json_body, bp, device_json, job_json
 from recond.blueprints.intake import commit_or_queue
 from recond.errors import InvalidInput
 from recond.extensions import db
@@ -133,7 +133,9 @@ def get_import(import_id: int):
     body = import_json(device_import)
     handle = jobs.fetch(device_import.job_id) if device_import.job_id else None
     if handle is not None:
-        body["progress"] = {"done": handle.meta.get("done", 0), "job_status": handle.status}
+        job = body["job"] = job_json(handle, url_for("api.get_import", import_id=import_id),
+                                     done=handle.meta.get("done", 0))
+        body["progress"] = {"done": job["done"], "job_status": job["status"]}  # before "job" was
     return jsonify(body)
 
 
@@ -152,8 +154,7 @@ def commit_import(import_id: int):
     handle = commit_or_queue(actor, device_import, all_or_nothing)
     if handle is not None:
         response = jsonify({"import": import_json(device_import),
-                            "job": {"id": handle.id,
-                                    "url": url_for("api.get_import", import_id=import_id)}})
+                            "job": job_json(handle, url_for("api.get_import", import_id=import_id))})
         response.status_code = 202
         return response
     return jsonify(import_json(device_import))
