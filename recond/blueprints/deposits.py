@@ -8,8 +8,9 @@ from recond.collection import deposits, donors, reception
 from recond import money
 from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.collection_forms import (
-    CommitForm, PickupForm, PledgeForm, RegisterForm, ScanForm, UploadForm, ValuationForm,
+    CommitForm, PickupForm, PledgeForm, RegisterForm, UploadForm, ValuationForm,
 )
+from recond.blueprints.workshop_forms import ScanForm
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.models import Device, DeviceImport, Role
