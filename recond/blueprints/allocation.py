@@ -16,13 +16,9 @@ bp = Blueprint("allocation", __name__)
 @bp.route("/allocation")
 @roles_required(Role.COORDINATOR)
 def desk():
-    lines = allocations.open_lines()
-    structure_ids = {o.line.request.structure_id for o in lines}
-    return render_template(
-        "allocation/desk.html", lines=lines, stock=allocations.stock(),
-        proposals={o.line.id: allocations.proposals(o.line) for o in lines},
-        recipients={s: allocations.recipients(s) for s in structure_ids},
-        grid=pricing.current_grid())
+    shown = allocations.desk()
+    return render_template("allocation/desk.html", lines=shown.lines, stock=shown.stock,
+                           proposals=shown.proposals, recipients=shown.recipients, grid=shown.grid)
 
 
 @bp.route("/allocation/lines/<int:line_id>", methods=["POST"])
