@@ -95,3 +95,31 @@ def test_the_import_page_is_read_without_committing(app, world, browser):
         event.remove(db.engine, "commit", listener)
     assert shown.status_code == 200 and str(device_import.valid_rows) in shown.text
     assert commits == []
+
+
+def test_every_job_answers_in_one_shape(app, world, api, redis_url):
+    """A batch, a label batch and a manifest import: the same `job` object when queued and
+    when polled (id, status, where to poll), built by one function."""
+    import io
+
+    devices = [world.register() for _ in range(70)]
+    number = world.deposits["a"].number
+    batch = api("tech_a", "post", "/api/v1/batch",
+                json={"action": "receive", "devices": [d.public_id for d in devices[:2]]})
+    labels = api("tech_a", "post", "/api/v1/labels", json={"deposit": number, "copies": 3})
+    rows = "\n".join(["N° de série;Type"] + [f"SHAPE{i:05d};Portable" for i in range(10_000)])
+    upload = api("collector_a", "post", f"/api/v1/deposits/{number}/manifests",
+                 data={"file": (io.BytesIO(rows.encode()), "lot.csv")}, content_type="multipart/form-data")
+    commit = api("collector_a", "post", f"/api/v1/imports/{upload.json['id']}/commit", json={})
+    queued = {"batch": batch, "labels": labels, "import": commit}
+    assert {name: answer.status_code for name, answer in queued.items()} == dict.fromkeys(queued, 202)
+    for name, answer in queued.items():
+        job = answer.json["job"]
+        assert set(job) == {"id", "status", "url"} and job["status"] == "queued", name
+    polled = {"batch": api("tech_a", "get", batch.json["job"]["url"]).json["job"],
+              "labels": api("tech_a", "get", labels.json["job"]["url"]).json["job"],
+              "import": api("collector_a", "get", commit.json["job"]["url"]).json["job"]}
+    for name, job in polled.items():
+        assert job["id"] == queued[name].json["job"]["id"] and job["status"] == "queued", name
+        assert job["url"] == queued[name].json["job"]["url"], name
+    assert polled["import"]["done"] == 0
