@@ -1,4 +1,7 @@
-"""Registering a deposit's devices: the fast entry form, and manifest files with their preview."""
+"""Registering a deposit's devices: the fast entry form, and manifest files with their preview.
+
+Importing a manifest is one domain call (`importer.start`) and one commit; a large file's job
+is queued after that commit by `jobs.enqueue_committed`."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 

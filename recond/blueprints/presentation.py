@@ -1,4 +1,5 @@
-"""What templates share: the current user, labels of statuses and actions, money, language."""
+"""What templates share: the current user, labels of statuses and actions, money (`money`
+for people, `euros` to pre-fill a field, both from `recond.money`), language."""
 from __future__ import annotations
 
 from flask import Flask
