@@ -5,8 +5,10 @@ worker runs it (in that language, with a heartbeat), and how we tell a job whose
 from one still running.
 
 Job functions are thin: they take ids and plain data, call one domain function and commit
-once. Callers enqueue only after their own transaction has committed, so the worker finds
-the rows it needs.
+once. A job that needs rows its caller writes is queued only after the caller's commit, so the
+worker finds them: the domain returns a `Deferred`, the view commits once and calls
+`enqueue_committed`, which refuses to run inside an open transaction and, when Redis refuses
+the job, undoes (and commits) what was prepared for it before answering 503.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from rq.job import Job, NoSuchJobError
 
 from recond import clock
 from recond.errors import Unavailable
+from recond.extensions import db
 
 BEAT_KEY = "recond:job-beat:{}"
 # A job whose heartbeat is this many beats old has lost its worker (kill -9, a machine gone).
@@ -85,6 +88,40 @@ def enqueue(func: Callable, *args: Any, actor_id: int | None = None, job_id: str
     except _REDIS_DOWN:
         raise unavailable() from None
     return JobHandle(id=job.id, status="queued", meta=job.meta)
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A job prepared inside a transaction (its rows marked as waiting for it), to be queued
+    once that transaction has committed. `undo` puts those rows back as they were, should the
+    job not be queued."""
+    func: Callable
+    args: tuple
+    actor_id: int | None
+    job_id: str
+    timeout: int | None = None
+    undo: Callable[[], None] | None = None
+
+
+def enqueue_committed(deferred: Deferred | None) -> JobHandle | None:
+    """Queue a job whose rows were just committed (None: nothing to queue).
+
+    Why after the commit, and not from the session's `after_commit` hook: a hook cannot use the
+    session (so it could not undo) and its errors would surface from inside `commit()`; called
+    here, a refused job is undone in a transaction of its own, and the caller gets
+    `Unavailable` (503) with its rows as they were before."""
+    if deferred is None:
+        return None
+    if db.session().in_transaction():
+        raise RuntimeError("enqueue_committed runs after the commit of the rows the job reads")
+    try:
+        return enqueue(deferred.func, *deferred.args, actor_id=deferred.actor_id,
+                       job_id=deferred.job_id, timeout=deferred.timeout)
+    except Unavailable:
+        if deferred.undo is not None:
+            deferred.undo()
+            db.session.commit()
+        raise
 
 
 def fetch(job_id: str) -> JobHandle | None:

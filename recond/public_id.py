@@ -5,10 +5,16 @@ differently on an AZERTY machine (A/Q, Z/W, M), nor I or O: an ID survives any k
 layout and is never misread. The last character is a check character: the sum of each
 character's value times its position (1 to 8) is a multiple of 19. Because 19 is prime, this
 catches every single wrong character and every swap of two characters, neighbours or not.
+
+A device's public URL (`url_of`: `<RECOND_PUBLIC_URL>/d/<ID>`) is what its QR code, the API
+and the paperwork carry; `from_scanned` reads the ID back from a scanned URL or a typed code.
 """
 from __future__ import annotations
 
+import re
 import secrets
+
+from flask import current_app
 
 ALPHABET = "BCDEFGHJKLNPRSTUVXY"
 BODY_LENGTH = 7
@@ -55,6 +61,29 @@ def looks_like_id(code: str) -> bool:
 
 def is_valid(code: str) -> bool:
     return looks_like_id(code) and check_character(code[:-1]) == code[-1]
+
+
+def path_of(code: str) -> str:
+    """The device's page on this site: "/d/BCDFGHJK"."""
+    return f"/d/{code}"
+
+
+def url_of(code: str, base: str | None = None) -> str:
+    """The device's public URL, for QR codes, the API and paperwork: `base` (by default
+    RECOND_PUBLIC_URL) followed by its page."""
+    base = current_app.config["PUBLIC_URL"] if base is None else base.rstrip("/")
+    return base + path_of(code)
+
+
+# The ID at the end of one of our URLs, whatever the host (a label printed before a move).
+_URL_ID = re.compile(r"/d/([A-Za-z]{8})/?(?:[?#].*)?$")
+
+
+def from_scanned(text: str) -> str:
+    """The ID a scanned code carries, normalised: the tail of a device URL ("https://…/d/BCDFGHJK"),
+    or the code as typed ("bcdf-ghjk"). Whether it is a valid ID is `is_valid`'s question."""
+    match = _URL_ID.search(text)
+    return normalise(match.group(1) if match else text)
 
 
 def display(code: str) -> str:

@@ -6,8 +6,6 @@ was meant.
 """
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 
 from recond import public_id, scopes
@@ -23,7 +21,6 @@ _AZERTY_TO_QWERTY = str.maketrans({
     ",": "m", "?": "M", ";": ",", ".": "<", ":": ".", "/": ">", "!": "/", "§": "?",
     "m": ";", "M": ":",
 })
-_URL_ID = re.compile(r"/d/([A-Za-z]{8})/?(?:[?#].*)?$")
 MAX_CODE_LENGTH = 300
 
 
@@ -44,8 +41,7 @@ def resolve(actor: User, typed: str) -> Device:
         raise InvalidInput(_l("That code is too long to be one of ours."), code="code_too_long")
     bad_check = None
     for text in candidates(typed):
-        url_match = _URL_ID.search(text)
-        code = public_id.normalise(url_match.group(1) if url_match else text)
+        code = public_id.from_scanned(text)
         if public_id.looks_like_id(code):
             if public_id.is_valid(code):
                 device = db.session.scalar(

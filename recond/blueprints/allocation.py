@@ -2,7 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import lifecycle, scopes
+from recond import lifecycle, money, scopes
 from recond.distribution import allocations, pricing
 from recond.blueprints.guard import current_actor, requires
 from recond.categories import CATEGORIES, GRADES
@@ -16,13 +16,9 @@ bp = Blueprint("allocation", __name__)
 @bp.route("/allocation")
 @requires("allocation.desk")
 def desk():
-    lines = allocations.open_lines()
-    structure_ids = {o.line.request.structure_id for o in lines}
-    return render_template(
-        "allocation/desk.html", lines=lines, stock=allocations.stock(),
-        proposals={o.line.id: allocations.proposals(o.line) for o in lines},
-        recipients={s: allocations.recipients(s) for s in structure_ids},
-        grid=pricing.current_grid())
+    shown = allocations.desk()
+    return render_template("allocation/desk.html", lines=shown.lines, stock=shown.stock,
+                           proposals=shown.proposals, recipients=shown.recipients, grid=shown.grid)
 
 
 @bp.route("/allocation/lines/<int:line_id>", methods=["POST"])
@@ -44,7 +40,7 @@ def allocate(line_id: int):
     db.session.commit()
     allocation = lifecycle.active_allocation(device)
     flash(_l("%(id)s allocated to %(structure)s for %(price)s.", id=device.public_id,
-             structure=allocation.structure.name, price=pricing.format_money(allocation.price_cents)),
+             structure=allocation.structure.name, price=money.format_money(allocation.price_cents)),
           "success")
     return redirect(url_for("allocation.desk"))
 

@@ -17,6 +17,7 @@ from recond.blueprints.api_spec import openapi_document
 from recond.errors import DomainError, InvalidInput, NotFound, TooLarge
 from recond.extensions import csrf, db
 from recond.models import Device
+from recond.public_id import url_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -55,10 +56,17 @@ def _json_body() -> dict[str, Any]:
     return data
 
 
+def job_json(handle: jobs.JobHandle, url: str, **extra: Any) -> dict[str, Any]:
+    """The one shape of a background job in the API, whatever the job (a batch, a manifest
+    import, a batch of labels): its id, its status as rq says it (queued, started, finished,
+    failed), where to poll it, and what the job adds (`done`: rows imported so far)."""
+    return {"id": handle.id, "status": handle.status, "url": url, **extra}
+
+
 def device_json(device: Device, actor, with_history: bool = False) -> dict[str, Any]:
     body = {
         "public_id": device.public_id,
-        "url": f"{current_app.config['PUBLIC_URL']}/d/{device.public_id}",
+        "url": url_of(device.public_id),
         "category": device.category,
         "brand": device.brand,
         "model": device.model,
@@ -149,11 +157,9 @@ def batch():
                               "\"payload\": {…}}.", n=MAX_BATCH))
     handle = jobs.enqueue(lifecycle_jobs.run_batch, actor.id, [d.upper() for d in devices], action, payload,
                           actor_id=actor.id)
-    if handle.inline:
-        return jsonify(job={"id": handle.id, "status": handle.status}, results=handle.result)
-    response = jsonify(job={"id": handle.id, "status": handle.status,
-                            "url": url_for("api.job", job_id=handle.id)})
-    response.status_code = 202
+    response = jsonify(job=job_json(handle, url_for("api.job", job_id=handle.id)),
+                       results=handle.result)
+    response.status_code = 200 if handle.inline else 202
     return response
 
 
@@ -164,4 +170,4 @@ def job(job_id: str):
     handle = jobs.fetch(job_id)
     if handle is None or handle.meta.get("actor_id") != actor.id:
         raise NotFound(_l("No such job of yours."))
-    return jsonify(job={"id": handle.id, "status": handle.status}, results=handle.result)
+    return jsonify(job=job_json(handle, url_for("api.job", job_id=handle.id)), results=handle.result)

@@ -10,8 +10,7 @@ from flask_babel import lazy_gettext as _l
 from recond.collection import deposits, donors, registration
 from recond import jobs
 from recond.blueprints.guard import current_actor, requires
-from recond.blueprints.api import _json_body, bp, device_json
-from recond.blueprints.intake import commit_or_queue
+from recond.blueprints.api import _json_body, bp, device_json, job_json
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.collection.manifests import importer
@@ -115,10 +114,9 @@ def upload_manifest(number: str):
     upload = request.files.get("file")
     if upload is None:
         raise InvalidInput(_l("Send the file as multipart/form-data, field “file”."), code="no_file")
-    device_import = importer.upload(actor, deposit, upload.filename or "manifest", upload.read())
-    preview = importer.preview(actor, device_import)
+    preview = importer.receive(actor, deposit, upload.filename or "manifest", upload.read())
     db.session.commit()
-    response = jsonify(import_json(device_import, preview))
+    response = jsonify(import_json(preview.device_import, preview))
     response.status_code = 201
     return response
 
@@ -131,7 +129,9 @@ def get_import(import_id: int):
     body = import_json(device_import)
     handle = jobs.fetch(device_import.job_id) if device_import.job_id else None
     if handle is not None:
-        body["progress"] = {"done": handle.meta.get("done", 0), "job_status": handle.status}
+        job = body["job"] = job_json(handle, url_for("api.get_import", import_id=import_id),
+                                     done=handle.meta.get("done", 0))
+        body["progress"] = {"done": job["done"], "job_status": job["status"]}  # before "job" was
     return jsonify(body)
 
 
@@ -145,13 +145,12 @@ def commit_import(import_id: int):
     if not isinstance(all_or_nothing, bool) or (mapping is not None and not isinstance(mapping, dict)):
         raise InvalidInput(_l("Commit takes {\"all_or_nothing\": true|false, \"mapping\": {…}}."))
     device_import = importer.get_import(actor, import_id)
-    if mapping is not None:
-        importer.set_mapping(actor, device_import, mapping)
-    handle = commit_or_queue(actor, device_import, all_or_nothing)
+    job = importer.start(actor, device_import, all_or_nothing, mapping)
+    db.session.commit()
+    handle = jobs.enqueue_committed(job)
     if handle is not None:
         response = jsonify({"import": import_json(device_import),
-                            "job": {"id": handle.id,
-                                    "url": url_for("api.get_import", import_id=import_id)}})
+                            "job": job_json(handle, url_for("api.get_import", import_id=import_id))})
         response.status_code = 202
         return response
     return jsonify(import_json(device_import))

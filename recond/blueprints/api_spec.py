@@ -176,15 +176,22 @@ def openapi_document() -> dict[str, Any]:
                     "already_imported": {"type": "boolean"},
                     "rows": {"type": "array", "description": "rows with errors (first 100)",
                              "items": {"type": "object"}},
-                    "progress": {"type": "object"},
+                    "job": {"$ref": "#/components/schemas/Job"},
+                    "progress": {"type": "object", "description": "`done` and `job_status`, as "
+                                 "in `job` (kept for older clients)"},
                     "error": {"type": "object", "description": "why the background run failed "
                               "(code worker_lost or interrupted: nothing was imported; commit again)",
                               "properties": {"code": {"type": "string"},
                                              "message": {"type": "string"}}}}},
                 "Media": _MEDIA_SCHEMA,
+                "Job": {"type": "object", "required": ["id", "status", "url"], "properties": {
+                    "id": {"type": "string"},
+                    "status": {"type": "string", "description": "as rq says it: queued, started, "
+                               "finished, failed …"},
+                    "url": {"type": "string", "description": "where to poll it"},
+                    "done": {"type": "integer", "description": "a manifest import: rows done"}}},
                 "JobResult": {"type": "object", "properties": {
-                    "job": {"type": "object", "properties": {"id": {"type": "string"},
-                                                            "status": {"type": "string"}}},
+                    "job": {"$ref": "#/components/schemas/Job"},
                     "results": {"type": ["array", "null"], "items": {"type": "object"}}}},
             },
         },
@@ -276,13 +283,15 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
                 "dpi": {"type": "integer", "enum": [203, 300]}}}),
             "responses": {"200": {"description": "The labels", "content": {
                 "application/pdf": {}, "application/zpl": {}, "image/png": {}, "image/svg+xml": {}}},
-                "202": ok({"type": "object"}, "Queued: fetch the job's URL"),
+                "202": ok({"type": "object", "properties": {"job": {"$ref": "#/components/schemas/Job"}}},
+                          "Queued: fetch the job's URL"),
                 **_errors(400, 401, 403, 404, 413, 422, 503)}}},
         "/labels/jobs/{job_id}": {"get": {
             "summary": "A batch of labels made in the background: the PDF when ready",
             "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "The PDF", "content": {"application/pdf": {}}},
-                          "202": ok({"type": "object"}, "Not ready yet"), **_errors(401, 403, 404, 422)}}},
+                          "202": ok({"type": "object", "properties": {
+                              "job": {"$ref": "#/components/schemas/Job"}}}, "Not ready yet"), **_errors(401, 403, 404, 422)}}},
         "/imports/{import_id}/commit": {"post": {
             "summary": "Import the rows: all or nothing, or the valid rows only",
             "parameters": [import_id],
@@ -290,7 +299,9 @@ def _collection_paths(ok, json_body) -> dict[str, Any]:
                 "all_or_nothing": {"type": "boolean", "default": True},
                 "mapping": {"type": "object", "additionalProperties": {"type": "integer"}}}}),
             "responses": {"200": ok(device_import, "Imported"),
-                          "202": ok({"type": "object"}, "Queued: poll the import"),
+                          "202": ok({"type": "object", "properties": {
+                              "import": device_import, "job": {"$ref": "#/components/schemas/Job"}}},
+                              "Queued: poll the import"),
                           **_errors(400, 401, 403, 404, 409, 413, 422, 503)}}},
     }
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from recond import jobs
 from recond.workshop import wipe_evidence
 from recond.blueprints.guard import current_actor, requires
-from recond.blueprints.api import _json_body, bp
+from recond.blueprints.api import _json_body, bp, job_json
 from recond.blueprints.labels import file_response
 from recond.errors import InvalidInput
 from recond.extensions import db
@@ -86,7 +86,7 @@ def print_labels():
         printing.document(labels[:1], media, kind, start=start, copies=copies)  # check the options now
         handle = jobs.enqueue(printing.run_batch, actor.id, devices, deposit, kind, media.code,
                               start, copies, actor_id=actor.id)
-        response = jsonify(job={"id": handle.id, "url": url_for("api.label_job", job_id=handle.id)})
+        response = jsonify(job=job_json(handle, url_for("api.label_job", job_id=handle.id)))
         response.status_code = 202
         return response
     content, mimetype = printing.document(labels, media, kind, fmt=fmt, start=start,
@@ -97,9 +97,9 @@ def print_labels():
 @bp.route("/labels/jobs/<job_id>")
 @requires("labels.print")
 def label_job(job_id: str):
-    content = printing.finished_batch(current_actor(), job_id)
+    handle, content = printing.batch_job(current_actor(), job_id)
     if content is not None:
         return file_response(content, "application/pdf", f"labels-{job_id[:8]}")
-    response = jsonify(job={"id": job_id, "status": "in progress"})
+    response = jsonify(job=job_json(handle, url_for("api.label_job", job_id=job_id)))
     response.status_code = 202
     return response

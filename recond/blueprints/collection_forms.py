@@ -61,7 +61,7 @@ class PickupForm(FlaskForm):
 
 
 class ValuationForm(FlaskForm):
-    # Parsed by pricing.parse_euros, the one money parser: to the cent, never rounded.
+    # Parsed by money.parse_euros, the one money parser: to the cent, never rounded.
     amount = StringField(_l("Value declared by the donor (€)"), validators=[DataRequired(), Length(max=20)])
     signatory = StringField(_l("Declared by (name, position)"), validators=[DataRequired(), Length(max=200)])
 

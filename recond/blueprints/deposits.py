@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from recond.workshop import certificates
 from recond.collection import deposits, donors, reception
-from recond.distribution import pricing
+from recond import money
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import (
     CommitForm, PickupForm, PledgeForm, RegisterForm, UploadForm, ValuationForm,
@@ -96,7 +96,7 @@ def valuation(number: str):
         return _invalid(form)
     deposit = deposits.record_valuation(
         actor, deposits.get_deposit(actor, number),
-        valuation_cents=pricing.parse_euros(form.amount.data, ceiling_cents=1_000_000_000),
+        valuation_cents=money.parse_euros(form.amount.data, ceiling_cents=1_000_000_000),
         signatory=form.signatory.data)
     db.session.commit()
     return redirect(url_for("deposits.show", number=deposit.number))

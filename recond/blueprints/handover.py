@@ -3,7 +3,8 @@ payment form, the release itself, and the receipt for the beneficiary."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond.distribution import handover, payments, pricing
+from recond import money
+from recond.distribution import handover, payments
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.structure_forms import PaymentForm
 from recond.errors import Conflict, InvalidInput, Refused
@@ -30,14 +31,14 @@ def pay(public_id: str):
             raise InvalidInput(_l("Give the amount and the method of payment."))
         payment = payments.record_payment(
             actor, allocation, kind=form.kind.data, method=form.method.data, reason=form.reason.data,
-            amount_cents=pricing.parse_euros(form.amount.data, signed=form.kind.data == "correction"))
+            amount_cents=money.parse_euros(form.amount.data, signed=form.kind.data == "correction"))
     except (InvalidInput, Refused, Conflict) as problem:
         db.session.rollback()
         # The same page, the form as typed and the reason it was refused beside it.
         return _page(public_id, payment_form=form, payment_error=problem.message), problem.status
     db.session.commit()
     flash(_l("Entry recorded: %(kind)s, %(amount)s.", kind=payments.KIND_LABELS[payment.kind],
-             amount=pricing.format_money(payment.amount_cents)), "success")
+             amount=money.format_money(payment.amount_cents)), "success")
     return redirect(url_for("handover.show", public_id=device.public_id))
 
 
@@ -78,4 +79,4 @@ def _page(public_id: str, refusal: Refused | None = None, payment_form: PaymentF
         handed_over=handover.handed_over(device),
         conditions=handover.conditions(actor, device), refusal=refusal, payment_error=payment_error,
         may_pay=payments.may_record(actor, allocation), may_release=handover.may_release(actor, device),
-        payment_form=payment_form or PaymentForm(amount=f"{left / 100:.2f}".replace(".", ",")))
+        payment_form=payment_form or PaymentForm(amount=money.format_euros(left)))

@@ -1,4 +1,7 @@
-"""Registering a deposit's devices: the fast entry form, and manifest files with their preview."""
+"""Registering a deposit's devices: the fast entry form, and manifest files with their preview.
+
+Importing a manifest is one domain call (`importer.start`) and one commit; a large file's job
+is queued after that commit by `jobs.enqueue_committed`."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -6,30 +9,11 @@ from recond.collection import deposits, registration
 from recond import jobs
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import CommitForm, RegisterForm, UploadForm
-from recond.errors import InvalidInput, Unavailable
+from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.collection.manifests import columns, importer
 
 bp = Blueprint("intake", __name__)
-
-
-def commit_or_queue(actor, device_import, all_or_nothing: bool) -> jobs.JobHandle | None:
-    """Import now; or, for a large file with Redis, queue the job after this commit. When the
-    job cannot be queued, the import goes back to what it was and the caller gets a 503."""
-    if not importer.runs_in_background(device_import):
-        importer.import_rows(actor, device_import, all_or_nothing)
-        db.session.commit()
-        return None
-    job_id = jobs.new_id()
-    previous = importer.mark_queued(actor, device_import, all_or_nothing, job_id)
-    db.session.commit()  # the worker must find the queued import
-    try:
-        return jobs.enqueue(importer.run, device_import.id, actor.id, all_or_nothing,
-                            actor_id=actor.id, job_id=job_id, timeout=importer.JOB_TIMEOUT)
-    except Unavailable:
-        importer.unmark_queued(device_import, job_id, previous)
-        db.session.commit()
-        raise
 
 
 @bp.route("/deposits/<number>/register", methods=["GET", "POST"])
@@ -62,10 +46,9 @@ def upload(number: str):
     form = UploadForm()
     if not form.validate():
         raise InvalidInput(_l("Choose a CSV or XLSX file."), code="no_file")
-    device_import = importer.upload(actor, deposit, form.manifest.data.filename,
-                                    form.manifest.data.read())
+    shown = importer.receive(actor, deposit, form.manifest.data.filename, form.manifest.data.read())
     db.session.commit()
-    return redirect(url_for("intake.show_import", import_id=device_import.id))
+    return redirect(url_for("intake.show_import", import_id=shown.device_import.id))
 
 
 @bp.route("/imports/<int:import_id>")
@@ -74,8 +57,8 @@ def show_import(import_id: int):
     actor = current_actor()
     device_import = importer.get_import(actor, import_id)
     job = jobs.fetch(device_import.job_id) if device_import.job_id else None
+    # A page that reads: no commit (a lost job reads as failed; the next import records it).
     preview = importer.preview(actor, device_import) if device_import.status in ("previewed", "failed") else None
-    db.session.commit()
     return render_template("deposits/import.html", device_import=device_import, preview=preview,
                            job=job, failure=importer.failure(device_import),
                            fields=columns.FIELDS, commit_form=CommitForm())
@@ -86,8 +69,8 @@ def show_import(import_id: int):
 def set_mapping(import_id: int):
     actor = current_actor()
     device_import = importer.get_import(actor, import_id)
-    importer.set_mapping(actor, device_import,
-                         {field: request.form.get(f"map-{field}", "") for field in columns.FIELDS})
+    importer.remap(actor, device_import,
+                   {field: request.form.get(f"map-{field}", "") for field in columns.FIELDS})
     db.session.commit()
     return redirect(url_for("intake.show_import", import_id=import_id))
 
@@ -97,6 +80,8 @@ def set_mapping(import_id: int):
 def commit(import_id: int):
     actor = current_actor()
     device_import = importer.get_import(actor, import_id)
-    if commit_or_queue(actor, device_import, CommitForm().all_or_nothing.data) is None:
+    job = importer.start(actor, device_import, CommitForm().all_or_nothing.data)
+    db.session.commit()
+    if jobs.enqueue_committed(job) is None:
         flash(_l("%(n)s devices registered.", n=device_import.imported_rows), "success")
     return redirect(url_for("intake.show_import", import_id=import_id))

@@ -1,12 +1,13 @@
 """What templates share: the current user, what they may do (`can`, the navigation), labels of
-statuses and actions, money, language."""
+statuses and actions, money (`money` for people, `euros` to pre-fill a field, both from
+`recond.money`), language."""
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import capabilities, categories, public_id
+from recond import capabilities, categories, money, public_id
 from recond.distribution import deliveries, equipment_requests, payments, pricing
 from recond.workshop import storage_media, wipe_evidence
 from recond.blueprints.guard import current_actor
@@ -41,7 +42,8 @@ def init_app(app: Flask) -> None:
             "deposit_status": lambda s: DEPOSIT_STATUS_LABELS.get(s, s),
             "category_label": lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c,
             "territory_label": lambda t: TERRITORY_LABELS.get(t, t or "—"),
-            "money": pricing.format_money,
+            "money": money.format_money,
+            "euros": money.format_euros,
             "display_id": public_id.display,
             "check_label": lambda k: categories.CHECK_LABELS.get(k, k),
             "grade_definition": lambda g: categories.GRADE_DEFINITIONS.get(g, ""),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from recond import money
 from recond.categories import CATEGORIES
 from recond.clock import utcnow
 from recond.documents import pdf
@@ -39,7 +40,7 @@ def build(deposit: Deposit, devices_by_category: dict[str, int]) -> bytes:
         pdf.key_values([("Date du don", received.strftime("%d/%m/%Y")),
                         ("Forme du don", "Déclaration de don manuel"),
                         ("Nature du don", "Don en nature (matériel informatique)"),
-                        ("Valeur déclarée par le donateur", pdf.euros(deposit.valuation_cents)),
+                        ("Valeur déclarée par le donateur", money.format_money(deposit.valuation_cents, "fr")),
                         ("Déclarée par", deposit.valuation_signatory)]),
         pdf.Paragraph("Description exhaustive des biens donnés", pdf.HEADING),
         pdf.grid(["Catégorie", "Quantité"], lines or [["—", "0"]], [120, 50]),

@@ -2,6 +2,9 @@
 proposes for each (right category, minimum specs met, oldest ready first), the stock, and the
 fairness view (allocated against requested, per structure, per territory, and the QPV share).
 
+`desk()` is the desk page's read model: every line with its proposals and recipients, in a
+fixed number of queries however many lines wait (one per line would not survive a busy month).
+
 The allocation itself is the lifecycle's `allocate` action: its guards hold whatever this
 module proposes (the line's approved quantity, one live device per beneficiary unless a reason
 is given), under a lock and in the database's own unique indexes.
@@ -14,11 +17,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from recond.distribution import pricing
 from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, Device, DeviceEvent,
-    EquipmentRequest, Organisation, OrganisationKind, RequestLine, RequestStatus,
+    EquipmentRequest, Organisation, OrganisationKind, PriceGrid, RequestLine, RequestStatus,
 )
 from recond.territories import LABELS as TERRITORY_LABELS
 
@@ -83,13 +87,28 @@ def meets(device: Device, line: RequestLine) -> bool:
 
 
 def proposals(line: RequestLine, limit: int = PROPOSALS) -> list[Device]:
+    return [d for d in _candidates({line.category})[line.category] if meets(d, line)][:limit]
+
+
+def _candidates(categories: set[str]) -> dict[str, list[Device]]:
+    """The ready devices of these categories, oldest ready first, at most `_SCAN_LIMIT` of each:
+    one query for all the categories (a window per category), one for their storage media."""
+    found: dict[str, list[Device]] = {category: [] for category in categories}
+    if not categories:
+        return found
     since = ready_since()
-    candidates = db.session.scalars(
-        select(Device).outerjoin(since, since.c.device_id == Device.id)
+    ranked = (select(Device.id, func.row_number().over(
+        partition_by=Device.category,
+        order_by=(since.c.at.asc().nulls_first(), Device.id)).label("rank"))
+        .outerjoin(since, since.c.device_id == Device.id)
+        .where(Device.status == Status.READY, Device.category.in_(categories)).subquery())
+    devices = db.session.scalars(
+        select(Device).join(ranked, ranked.c.id == Device.id)
         .options(selectinload(Device.media))  # the storage check reads them
-        .where(Device.status == Status.READY, Device.category == line.category)
-        .order_by(since.c.at.asc().nulls_first(), Device.id).limit(_SCAN_LIMIT)).all()
-    return [d for d in candidates if meets(d, line)][:limit]
+        .where(ranked.c.rank <= _SCAN_LIMIT).order_by(ranked.c.rank)).all()
+    for device in devices:
+        found[device.category].append(device)
+    return found
 
 
 @dataclass
@@ -104,20 +123,55 @@ class Recipients:
 
 
 def recipients(structure_id: int) -> Recipients:
+    return _recipients({structure_id})[structure_id]
+
+
+def _recipients(structure_ids: set[int]) -> dict[int, Recipients]:
+    """Each structure's recipients, in one query for all of them."""
+    found = {structure_id: Recipients([], []) for structure_id in structure_ids}
+    if not structure_ids:
+        return found
     held = (select(Allocation.beneficiary_id, func.count(Allocation.id).label("n"))
             .where(Allocation.status == AllocationStatus.ACTIVE,
                    Allocation.beneficiary_id.is_not(None))
             .group_by(Allocation.beneficiary_id).subquery())
     rows = db.session.execute(
         select(Beneficiary, held.c.n).outerjoin(held, held.c.beneficiary_id == Beneficiary.id)
-        .where(Beneficiary.structure_id == structure_id, Beneficiary.purged_at.is_(None))
+        .where(Beneficiary.structure_id.in_(structure_ids), Beneficiary.purged_at.is_(None))
         .order_by(Beneficiary.created_at, Beneficiary.id)).all()
-    return Recipients(waiting=[b for b, n in rows if not n], equipped=[b for b, n in rows if n])
+    for person, n in rows:
+        recipients_of = found[person.structure_id]
+        (recipients_of.equipped if n else recipients_of.waiting).append(person)
+    return found
 
 
 def waiting_beneficiaries(structure_id: int) -> list[Beneficiary]:
     """The structure's beneficiaries without a live allocation: whom a device can go to."""
     return recipients(structure_id).waiting
+
+
+@dataclass
+class Desk:
+    """What the allocation desk shows, read at once."""
+    lines: list[OpenLine]
+    proposals: dict[int, list[Device]]     # line id -> ready devices meeting it
+    recipients: dict[int, Recipients]      # structure id -> its beneficiaries
+    stock: list[tuple[str, str | None, int]]
+    grid: PriceGrid | None                 # the price grid in force (none: allocation is refused)
+
+
+def desk(limit: int = PROPOSALS) -> Desk:
+    """The desk page in a fixed number of queries, however many lines wait: the lines (with
+    their requests and structures), the ready candidates of all their categories, the media
+    those candidates carry, the structures' beneficiaries, the stock and the grid."""
+    lines = open_lines()
+    candidates = _candidates({o.line.category for o in lines})
+    return Desk(
+        lines=lines,
+        proposals={o.line.id: [d for d in candidates[o.line.category] if meets(d, o.line)][:limit]
+                   for o in lines},
+        recipients=_recipients({o.line.request.structure_id for o in lines}),
+        stock=stock(), grid=pricing.current_grid())
 
 
 def stock() -> list[tuple[str, str | None, int]]:

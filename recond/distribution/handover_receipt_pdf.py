@@ -3,18 +3,18 @@ and system, what was paid, and whom to call for help. Written in French.
 It names the beneficiary by the structure's reference only."""
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import force_locale
 
 from recond.distribution.allocations import ram_gb, storage_gb
+from recond import money
 from recond.categories import CATEGORIES
 from recond.documents import pdf
 from recond.models import Allocation, Device
 from recond.distribution.payments import METHOD_LABELS
-from recond.public_id import display
+from recond.public_id import display, url_of
 
 def build(device: Device, allocation: Allocation, released_on: str) -> bytes:
-    url = f"{current_app.config['PUBLIC_URL']}/d/{device.public_id}"
+    url = url_of(device.public_id)
     structure = allocation.structure
     specs = []
     if device.specs.get("cpu"):
@@ -24,7 +24,7 @@ def build(device: Device, allocation: Allocation, released_on: str) -> bytes:
     if storage_gb(device):
         specs.append(f"{storage_gb(device)} Go de stockage")
     with force_locale("fr"):  # paperwork is French whatever the reader's language
-        paid = "; ".join(f"{pdf.euros(p.amount_cents)} ({METHOD_LABELS.get(p.method, p.method)}, "
+        paid = "; ".join(f"{money.format_money(p.amount_cents, 'fr')} ({METHOD_LABELS.get(p.method, p.method)}, "
                          f"{p.recorded_at.strftime('%d/%m/%Y')})" for p in allocation.payments)
     contact = " — ".join(p for p in (structure.phone, structure.email) if p) or \
         "adressez-vous à l'accueil de la structure"
@@ -47,7 +47,7 @@ def build(device: Device, allocation: Allocation, released_on: str) -> bytes:
             ("Données", "supports effacés selon NIST SP 800-88 avant reconditionnement"),
         ]),
         pdf.Paragraph("Reste à charge", pdf.HEADING),
-        pdf.key_values([("Tarif solidaire", pdf.euros(allocation.price_cents)),
+        pdf.key_values([("Tarif solidaire", money.format_money(allocation.price_cents, "fr")),
                         ("Réglé", paid or "—")]),
         pdf.Paragraph("Besoin d'aide ?", pdf.HEADING),
         pdf.key_values([("Structure", structure.name),

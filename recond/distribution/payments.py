@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from recond.distribution import pricing
+from recond import money
 from recond.errors import Conflict, InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond import capabilities
@@ -71,13 +71,13 @@ def record_payment(actor: User, allocation: Allocation, *, amount_cents: int, me
     total = allocation.paid_cents + signed
     if total > allocation.price_cents:
         raise Refused(_l("%(amount)s is more than what is left to pay: %(left)s of the remaining "
-                         "charge of %(price)s.", amount=pricing.format_money(abs(signed)),
-                         left=pricing.format_money(left_to_pay(allocation)),
-                         price=pricing.format_money(allocation.price_cents)), code="overpaid")
+                         "charge of %(price)s.", amount=money.format_money(abs(signed)),
+                         left=money.format_money(left_to_pay(allocation)),
+                         price=money.format_money(allocation.price_cents)), code="overpaid")
     if total < 0:
         raise Refused(_l("%(amount)s is more than what was paid so far (%(paid)s).",
-                         amount=pricing.format_money(abs(signed)),
-                         paid=pricing.format_money(allocation.paid_cents)), code="below_zero")
+                         amount=money.format_money(abs(signed)),
+                         paid=money.format_money(allocation.paid_cents)), code="below_zero")
     payment = Payment(allocation_id=allocation.id, kind=str(kind), amount_cents=signed,
                       method=method, reason=reason[:500], recorded_by_id=actor.id)
     db.session.add(payment)

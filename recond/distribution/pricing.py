@@ -1,21 +1,18 @@
-"""Social pricing: the grid in force, the floor under every price, and money shown to people.
+"""Social pricing: the grid in force, the floor under every price, the grid form's cells.
 
 A grid is never edited: a coordinator publishes a new version, and every allocation keeps the
 price (and the version) it was made with.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
-from babel.numbers import format_currency
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from recond import capabilities, categories
+from recond import capabilities, categories, money
 from recond.clock import utcnow
 from recond.errors import Conflict, InvalidInput
 from recond.extensions import db
@@ -34,11 +31,6 @@ BENEFICIARY_TIERS = [t for t in Tier if t != Tier.OWN_USE]
 
 def floor_cents() -> int:
     return current_app.config["PRICE_FLOOR_CENTS"]
-
-
-def format_money(cents: int) -> str:
-    locale = get_locale() or "fr"
-    return format_currency(cents / 100, "EUR", locale=str(locale))
 
 
 def current_grid(at: datetime | None = None) -> PriceGrid | None:
@@ -79,7 +71,7 @@ def publish_grid(actor: User, entries: list[dict], effective_from: datetime | No
         if not isinstance(entry["amount_cents"], int) or entry["amount_cents"] < floor:
             raise InvalidInput(
                 _l("Every price must be at least %(floor)s: the remaining charge is never free.",
-                   floor=format_money(floor))
+                   floor=money.format_money(floor))
             )
         cell = (entry["category"], entry["grade"], entry["tier"])
         if cell in cells_seen:
@@ -127,30 +119,6 @@ def cells(grid: PriceGrid | None) -> dict[tuple[str, str, str], int]:
     return {(e.category, e.grade, e.tier): e.amount_cents for e in grid.entries}
 
 
-_EUROS = re.compile(r"(-?)(\d+)(?:[.,](\d{1,2}))?", re.ASCII)
-_TOO_PRECISE = re.compile(r"-?\d+[.,]\d{3,}", re.ASCII)
-
-
-def parse_euros(raw: str, *, signed: bool = False, ceiling_cents: int = 10_000_000) -> int:
-    """The one money parser: "35", "35,50", "35.5 €", "1 000" -> cents. A comma is the French
-    decimal separator. More than two decimals ("12.345", "9,995") or an exponent ("1E1") is
-    refused, never rounded: a typing mistake must not become a price or a payment."""
-    shown = (raw or "").strip()[:20]
-    text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "")
-    if _TOO_PRECISE.fullmatch(text):
-        raise InvalidInput(_l("“%(value)s” has more than two decimals: give the amount to the "
-                              "cent, for example 12,35.", value=shown), code="invalid_amount")
-    match = _EUROS.fullmatch(text)
-    if match is None or (match.group(1) and not signed):
-        raise InvalidInput(_l("“%(value)s” is not an amount in euros: write it like 35 or 35,50.",
-                              value=shown), code="invalid_amount")
-    cents = int(match.group(2)) * 100 + int((match.group(3) or "0").ljust(2, "0"))
-    if cents > ceiling_cents:
-        raise InvalidInput(_l("“%(value)s” is more than %(max)s.", value=shown,
-                              max=format_money(ceiling_cents)), code="invalid_amount")
-    return -cents if match.group(1) else cents
-
-
 def entries_from_form(form) -> list[dict]:
     """The grid form has one field per cell, `price-<category>-<grade>-<tier>`; an empty cell
     means no price (allocation is then refused for that cell)."""
@@ -162,7 +130,7 @@ def entries_from_form(form) -> list[dict]:
                 if not raw:
                     continue
                 try:
-                    cents = parse_euros(raw)
+                    cents = money.parse_euros(raw)
                 except InvalidInput as problem:
                     raise InvalidInput(_l("%(category)s, grade %(grade)s, %(tier)s: %(problem)s",
                                           category=categories.CATEGORIES[category].label,

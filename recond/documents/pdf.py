@@ -13,6 +13,7 @@ from reportlab.platypus import (
     Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
+_PLAIN_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
 _STYLES = getSampleStyleSheet()
 TITLE = ParagraphStyle("title", parent=_STYLES["Title"], fontSize=16, spaceAfter=4 * mm)
 HEADING = ParagraphStyle("heading", parent=_STYLES["Heading2"], fontSize=11, spaceBefore=4 * mm)
@@ -28,7 +29,9 @@ def qr_image(payload: str, size_mm: float = 28) -> Image:
 
 
 def text(value) -> Paragraph:
-    return Paragraph(_escape(str(value)), BODY)
+    # The PDF's built-in fonts have no narrow no-break space (French thousands, "1 234,50 €"):
+    # plain spaces print, and copy, as people expect.
+    return Paragraph(_escape(str(value).translate(_PLAIN_SPACES)), BODY)
 
 
 def key_values(rows: list[tuple[str, str]]) -> Table:
@@ -66,11 +69,6 @@ def render(title: str, story: list, *, subject: str = "") -> bytes:
                                  topMargin=18 * mm, bottomMargin=18 * mm)
     document.build(story)
     return buffer.getvalue()
-
-
-def euros(cents: int) -> str:
-    """Money on French paperwork: "1 234,50 €"."""
-    return f"{cents / 100:,.2f} €".replace(",", " ").replace(".", ",")
 
 
 def spacer(height_mm: float = 4) -> Spacer:

@@ -18,8 +18,9 @@ class LabelContent:
     lines: tuple[str, ...] = ()
 
 
-def for_device(device: Device, kind: str, public_url: str) -> LabelContent:
-    url = f"{public_url}/d/{device.public_id}"
+def for_device(device: Device, kind: str, public_url: str | None = None) -> LabelContent:
+    """`public_url`: the site's base URL (by default RECOND_PUBLIC_URL)."""
+    url = public_id.url_of(device.public_id, public_url)
     title = public_id.display(device.public_id)
     category = CATEGORIES[device.category].label
     if kind == "id":

@@ -44,8 +44,7 @@ def labels_for(actor: User, *, public_ids: list[str] = (), deposit_number: str |
     if kind == "product" and any(d.grade is None for d in devices):
         raise InvalidInput(_l("A product label is printed once the device is graded."),
                            code="not_graded")
-    public_url = current_app.config["PUBLIC_URL"]
-    return [for_device(device, kind, public_url) for device in devices]
+    return [for_device(device, kind) for device in devices]
 
 
 def document(labels: list[LabelContent], media: Media, kind: str, *, fmt: str = "pdf",
@@ -72,15 +71,16 @@ def runs_in_background(labels: list[LabelContent], copies: int) -> bool:
     return bool(current_app.config.get("REDIS_URL")) and len(labels) * copies > BACKGROUND_LABELS
 
 
-def finished_batch(actor: User, job_id: str) -> bytes | None:
-    """The PDF of the actor's own batch job; None while it is being made."""
+def batch_job(actor: User, job_id: str) -> tuple[jobs.JobHandle, bytes | None]:
+    """The actor's own batch job, and its PDF (None while it is being made)."""
     handle = jobs.fetch(job_id)
     if handle is None or handle.meta.get("actor_id") != actor.id:
         raise NotFound(_l("No such job of yours."))
     if handle.status == "failed":
         raise InvalidInput(_l("The labels could not be made: the devices may have changed. "
                               "Try again."), code="job_failed")
-    return handle.result if handle.status == "finished" and isinstance(handle.result, bytes) else None
+    done = handle.status == "finished" and isinstance(handle.result, bytes)
+    return handle, handle.result if done else None
 
 
 def run_batch(actor_id: int, public_ids: list[str], deposit_number: str | None, kind: str,

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from recond import capabilities, categories
+from recond import capabilities, categories, money
 from recond.distribution import equipment_requests, payments, pricing, training_gate
 from recond.workshop import os_catalogue, recycling, sanitisation
 from recond.clock import utcnow
@@ -184,8 +184,8 @@ def _allocation_terms(ctx: Context) -> list:
         elif price < pricing.floor_cents():
             reasons.append(_l("The price %(price)s is below the floor of %(floor)s: the "
                               "remaining charge is never free.",
-                              price=pricing.format_money(price),
-                              floor=pricing.format_money(pricing.floor_cents())))
+                              price=money.format_money(price),
+                              floor=money.format_money(pricing.floor_cents())))
     if not reasons:
         ctx.record.update(structure_id=request.structure_id, tier=str(tier),
                           price_cents=price, grid_version=grid.version)
@@ -315,8 +315,8 @@ def charge_paid(ctx: Context) -> list:
     if allocation.paid_cents < allocation.price_cents:
         return [_l("The remaining charge of %(amount)s is not recorded as paid "
                    "(%(paid)s recorded).",
-                   amount=pricing.format_money(allocation.price_cents),
-                   paid=pricing.format_money(allocation.paid_cents))]
+                   amount=money.format_money(allocation.price_cents),
+                   paid=money.format_money(allocation.paid_cents))]
     return []
 
 

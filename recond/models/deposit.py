@@ -123,3 +123,16 @@ class DeviceImport(db.Model):
     committed_at: Mapped[datetime | None]
 
     deposit: Mapped[Deposit] = relationship()
+
+    # What the import page asks (templates never compare a bare status).
+    @property
+    def is_queued(self) -> bool:
+        return self.status == "queued"
+
+    @property
+    def is_committed(self) -> bool:
+        return self.status == "committed"
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == "failed"

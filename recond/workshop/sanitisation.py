@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import capabilities, scopes
+from recond import capabilities, public_id, scopes
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.models import (
@@ -131,4 +131,4 @@ def missing_sanitisation(device) -> list:
 
 def media_page(device) -> str:
     """Where the reasons above are settled (a path: the page and the API share it)."""
-    return f"/d/{device.public_id}/media"
+    return public_id.path_of(device.public_id) + "/media"

@@ -96,3 +96,65 @@ def test_a_new_grid_version_from_the_page_keeps_past_prices(world, browser):
             lifecycle.active_allocation(other).grid_version) == (3550, 2)
     below = browser.post_form("/pricing", "/pricing", {"price-laptop-A-job_seeker": "5"})
     assert below.status_code == 422 and "jamais nul" in below.text
+
+
+def _count_queries(read) -> int:
+    from sqlalchemy import event
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        read()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_the_desk_costs_the_same_queries_however_many_lines_wait(app, world, browser):
+    """The desk's read model loads lines, proposals (with their media) and recipients at once:
+    one more line, structure, category or beneficiary adds no query, on the page or in the domain."""
+    def grow(category: str, structure: str):
+        world.approved_line(structure=structure, category=category, quantity=2)
+        world.beneficiary(structure)
+        world.device("ready", category=category)
+
+    grow("laptop", "structure_s")
+    browser.login("coordinator@example.org")
+
+    def page():
+        db.session.expire_all()
+        assert browser.client.get("/allocation").status_code == 200
+
+    def domain():
+        db.session.expire_all()
+        shown = allocations.desk()
+        for line in shown.lines:  # what the page reads of each line and proposal
+            _ = (line.line.request.structure.name, line.line.request.number,
+                 [allocations.storage_gb(d) for d in shown.proposals[line.line.id]])
+
+    before = (_count_queries(page), _count_queries(domain))
+    for category, structure in (("laptop", "structure_t"), ("desktop", "structure_s"),
+                                ("phone", "structure_t"), ("tablet", "structure_s")):
+        grow(category, structure)
+    assert len(allocations.desk().lines) == 5
+    assert (_count_queries(page), _count_queries(domain)) == before
+
+
+def test_the_desk_proposes_what_each_line_would_alone(world):
+    """The read model's proposals and recipients are the per-line ones."""
+    small, big = world.device("ready"), world.device("ready")
+    big.specs = {"ram_gb": 16}
+    phone = world.device("ready", category="phone")
+    db.session.commit()
+    wide, narrow = _line(world), _line(world, min_ram_gb=12)
+    phones = world.approved_line(category="phone", structure="structure_t")
+    person = world.beneficiary()
+    shown = allocations.desk()
+    assert shown.proposals[wide.id] == allocations.proposals(wide) == [small, big]
+    assert shown.proposals[narrow.id] == allocations.proposals(narrow) == [big]
+    assert shown.proposals[phones.id] == [phone]
+    structure_s = wide.request.structure_id
+    assert shown.recipients[structure_s].waiting == allocations.recipients(structure_s).waiting == [person]
+    assert not shown.recipients[phones.request.structure_id]
+    assert shown.grid is not None and shown.stock

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from recond import lifecycle
-from recond.distribution import payments, pricing
+from recond import money
+from recond.distribution import payments
 from recond.errors import InvalidInput, Refused
 from recond.extensions import db
 from recond.models import Allocation, Payment, PriceGrid, User
@@ -198,7 +199,7 @@ def test_the_handover_page_shows_every_entry_and_refuses_overpaying(world, brows
 ])
 def test_amounts_typed_to_the_cent(app, typed, cents):
     with app.test_request_context():
-        assert pricing.parse_euros(typed) == cents
+        assert money.parse_euros(typed) == cents
 
 
 @pytest.mark.parametrize("typed", [
@@ -208,12 +209,12 @@ def test_amounts_typed_to_the_cent(app, typed, cents):
 def test_amounts_not_to_the_cent_are_refused_never_rounded(app, typed):
     with app.test_request_context():
         with pytest.raises(InvalidInput):
-            pricing.parse_euros(typed)
+            money.parse_euros(typed)
 
 
 def test_a_correction_may_be_negative(app):
     with app.test_request_context():
-        assert pricing.parse_euros("-5,00", signed=True) == -500
+        assert money.parse_euros("-5,00", signed=True) == -500
 
 
 @pytest.mark.parametrize("typed, said", [("12.345", "plus de deux décimales"),

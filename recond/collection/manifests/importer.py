@@ -1,13 +1,17 @@
-"""Preview then import a manifest. The same `import_rows` runs inline or in an rq job (files of
-`BACKGROUND_ROWS` rows and more, when Redis is configured); it imports in one transaction.
+"""Preview then import a manifest. `receive` keeps the file and counts its valid rows;
+`preview` reads it again (writing nothing: the import page is a GET); `start` imports it, or
+marks it queued and hands back the job to queue once that is committed. The same `import_rows`
+runs inline or in the rq job (`run`, for files of `BACKGROUND_ROWS` rows and more, when Redis
+is configured); it imports in one transaction.
 
-A queued import whose job is lost (its worker killed, rq failed or forgot it) is marked failed
-when anyone next reads it: its transaction died with the worker, so nothing was imported, and
-it can be committed again."""
+A queued import whose job is lost (its worker killed, rq failed or forgot it) reads as failed
+to anyone who loads it, and is recorded failed by the next write (importing it again): its
+transaction died with the worker, so nothing was imported."""
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable
 
 from flask import current_app
@@ -41,6 +45,7 @@ class Preview:
     device_import: DeviceImport
     headers: list[str]
     rows: list[row_rules.Row]  # the first PREVIEW_ROWS, each with its errors
+    valid_rows: int
     error_rows: int
     already_imported: DeviceImport | None
 
@@ -58,6 +63,11 @@ def upload(actor: User, deposit: Deposit, filename: str, content: bytes) -> Devi
     db.session.add(device_import)
     db.session.flush()
     return device_import
+
+
+def receive(actor: User, deposit: Deposit, filename: str, content: bytes) -> Preview:
+    """A manifest arrives (page or API): keep it, with its valid rows counted, and show it."""
+    return record_preview(actor, upload(actor, deposit, filename, content))
 
 
 def get_import(actor: User, import_id: int) -> DeviceImport:
@@ -105,6 +115,11 @@ def _fail_if_job_lost(device_import: DeviceImport) -> None:
         db.session.refresh(device_import)
 
 
+def remap(actor: User, device_import: DeviceImport, mapping: dict[str, Any]) -> Preview:
+    """The user corrects the columns: kept, with the valid rows counted again."""
+    return record_preview(actor, set_mapping(actor, device_import, mapping))
+
+
 def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any]) -> DeviceImport:
     """The user's correction of the automatic mapping: field -> column index (or absent)."""
     _still_open(device_import)
@@ -128,20 +143,46 @@ def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any
 
 
 def preview(actor: User, device_import: DeviceImport) -> Preview:
+    """Every row checked against the mapping and the devices already known; writes nothing."""
     table = _table(device_import)
     checked = row_rules.check(table.headers, table.rows, device_import.mapping, table.lines)
     errors = sum(1 for r in checked if not r.ok)
-    device_import.valid_rows = len(checked) - errors
     earlier = db.session.scalar(select(DeviceImport).where(
         DeviceImport.deposit_id == device_import.deposit_id,
         DeviceImport.sha256 == device_import.sha256, DeviceImport.status == "committed",
         DeviceImport.id != device_import.id).limit(1))
+    return Preview(device_import, table.headers, checked[:PREVIEW_ROWS], len(checked) - errors,
+                   errors, earlier)
+
+
+def record_preview(actor: User, device_import: DeviceImport) -> Preview:
+    """The preview, with its count of valid rows kept on the import (the API and lists show it)."""
+    shown = preview(actor, device_import)
+    device_import.valid_rows = shown.valid_rows
     db.session.flush()
-    return Preview(device_import, table.headers, checked[:PREVIEW_ROWS], errors, earlier)
+    return shown
 
 
 def runs_in_background(device_import: DeviceImport) -> bool:
     return bool(current_app.config.get("REDIS_URL")) and device_import.total_rows >= BACKGROUND_ROWS
+
+
+def start(actor: User, device_import: DeviceImport, all_or_nothing: bool,
+          mapping: dict[str, Any] | None = None) -> jobs.Deferred | None:
+    """Import the rows (with the columns of `mapping`, when given): at once, or — a large file,
+    with Redis — by a job. Then the import is marked queued and the job is returned, for the
+    caller to queue once this is committed (`jobs.enqueue_committed`), so the worker finds the
+    queued import; should Redis refuse the job, the import goes back to what it was."""
+    if mapping is not None:
+        set_mapping(actor, device_import, mapping)
+    if not runs_in_background(device_import):
+        import_rows(actor, device_import, all_or_nothing)
+        return None
+    job_id = jobs.new_id()
+    previous = mark_queued(actor, device_import, all_or_nothing, job_id)
+    return jobs.Deferred(run, (device_import.id, actor.id, all_or_nothing), actor_id=actor.id,
+                         job_id=job_id, timeout=JOB_TIMEOUT,
+                         undo=partial(unmark_queued, device_import, job_id, previous))
 
 
 def mark_queued(actor: User, device_import: DeviceImport, all_or_nothing: bool, job_id: str) -> str:
