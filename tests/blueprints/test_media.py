@@ -150,3 +150,46 @@ def test_the_coordination_reads_the_page_without_forms(world, browser, failed):
     assert page.status_code == 200 and failed.media[0].serial in page.text
     assert "/destruction" not in page.text
     assert_accessible(page.text)
+
+
+@pytest.mark.parametrize("path,body,field", [
+    ("/destruction", {**DESTRUCTION, "method": ["drilling"]}, "method"),
+    ("/destruction", {**DESTRUCTION, "method": {"drilling": 1}}, "method"),
+    ("/removal", {"destination": ["kept"]}, "destination"),
+    ("", {"interface": ["sata"]}, "interface"),
+    ("", {"interface": {"sata": True}}, "interface"),
+    ("add", {"kind": ["hdd"]}, "kind"),
+    ("add", {"kind": "hdd", "interface": ["sata"]}, "interface"),
+])
+def test_the_api_answers_422_to_a_list_or_object_where_a_code_is_expected(world, api, failed,
+                                                                         path, body, field):
+    base = f"/api/v1/devices/{failed.public_id}/media"
+    english = {"Accept-Language": "en"}
+    if path == "add":
+        answer = api("tech_a", "post", base, json=body, headers=english)
+    elif path == "":
+        answer = api("tech_a", "patch", f"{base}/{failed.media[0].id}", json=body, headers=english)
+    else:
+        answer = api("tech_a", "post", f"{base}/{failed.media[0].id}{path}", json=body,
+                     headers=english)
+    assert answer.status_code == 422, answer.data[:300]
+    assert answer.json["error"]["details"]["fields"][field].startswith("choose one of: ")
+    assert _fresh(failed).media[0].fate is None and len(_fresh(failed).media) == 1
+
+
+@pytest.mark.parametrize("size", ["²", "٣٢", "9" * 5000, "9" * 30, " 12 3", 2**70])
+def test_a_size_in_unicode_digits_or_too_long_is_refused_on_page_and_api(world, browser, api,
+                                                                          failed, size):
+    base = f"/api/v1/devices/{failed.public_id}/media"
+    added = api("tech_a", "post", base, json={"kind": "hdd", "size_gb": size})
+    assert added.status_code == 422 and "size_gb" in added.json["error"]["details"]["fields"]
+    corrected = api("tech_a", "patch", f"{base}/{failed.media[0].id}", json={"size_gb": size})
+    assert corrected.status_code == 422, corrected.data[:300]
+    browser.login("tech_a@example.org")
+    url = f"/d/{failed.public_id}/media"
+    typed = str(size)
+    for action, form in ((url, {"kind": "hdd", "capacity_gb": typed}),
+                         (f"{url}/{failed.media[0].id}", {"capacity_gb": typed})):
+        page = browser.post_form(url, action, form)
+        assert page.status_code == 422 and "nombre entier de gigaoctets" in page.text
+    assert len(_fresh(failed).media) == 1 and _fresh(failed).media[0].capacity_gb == 256
