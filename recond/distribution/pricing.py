@@ -129,6 +129,7 @@ def cells(grid: PriceGrid | None) -> dict[tuple[str, str, str], int]:
 
 _EUROS = re.compile(r"(-?)(\d+)(?:[.,](\d{1,2}))?", re.ASCII)
 _TOO_PRECISE = re.compile(r"-?\d+[.,]\d{3,}", re.ASCII)
+_LONGEST = 30  # characters: "10 000 000,00 €" and more room than anyone types
 
 
 def parse_euros(raw: str, *, signed: bool = False, ceiling_cents: int = 10_000_000) -> int:
@@ -136,6 +137,9 @@ def parse_euros(raw: str, *, signed: bool = False, ceiling_cents: int = 10_000_0
     decimal separator. More than two decimals ("12.345", "9,995") or an exponent ("1E1") is
     refused, never rounded: a typing mistake must not become a price or a payment."""
     shown = (raw or "").strip()[:20]
+    if len((raw or "").strip()) > _LONGEST:  # "9" * 5000 is no amount, and no 500 either
+        raise InvalidInput(_l("“%(value)s” is not an amount in euros: write it like 35 or 35,50.",
+                              value=shown + "…"), code="invalid_amount")
     text = re.sub(r"[\s\u00a0\u202f€]", "", raw or "")
     if _TOO_PRECISE.fullmatch(text):
         raise InvalidInput(_l("“%(value)s” has more than two decimals: give the amount to the "

@@ -15,10 +15,12 @@ from recond.models import (
     SanitisationMethod, SanitisationRecord, StorageMedium, User, Verification,
 )
 from recond.lifecycle.statuses import SANITISABLE
+from recond.whole_numbers import whole_number
 
 
 def medium_for(actor: User, medium_id: int) -> StorageMedium:
-    medium = db.session.get(StorageMedium, medium_id)
+    # Only a number an id can be reaches the database: 10**30 overflows its integer.
+    medium = db.session.get(StorageMedium, medium_id) if whole_number(medium_id) else None
     if medium is None:
         raise NotFound(_l("No such storage medium in what you may see."))
     return _medium_for(actor, medium)

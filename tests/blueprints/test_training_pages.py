@@ -170,3 +170,20 @@ def test_the_session_and_beneficiary_pages_are_accessible(world, browser):
         assert response.status_code == 200, path
         assert_accessible(response.text)
     assert device.public_id in browser.client.get(f"/training/{frozen_id}").text
+
+
+def test_a_topic_id_in_unicode_digits_or_too_long_is_refused_not_a_500(world, browser):
+    person = world.beneficiary()
+    session = world.train(present=[person])
+    browser.login("structure_s@example.org")
+    url = f"/training/{session.id}"
+    for topic in ("²", "9" * 30, "9" * 5000):
+        new = browser.post_form("/training/new", "/training/new", {
+            "held_on": date.today().isoformat(), "duration": "60", "trainer": "Agent",
+            f"attendance-{person.id}": "present", "topic": topic})
+        assert new.status_code == 422 and "Thème inconnu" in new.text, (topic, new.status_code)
+        corrected = browser.post_form(url, url, {**_session_form(session, person), "topic": topic})
+        assert corrected.status_code == 422 and "Thème inconnu" in corrected.text
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 1
+    assert training.revisions_of(session) == []
