@@ -85,6 +85,15 @@ def can_manage(actor: User, device: Device) -> bool:
     return True
 
 
+def technique_label(method: str, technique: str | None):
+    """How a record was made, for people: the destruction technique's label, or the wiping
+    tool's own name of its method ("PRNG Stream"; records kept before issue 9's fixes add
+    " (overwrite)" to it, left out here)."""
+    if method == SanitisationMethod.DESTROY:
+        return DESTRUCTION_LABELS.get(technique, technique or "")
+    return (technique or "").removesuffix(" (overwrite)")
+
+
 def medium_name(medium: StorageMedium) -> str:
     return medium.serial or f"#{medium.id}"
 
