@@ -102,8 +102,11 @@ def test_the_beneficiaries_page_says_what_a_good_reference_looks_like(world, bro
     browser.login("structure_s@example.org")
     page = browser.client.get("/beneficiaries")
     assert "CS92-0042" in page.text and 'aria-describedby="reference-help"' in page.text
+    assert "groupes de quatre lettres au plus" in page.text  # the rule the check applies
     for reference, says in [("1.85.05.78.006.084.36", "numéro de sécurité sociale"),
                             ("+33 6 12 34 56 78", "numéro de téléphone"),
+                            ("00447911123456", "numéro de téléphone"),
+                            ("SOPHIE-1985", "cinq lettres ou plus"), ("jean2", "nom de personne"),
                             ("Mme_Martin", "nom de personne"), ("jean@exemple.fr", "adresse e-mail")]:
         refused = browser.post_form("/beneficiaries", "/beneficiaries",
                                     {"reference": reference, "tier": "job_seeker"})
