@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from recond.clock import utcnow
 from recond import capabilities
@@ -105,13 +106,24 @@ def _taken(actor: User, reference: str, but: int | None = None) -> None:
         raise InvalidInput(_l("Reference %(ref)s is already recorded.", ref=reference))
 
 
+def _write_unique(actor: User, reference: str, change, but: int | None = None) -> None:
+    """Make the change and write it in a savepoint: when someone else recorded the same
+    reference since `_taken` looked (two enrolments at once), the database's
+    `uq_beneficiary_ref` refuses it and the answer is the same "already recorded"."""
+    try:
+        with db.session.begin_nested():  # flushes what was pending before, outside it
+            change()
+    except IntegrityError:
+        _taken(actor, reference, but)  # raises: the other one is committed, so seen now
+        raise
+
+
 def enrol(actor: User, reference: str, tier: str, postcode: str | None = None) -> Beneficiary:
     reference, tier, postcode = _checked(actor, reference, tier, postcode)
     _taken(actor, reference)
     beneficiary = Beneficiary(structure_id=actor.organisation_id, reference=reference,
                               tier=tier, postcode=postcode)
-    db.session.add(beneficiary)
-    db.session.flush()
+    _write_unique(actor, reference, lambda: db.session.add(beneficiary))
     return beneficiary
 
 
@@ -134,8 +146,9 @@ def update(actor: User, beneficiary_id: int, reference: str, tier: str,
     reference, tier, postcode = _checked(actor, reference, tier, postcode)
     beneficiary = _locked_unallocated(actor, beneficiary_id, _l("editing"))
     _taken(actor, reference, but=beneficiary.id)
-    beneficiary.reference, beneficiary.tier, beneficiary.postcode = reference, tier, postcode
-    db.session.flush()
+    def change():
+        beneficiary.reference, beneficiary.tier, beneficiary.postcode = reference, tier, postcode
+    _write_unique(actor, reference, change, but=beneficiary.id)
     return beneficiary
 
 
