@@ -13,6 +13,7 @@ from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import Device, DeviceEvent, User
+from recond.whole_numbers import whole_number
 
 MAX_PER_PAGE = 100
 
@@ -28,10 +29,11 @@ class Page:
 def _positive_int(raw: str | None, default: int, name: str, maximum: int) -> int:
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    number = whole_number(raw, maximum=maximum)
+    if number is None:
         raise InvalidInput(_l("“%(name)s” must be a whole number from 1 to %(max)s.",
-                              name=name, max=maximum), details={"fields": {name: raw}})
-    return int(raw)
+                              name=name, max=maximum), details={"fields": {name: raw[:20]}})
+    return number
 
 
 def search(actor: User, *, status: str | None = None, category: str | None = None,

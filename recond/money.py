@@ -23,6 +23,7 @@ _EUROS = re.compile(r"(-?)(\d+)(?:[.,](\d{1,2}))?", re.ASCII)
 _TOO_PRECISE = re.compile(r"-?\d+[.,]\d{3,}", re.ASCII)
 # What people and spreadsheets put between thousands and before the sign: spaces of all widths.
 _IGNORED = re.compile(r"[\s\u00a0\u202f€]")
+_LONGEST = 30  # characters: "10 000 000,00 €" and more room than anyone types
 
 
 def parse_euros(raw: str, *, signed: bool = False, ceiling_cents: int = DEFAULT_CEILING_CENTS) -> int:
@@ -31,6 +32,9 @@ def parse_euros(raw: str, *, signed: bool = False, ceiling_cents: int = DEFAULT_
     refused, never rounded: a typing mistake must not become a price or a payment. A minus
     sign only where `signed` (a correction)."""
     shown = (raw or "").strip()[:20]
+    if len((raw or "").strip()) > _LONGEST:  # "9" * 5000 is no amount, and no 500 either
+        raise InvalidInput(_l("“%(value)s” is not an amount in euros: write it like 35 or 35,50.",
+                              value=shown + "…"), code="invalid_amount")
     text = _IGNORED.sub("", raw or "")
     if _TOO_PRECISE.fullmatch(text):
         raise InvalidInput(_l("“%(value)s” has more than two decimals: give the amount to the "

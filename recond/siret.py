@@ -22,7 +22,7 @@ def normalise(raw: str) -> str:
 
 
 def is_valid(siret: str) -> bool:
-    if len(siret) != 14 or not siret.isdigit():
+    if len(siret) != 14 or not (siret.isascii() and siret.isdigit()):
         return False
     if siret.startswith(_LA_POSTE_SIREN) and siret != "35600000000048":
         return sum(int(c) for c in siret) % 5 == 0

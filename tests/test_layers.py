@@ -22,7 +22,7 @@ LAYERS = [
     ("foundation", ["recond.clock", "recond.config", "recond.errors", "recond.extensions",
                     "recond.models", "recond.public_id", "recond.siret", "recond.territories",
                     "recond.categories", "recond.documents", "recond.jobs", "recond.capabilities",
-                    "recond.money", "recond.labels.media", "recond.labels.geometry",
+                    "recond.money", "recond.whole_numbers", "recond.labels.media", "recond.labels.geometry",
                     "recond.labels.content", "recond.labels.pdf", "recond.labels.zpl",
                     "recond.labels.image", "recond.workshop.wipelogs", "recond.migrations",
                     # the lifecycle's vocabulary (statuses, their named groups): read by the rules

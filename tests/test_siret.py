@@ -8,7 +8,7 @@ def test_valid_sirets(value):
     assert siret.is_valid(value)
 
 
-@pytest.mark.parametrize("value", ["84123456700012", "8412345670001", "8412345670001A", ""])
+@pytest.mark.parametrize("value", ["84123456700012", "8412345670001", "8412345670001A", "", "²" * 14, "٣" * 14])
 def test_invalid_sirets(value):
     assert not siret.is_valid(value)
 

@@ -9,6 +9,7 @@ from recond.categories import CATEGORIES, GRADES
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
 from recond.models import RequestLine, Tier
+from recond.whole_numbers import whole_number
 
 bp = Blueprint("allocation", __name__)
 
@@ -28,15 +29,16 @@ def allocate(line_id: int):
     if db.session.get(RequestLine, line_id) is None:
         raise NotFound(_l("Request line %(line)s does not exist.", line=line_id))
     device = scopes.get_visible_device(actor, request.form.get("device", "").strip().upper()[:16])
-    version = request.form.get("version", "")
+    version = whole_number(request.form.get("version", ""), minimum=0)
     beneficiary = request.form.get("beneficiary", "").strip()
-    if not version.isdigit() or (beneficiary and not beneficiary.isdigit()):
+    beneficiary_id = whole_number(beneficiary) if beneficiary else None
+    if version is None or (beneficiary and beneficiary_id is None):
         raise InvalidInput(_l("The form is incomplete. Reload the page."))
-    payload = {"line_id": line_id} | ({"beneficiary_id": int(beneficiary)} if beneficiary else {})
+    payload = {"line_id": line_id} | ({"beneficiary_id": beneficiary_id} if beneficiary else {})
     reason = request.form.get("second_device_reason", "").strip()
     if reason:
         payload["second_device_reason"] = reason
-    lifecycle.perform(actor, device, "allocate", payload, expected_version=int(version))
+    lifecycle.perform(actor, device, "allocate", payload, expected_version=version)
     db.session.commit()
     allocation = lifecycle.active_allocation(device)
     flash(_l("%(id)s allocated to %(structure)s for %(price)s.", id=device.public_id,
@@ -57,16 +59,16 @@ def price_grid():
     actor = current_actor()
     if request.method == "POST":
         based_on = request.form.get("based_on", "").strip()  # the latest version the page showed
-        if based_on and not based_on.isdigit():
+        seen = whole_number(based_on, minimum=0) if based_on else None
+        if based_on and seen is None:
             raise InvalidInput(_l("The form is incomplete. Reload the page."))
-        grid = pricing.publish_grid(actor, pricing.entries_from_form(request.form),
-                                    based_on=int(based_on) if based_on else None)
+        grid = pricing.publish_grid(actor, pricing.entries_from_form(request.form), based_on=seen)
         db.session.commit()
         flash(_l("Price grid version %(v)s is in force. Past allocations keep their price.",
                  v=grid.version), "success")
         return redirect(url_for("allocation.price_grid"))
-    shown = request.args.get("version", "")
-    grid = pricing.get_grid(int(shown)) if shown.isdigit() else pricing.current_grid()
+    shown = whole_number(request.args.get("version", ""))
+    grid = pricing.get_grid(shown) if shown is not None else pricing.current_grid()
     return render_template("allocation/pricing.html", grid=grid, cells=pricing.cells(grid),
                            current=pricing.current_grid(), grids=pricing.grids(),
                            latest=pricing.latest_version(),

@@ -12,6 +12,7 @@ from recond.blueprints.labels import file_response
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.labels import printing
+from recond.whole_numbers import whole_number
 
 
 
@@ -43,8 +44,10 @@ def assign_wipe_log(evidence_id: int):
     actor = current_actor()
     body = _json_body()
     assignments, reasons = body.get("assignments"), body.get("reasons", {})
+    # A medium's id, or 0 for a drive left unassigned; never a number no id can be (10**30).
     if not isinstance(assignments, dict) or not all(
-            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in assignments.items()):
+            isinstance(k, str) and (v == 0 or whole_number(v) is not None) and isinstance(v, int)
+            for k, v in assignments.items()):
         raise InvalidInput(_l("Assign drives as {\"assignments\": {\"/dev/sda\": medium_id}}."))
     if not isinstance(reasons, dict) or not all(isinstance(v, str) for v in reasons.values()):
         raise InvalidInput(_l("Confirm a match the log disagrees with as "

@@ -14,13 +14,15 @@ from recond import accounts
 from recond.blueprints.guard import public, requires
 from recond.extensions import db, login_manager
 from recond.models import User
+from recond.whole_numbers import whole_number
 
 bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number = whole_number(user_id)
+    return db.session.get(User, number) if number is not None else None
 
 
 class LoginForm(FlaskForm):

@@ -9,6 +9,7 @@ from recond.blueprints.workshop_forms import ScanForm
 from recond.distribution import delivery_note_pdf as delivery_note
 from recond.errors import InvalidInput
 from recond.extensions import db
+from recond.whole_numbers import whole_number
 
 
 bp = Blueprint("deliveries", __name__, url_prefix="/deliveries")
@@ -26,10 +27,10 @@ def index():
 @bp.route("/", methods=["POST"])
 @requires("deliveries.prepare")
 def open_note():
-    structure = request.form.get("structure", "")
-    if not structure.isdigit():
+    structure = whole_number(request.form.get("structure", ""))
+    if structure is None:
         raise InvalidInput(_l("Choose the structure the devices go to."))
-    note = deliveries.open_note(current_actor(), int(structure),
+    note = deliveries.open_note(current_actor(), structure,
                                 request.form.get("kind", "shipment"))
     db.session.commit()
     return redirect(url_for("deliveries.show", note_id=note.id))

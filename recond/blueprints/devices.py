@@ -11,6 +11,7 @@ from recond.categories import CATEGORIES, OUTCOME_LABELS
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.lifecycle import ACTIONS
+from recond.whole_numbers import whole_number
 
 
 bp = Blueprint("devices", __name__)
@@ -51,12 +52,12 @@ def show(public_id: str):
 def act(public_id: str, action: str):
     actor = current_actor()
     device = scopes.get_visible_device(actor, public_id.upper())
-    version = request.form.get("version", "")
-    if not version.isdigit():
+    version = whole_number(request.form.get("version", ""), minimum=0)
+    if version is None:
         raise InvalidInput(_l("The form is missing the device's version. Reload the page."))
     spec = ACTIONS.get(action)
     payload = lifecycle.from_form(spec.fields, CATEGORIES.get(device.category), request.form) if spec else {}
-    event = lifecycle.perform(actor, device, action, payload, expected_version=int(version))
+    event = lifecycle.perform(actor, device, action, payload, expected_version=version)
     db.session.commit()
     flash(_l("Done: %(action)s. The device is now %(status)s.", action=ACTIONS[action].label,
              status=lifecycle.STATUS_LABELS[lifecycle.Status(event.to_status)]), "success")

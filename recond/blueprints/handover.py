@@ -9,6 +9,7 @@ from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.structure_forms import PaymentForm
 from recond.errors import Conflict, InvalidInput, Refused
 from recond.extensions import db
+from recond.whole_numbers import whole_number
 
 
 bp = Blueprint("handover", __name__, url_prefix="/handover")
@@ -47,11 +48,11 @@ def pay(public_id: str):
 def release(public_id: str):
     actor = current_actor()
     device, _allocation = handover.get_device(actor, public_id)
-    version = request.form.get("version", "")
-    if not version.isdigit():
+    version = whole_number(request.form.get("version", ""), minimum=0)
+    if version is None:
         raise InvalidInput(_l("The form is missing the device's version. Reload the page."))
     try:
-        handover.release(actor, device, int(version))
+        handover.release(actor, device, version)
     except Refused as refusal:
         db.session.rollback()
         # The same page, with what is missing and the links to record it.

@@ -5,6 +5,7 @@ from recond import jobs
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.workshop_forms import LabelsForm
 from recond.labels import printing
+from recond.whole_numbers import whole_number
 
 bp = Blueprint("labels", __name__)
 EXTENSIONS = {"application/pdf": "pdf", "application/zpl": "zpl", "image/png": "png",
@@ -25,7 +26,7 @@ def device_label(public_id: str):
     labels = printing.labels_for(actor, public_ids=[public_id], kind=kind)
     dpi = request.args.get("dpi", "203")
     content, mimetype = printing.document(labels, media, kind, fmt=fmt,
-                                          dpi=int(dpi) if dpi.isdigit() else 0)
+                                          dpi=whole_number(dpi, minimum=0) or 0)
     return file_response(content, mimetype, f"{labels[0].code}-{kind}")
 
 

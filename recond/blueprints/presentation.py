@@ -4,18 +4,19 @@ statuses and actions, money (`money` for people, `euros` to pre-fill a field, bo
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from recond import capabilities, categories, money, public_id
 from recond.distribution import deliveries, equipment_requests, payments, pricing
-from recond.workshop import storage_media, wipe_evidence
+from recond.workshop import sanitisation, storage_media, wipe_evidence
 from recond.blueprints.guard import current_actor
 from recond.blueprints.navigation import entries_for
 from recond.collection.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.extensions import login_manager
 from recond.lifecycle import STATUS_LABELS, Status
 from recond.lifecycle.actions import ACTIONS
+from recond.models import SanitisationMethod, SanitisationRecord
 from recond.territories import LABELS as TERRITORY_LABELS
 
 
@@ -57,6 +58,9 @@ def init_app(app: Flask) -> None:
             "payment_kind": lambda k: payments.KIND_LABELS.get(k, k),
             "delivery_status": lambda s: deliveries.STATUS_LABELS.get(s, s),
             "verification_label": wipe_evidence.verification_label,
+            "sanitisation_method_label": sanitisation.method_label,
+            "technique_label": storage_media.technique_label,
+            "record_parts": record_parts,
             "size_label": wipe_evidence.format_size,
             "delivery_kind": lambda k: deliveries.KIND_LABELS.get(k, k),
             "percent": lambda x: "—" if x is None else f"{round(x * 100)} %",
@@ -72,3 +76,28 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+def record_parts(r: SanitisationRecord) -> list[str]:
+    """A sanitisation record as the device page lists it, part by part, none of them empty.
+    A destruction says how, by whom, its reference and when; a wipe its method, tool, passes,
+    verification, size, result and times."""
+    method = str(sanitisation.method_label(r.method))
+    technique = str(storage_media.technique_label(r.method, r.technique))
+    if r.method == SanitisationMethod.DESTROY:
+        parts = [method, technique, r.destroyed_by,
+                 r.reference and f"{gettext('ref.')} {r.reference}",
+                 r.finished_at and format_date(r.finished_at.date(), "short")]
+    else:
+        times = (f"{format_datetime(r.started_at, 'short')} – {format_datetime(r.finished_at, 'short')}"
+                 if r.started_at and r.finished_at else format_datetime(r.performed_at, "short"))
+        parts = [method, technique, r.tool,
+                 r.passes is not None and f"{gettext('passes')}: {r.passes}",
+                 r.rounds and f"{gettext('rounds')}: {r.rounds}",
+                 r.blanking is not None and
+                 f"{gettext('blanking')}: {gettext('yes') if r.blanking else gettext('no')}",
+                 str(wipe_evidence.verification_label(r.verification)),
+                 r.size_bytes and wipe_evidence.format_size(r.size_bytes),
+                 gettext("passed") if r.passed else gettext("FAILED"), times,
+                 r.matched_by_hand and f"{gettext('Matched by hand')}: {r.match_reason}"]
+    return [str(part) for part in parts if part and str(part).strip()]

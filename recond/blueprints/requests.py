@@ -7,6 +7,7 @@ from recond.distribution import equipment_requests
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.structure_forms import LINE_COUNT, RequestForm
 from recond.extensions import db
+from recond.whole_numbers import whole_number
 
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
@@ -56,8 +57,8 @@ def decide(request_id: int):
     found = equipment_requests.get_request(actor, request_id)
     approved = {}
     for line in found.lines:
-        raw = request.form.get(f"approved-{line.id}", "").strip()
-        approved[line.id] = int(raw) if raw.isdigit() else -1
+        number = whole_number(request.form.get(f"approved-{line.id}", ""), minimum=0)
+        approved[line.id] = -1 if number is None else number
     equipment_requests.decide(actor, found, approved, request.form.get("comment", "")[:2000])
     db.session.commit()
     flash(_l("Decision recorded: %(status)s.", status=equipment_requests.STATUS_LABELS[found.status]), "success")

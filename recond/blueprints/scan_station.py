@@ -9,6 +9,7 @@ from recond.blueprints.guard import current_actor, requires
 from recond.errors import DomainError, InvalidInput
 from recond.extensions import db
 from recond.lifecycle import ACTIONS
+from recond.whole_numbers import whole_number
 
 bp = Blueprint("scan_station", __name__, url_prefix="/scan")
 BATCH_KEY = "scan_batch"
@@ -44,10 +45,10 @@ def act():
     actor = current_actor()
     device = scan.resolve(actor, request.form.get("public_id", ""))
     action = request.form.get("action", "")
-    version = request.form.get("version", "")
-    if action not in ACTIONS or any(f.required for f in ACTIONS[action].fields) or not version.isdigit():
+    version = whole_number(request.form.get("version", ""), minimum=0)
+    if action not in ACTIONS or any(f.required for f in ACTIONS[action].fields) or version is None:
         raise InvalidInput(_l("This action needs details: use the device's page."))
-    event = lifecycle.perform(actor, device, action, {}, expected_version=int(version))
+    event = lifecycle.perform(actor, device, action, {}, expected_version=version)
     db.session.commit()
     flash(_l("%(id)s: %(action)s, now %(status)s.", id=device.public_id, action=ACTIONS[action].done,
              status=lifecycle.STATUS_LABELS[lifecycle.Status(event.to_status)]), "success")

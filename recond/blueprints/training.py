@@ -7,10 +7,20 @@ from recond.distribution import beneficiaries, training
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.auth import safe_next
 from recond.blueprints.structure_forms import SessionCorrectionForm, SessionForm, TopicForm
+from recond.errors import InvalidInput
 from recond.extensions import db
+from recond.whole_numbers import whole_number
 
 
 bp = Blueprint("training", __name__)
+
+
+def _topic_ids() -> list[int]:
+    """The topics ticked: ids of the list, anything else (a forged "²") an unknown topic."""
+    ids = [whole_number(t) for t in request.form.getlist("topic")]
+    if None in ids:
+        raise InvalidInput(_l("Unknown topic."))
+    return ids
 
 
 @bp.route("/training")
@@ -29,7 +39,7 @@ def new_session():
     people = beneficiaries.of_structure(actor)
     if form.validate_on_submit():
         marks = {p.id: request.form.get(f"attendance-{p.id}", "") for p in people}
-        topic_ids = [int(t) for t in request.form.getlist("topic") if t.isdigit()]
+        topic_ids = _topic_ids()
         session = training.record_session(
             actor, held_on=form.held_on.data, trainer=form.trainer.data, topics=topic_ids,
             duration_minutes=form.duration.data, place=form.place.data or "",
@@ -57,7 +67,7 @@ def session(session_id: int):
                                  staff="\n".join(a.staff_name for a in held.attendances if a.staff_name))
     if form.validate_on_submit():
         marks = {p.id: request.form.get(f"attendance-{p.id}", "") for p in people}
-        topic_ids = [int(t) for t in request.form.getlist("topic") if t.isdigit()]
+        topic_ids = _topic_ids()
         training.correct_session(
             actor, session_id, reason=form.reason.data, held_on=form.held_on.data,
             trainer=form.trainer.data, topics=topic_ids, duration_minutes=form.duration.data,

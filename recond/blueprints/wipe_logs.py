@@ -8,6 +8,7 @@ from recond.blueprints.workshop_forms import WipeLogForm
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.models import SanitisationEvidence
+from recond.whole_numbers import whole_number
 
 bp = Blueprint("wipe_logs", __name__, url_prefix="/wipe-logs")
 
@@ -53,9 +54,10 @@ def assign(evidence_id: int):
     for index, drive in enumerate(evidence.drives):
         value = request.form.get(f"drive-{index}", "")
         if value:
-            if not value.isdigit():
+            medium_id = whole_number(value)
+            if medium_id is None:
                 raise InvalidInput(_l("Choose a storage medium from the list."))
-            chosen[drive["device"]] = int(value)
+            chosen[drive["device"]] = medium_id
             reasons[drive["device"]] = request.form.get(f"reason-{index}", "")
     records = wipe_evidence.assign(actor, evidence, chosen, reasons)
     db.session.commit()

@@ -42,7 +42,7 @@ def create_donor(actor: User, *, name: str, siret: str, insee_code: str | None =
 def add_site(actor: User, donor: Organisation, *, label: str, address: str, postcode: str) -> DonorSite:
     _managed(actor, donor)
     postcode = postcode.strip()
-    if not (label.strip() and address.strip()) or len(postcode) != 5 or not postcode.isdigit():
+    if not (label.strip() and address.strip()) or len(postcode) != 5 or not (postcode.isascii() and postcode.isdigit()):
         raise InvalidInput(_l("A site has a name, an address and a 5-digit postcode."))
     # The commune is known when the postcode is that of a single commune of the département.
     site = DonorSite(organisation_id=donor.id, label=label.strip(), address=address.strip(),

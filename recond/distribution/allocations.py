@@ -25,6 +25,7 @@ from recond.models import (
     EquipmentRequest, Organisation, OrganisationKind, PriceGrid, RequestLine, RequestStatus,
 )
 from recond.territories import LABELS as TERRITORY_LABELS
+from recond.whole_numbers import whole_number
 
 PROPOSALS = 8
 _SCAN_LIMIT = 500  # candidates read to find the proposals when minimum specs filter many out
@@ -67,7 +68,7 @@ def storage_gb(device: Device) -> int | None:
     if total:
         return total
     value = device.specs.get("storage_gb")
-    return int(value) if str(value or "").isdigit() else None
+    return whole_number(str(value or ""))
 
 
 def ram_gb(device: Device) -> int | None:

@@ -1,9 +1,12 @@
 """Pseudonymous beneficiaries: a structure's own file reference, an eligibility tier and
 perhaps a postcode; never a name, never a national identifier (GDPR data minimisation).
 
-The reference check refuses what identifies a person: a NIR (social security number, with
-any separators, Corse 2A/2B), a phone number, an e-mail, a name (a reference has a digit and
-no civility). A beneficiary is edited or deleted only before any allocation.
+The reference check takes what a file code looks like — blocks of at most four letters
+(`CS`, `BEN`, `ASSO`, `CCAS`; three or four only in capitals), digits, the separators - _ . /
+and at least one digit — and refuses what identifies a person: a NIR (social security number,
+with any separators, Corse 2A/2B), a phone number (French, or international with + or 00), an
+e-mail, a name (a word of five letters or more, a short word not in capitals such as `jean2`,
+a civility). A beneficiary is edited or deleted only before any allocation.
 
 The retention setting (`RECOND_BENEFICIARY_RETENTION_MONTHS`, 24 by default) purges a
 reference that many months after the release of the person's last device, or after the
@@ -18,6 +21,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from recond.clock import utcnow
 from recond import capabilities
@@ -33,11 +37,17 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 _SEPARATORS = re.compile(r"[\s._/\\()-]+")
 # NIR: sex, year, month, département (2A/2B in Corse), commune, order, perhaps the key.
 _NIR = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}(?:\d{2})?$", re.IGNORECASE)
-# French numbers (0X XX XX XX XX), +33 / 0033 with or without the (0), other + numbers.
-_PHONE = re.compile(r"^(?:(?:(?:\+|00)33|33)0?[1-9]\d{8}|0[1-9]\d{8}|\+\d{8,15})$")
+# French numbers (0X XX XX XX XX), +33 / 0033 with or without the (0), and any international
+# number: + or 00, then 8 digits or more.
+_PHONE = re.compile(r"^(?:(?:(?:\+|00)33|33)0?[1-9]\d{8}|0[1-9]\d{8}|(?:\+|00)\d{8,})$")
 _CIVILITY = re.compile(r"^(?:m\.|(?:mr|mme|mlle|mrs|ms|miss|monsieur|madame|mademoiselle|dr|docteur)"
                        r"(?:[\s._/-]|$))", re.IGNORECASE)
-GOOD_EXAMPLES = "CS92-0042, 2026/017, BEN-A12"
+# A file code's letters come in short blocks: `CS`, `BEN`, `ASSO`, `CCAS`. Five letters in a
+# row (`DUPONT`, `SOPHIE`, `dossier`) or a short word not in capitals (`jean2`, `Luc-7`) is
+# what a name looks like.
+_LETTERS = re.compile(r"[^\W\d_]+")
+_LONGEST_LETTERS = 4
+GOOD_EXAMPLES = "CS92-0042, 2026/017, BEN-A12, CCAS-2026-0042"
 
 
 def check_reference(reference: str) -> str:
@@ -51,25 +61,28 @@ def check_reference(reference: str) -> str:
         looks_like = _l("“%(ref)s” looks like a social security number (NIR).", ref=reference)
     elif _PHONE.match(compact):
         looks_like = _l("“%(ref)s” looks like a phone number.", ref=reference)
-    elif _CIVILITY.match(reference) or not any(c.isdigit() for c in reference) or \
-            _two_name_words(reference):
+    elif any(len(word) > _LONGEST_LETTERS for word in _LETTERS.findall(reference)):
+        looks_like = _l("“%(ref)s” has a word of five letters or more, as a person's name "
+                        "has.", ref=reference)
+    elif _CIVILITY.match(reference) or not any(c in "0123456789" for c in reference) or \
+            _name_word(reference):
         looks_like = _l("“%(ref)s” looks like a person's name.", ref=reference)
     elif not _REFERENCE.match(reference):
         looks_like = _l("“%(ref)s” has spaces or signs other than - _ . /.", ref=reference)
     if looks_like is not None:
-        raise InvalidInput(_l("%(problem)s Use your own file reference: letters and digits with "
-                              "- _ . / and at least one digit, e.g. %(examples)s. Never a name, "
-                              "a phone number, an e-mail or a social security number.",
+        raise InvalidInput(_l("%(problem)s Use your own file reference: digits, blocks of at "
+                              "most four letters (in capitals from three) and - _ . /, with at "
+                              "least one digit, e.g. %(examples)s. Never a name, a phone "
+                              "number, an e-mail or a social security number.",
                               problem=looks_like, examples=GOOD_EXAMPLES),
                            code="not_pseudonymous")
     return reference
 
 
-def _two_name_words(reference: str) -> bool:
-    """`Jean.Dupont7`, `dupont-jean-2`: two words of letters, one at least not in capitals
-    (a file code like `BEN-ABC-12` is all capitals)."""
-    words = re.findall(r"[^\W\d_]{3,}", reference)
-    return len(words) >= 2 and any(not w.isupper() for w in words)
+def _name_word(reference: str) -> bool:
+    """`jean2`, `Luc-7`, `Zoé7`: a word of three or four letters not in capitals (a file code's
+    `BEN` or `CCAS` is; two letters, `cs92`, may be in either case)."""
+    return any(len(word) >= 3 and not word.isupper() for word in _LETTERS.findall(reference))
 
 
 def _checked(actor: User, reference: str, tier: str, postcode: str | None) -> tuple:
@@ -93,13 +106,24 @@ def _taken(actor: User, reference: str, but: int | None = None) -> None:
         raise InvalidInput(_l("Reference %(ref)s is already recorded.", ref=reference))
 
 
+def _write_unique(actor: User, reference: str, change, but: int | None = None) -> None:
+    """Make the change and write it in a savepoint: when someone else recorded the same
+    reference since `_taken` looked (two enrolments at once), the database's
+    `uq_beneficiary_ref` refuses it and the answer is the same "already recorded"."""
+    try:
+        with db.session.begin_nested():  # flushes what was pending before, outside it
+            change()
+    except IntegrityError:
+        _taken(actor, reference, but)  # raises: the other one is committed, so seen now
+        raise
+
+
 def enrol(actor: User, reference: str, tier: str, postcode: str | None = None) -> Beneficiary:
     reference, tier, postcode = _checked(actor, reference, tier, postcode)
     _taken(actor, reference)
     beneficiary = Beneficiary(structure_id=actor.organisation_id, reference=reference,
                               tier=tier, postcode=postcode)
-    db.session.add(beneficiary)
-    db.session.flush()
+    _write_unique(actor, reference, lambda: db.session.add(beneficiary))
     return beneficiary
 
 
@@ -122,8 +146,9 @@ def update(actor: User, beneficiary_id: int, reference: str, tier: str,
     reference, tier, postcode = _checked(actor, reference, tier, postcode)
     beneficiary = _locked_unallocated(actor, beneficiary_id, _l("editing"))
     _taken(actor, reference, but=beneficiary.id)
-    beneficiary.reference, beneficiary.tier, beneficiary.postcode = reference, tier, postcode
-    db.session.flush()
+    def change():
+        beneficiary.reference, beneficiary.tier, beneficiary.postcode = reference, tier, postcode
+    _write_unique(actor, reference, change, but=beneficiary.id)
     return beneficiary
 
 

@@ -81,7 +81,7 @@ def update_structure(actor: User, structure: Organisation, **values: Any) -> Org
         structure.siret = siret or None
     if "insee_code" in values:
         code = (values["insee_code"] or "").strip() or None
-        if code is not None and not (len(code) == 5 and code[:2].isalnum() and code[2:].isdigit()):
+        if code is not None and not (len(code) == 5 and code.isascii() and code[:2].isalnum() and code[2:].isdigit()):
             raise InvalidInput(_l("An INSEE commune code has 5 characters, such as 92050."))
         structure.insee_code = code
         structure.territory = territory_of(code)
@@ -89,7 +89,7 @@ def update_structure(actor: User, structure: Organisation, **values: Any) -> Org
             structure.commune = COMMUNES[code][0]
     if "postcode" in values:
         postcode = (values["postcode"] or "").strip() or None
-        if postcode is not None and not (len(postcode) == 5 and postcode.isdigit()):
+        if postcode is not None and not (len(postcode) == 5 and postcode.isascii() and postcode.isdigit()):
             raise InvalidInput(_l("A postcode has 5 digits."))
         structure.postcode = postcode
     for key in ("address", "phone", "email", "commune"):

@@ -91,6 +91,7 @@ def _checked(actor: User, *, held_on: date, trainer: str, topics: str | list[int
         raise InvalidInput(_l("A session is recorded once held: its date cannot be in the future."))
     if not isinstance(topics, str):
         chosen = db.session.scalars(select(TrainingTopic).where(TrainingTopic.id.in_(topics))).all()
+        chosen.sort(key=lambda topic: topics.index(topic.id))  # in the order they were chosen
         if len(chosen) != len(set(topics)):
             raise InvalidInput(_l("Unknown topic."))
         topics = "; ".join(t.label for t in chosen)

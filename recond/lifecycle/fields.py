@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from recond.categories import Category
+from recond.whole_numbers import whole_number
 
 
 @dataclass(frozen=True)
@@ -36,17 +37,15 @@ class Field:
         if self.kind in ("int", "os_image"):
             if isinstance(raw, bool):
                 raise ValueError(_l("must be a whole number"))
-            if isinstance(raw, str) and raw.strip().isdigit():
-                raw = int(raw.strip())
-            if not isinstance(raw, int) or raw < 1 or raw > 2**31 - 1:
+            number = whole_number(raw, maximum=2**31 - 1)
+            if number is None:
                 raise ValueError(_l("must be a whole number"))
-            return raw
+            return number
         if self.kind == "percent":
-            if isinstance(raw, str) and raw.strip().isdigit():
-                raw = int(raw.strip())
-            if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 100:
+            number = whole_number(raw, minimum=0, maximum=100)
+            if number is None:
                 raise ValueError(_l("must be a percentage from 0 to 100"))
-            return raw
+            return number
         if self.kind == "choice":
             if raw not in self.choices:
                 raise ValueError(_l("must be one of %(choices)s", choices=", ".join(self.choices)))

@@ -15,10 +15,20 @@ from recond.models import (
     SanitisationMethod, SanitisationRecord, StorageMedium, User, Verification,
 )
 from recond.lifecycle.statuses import SANITISABLE
+from recond.whole_numbers import whole_number
+
+# NIST SP 800-88 Rev. 1's three categories, as people read them.
+METHOD_LABELS = {SanitisationMethod.CLEAR: _l("Clear"), SanitisationMethod.PURGE: _l("Purge"),
+                 SanitisationMethod.DESTROY: _l("Destroy")}
+
+
+def method_label(method: str):
+    return METHOD_LABELS.get(method, method)
 
 
 def medium_for(actor: User, medium_id: int) -> StorageMedium:
-    medium = db.session.get(StorageMedium, medium_id)
+    # Only a number an id can be reaches the database: 10**30 overflows its integer.
+    medium = db.session.get(StorageMedium, medium_id) if whole_number(medium_id) else None
     if medium is None:
         raise NotFound(_l("No such storage medium in what you may see."))
     return _medium_for(actor, medium)

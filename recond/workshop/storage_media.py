@@ -20,6 +20,7 @@ from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.models import Device, SanitisationMethod, SanitisationRecord, StorageMedium, User
+from recond.whole_numbers import whole_number
 
 
 KIND_LABELS = {"hdd": _l("hard disk (HDD)"), "ssd": _l("SSD"), "nvme": _l("NVMe SSD"),
@@ -84,6 +85,15 @@ def can_manage(actor: User, device: Device) -> bool:
     return True
 
 
+def technique_label(method: str, technique: str | None):
+    """How a record was made, for people: the destruction technique's label, or the wiping
+    tool's own name of its method ("PRNG Stream"; records kept before issue 9's fixes add
+    " (overwrite)" to it, left out here)."""
+    if method == SanitisationMethod.DESTROY:
+        return DESTRUCTION_LABELS.get(technique, technique or "")
+    return (technique or "").removesuffix(" (overwrite)")
+
+
 def medium_name(medium: StorageMedium) -> str:
     return medium.serial or f"#{medium.id}"
 
@@ -143,10 +153,7 @@ def destroy(actor: User, device: Device, medium_id: Any,
     _may_manage(actor, device)
     medium = _medium(device, medium_id)
     errors: dict[str, str] = {}
-    method = values.get("method")
-    if method not in DESTRUCTION_LABELS:
-        errors["method"] = str(_l("choose one of: %(choices)s",
-                                  choices=", ".join(str(v) for v in DESTRUCTION_LABELS.values())))
+    method = _code(values.get("method"), DESTRUCTION_LABELS, "method", errors, labelled=True)
     destroyed_by = _text(values, "destroyed_by", 200, errors, required=True)
     reference = _text(values, "reference", 100, errors)
     on = _date(values.get("destroyed_on"), device, errors)
@@ -170,10 +177,8 @@ def remove(actor: User, device: Device, medium_id: Any, values: dict[str, Any]) 
     medium = sanitisation.lock(_medium(device, medium_id))
     _still_in_device(medium)
     errors: dict[str, str] = {}
-    destination = values.get("destination")
-    if destination not in DESTINATION_LABELS:
-        errors["destination"] = str(_l("choose one of: %(choices)s", choices=", ".join(
-            str(v) for v in DESTINATION_LABELS.values())))
+    destination = _code(values.get("destination"), DESTINATION_LABELS, "destination", errors,
+                        labelled=True)
     note = _text(values, "note", 500, errors)
     _raise_if(errors)
     medium.removed_at, medium.fate = utcnow(), destination
@@ -263,16 +268,13 @@ def _parse(values: dict[str, Any], *, required: tuple[str, ...],
         if values.get(name) in (None, ""):
             errors[name] = str(_l("is required"))
     if "kind" in values and "kind" in allowed and values["kind"] not in (None, ""):
-        if values["kind"] not in KIND_LABELS:
-            errors["kind"] = str(_l("choose one of: %(choices)s", choices=", ".join(KIND_LABELS)))
-        else:
-            parsed["kind"] = values["kind"]
+        kind = _code(values["kind"], KIND_LABELS, "kind", errors)
+        if kind is not None:
+            parsed["kind"] = kind
     if "interface" in values:
         value = values["interface"] or None
-        if value is not None and value not in INTERFACE_LABELS:
-            errors["interface"] = str(_l("choose one of: %(choices)s",
-                                         choices=", ".join(INTERFACE_LABELS)))
-        parsed["interface"] = value
+        parsed["interface"] = None if value is None else \
+            _code(value, INTERFACE_LABELS, "interface", errors)
     for name, limit in (("serial", 100), ("model", 200), ("brand", 100)):
         if name in values and name in allowed:
             text = _text(values, name, limit, errors)
@@ -287,15 +289,21 @@ def _size(value: Any, errors: dict[str, str]) -> int | None:
     """A whole number of gigabytes: "7,5", "1E1" or -1 are refused, never rounded."""
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not (
-            isinstance(value, int) or isinstance(value, str) and value.strip().isdigit()):
+    number = whole_number(value, maximum=_MAX_GB)  # "²" or 5,000 digits too
+    if number is None:
         errors["size_gb"] = str(_l("is a whole number of gigabytes (GB), e.g. 256"))
-        return None
-    number = int(value)
-    if not 1 <= number <= _MAX_GB:
-        errors["size_gb"] = str(_l("is a whole number of gigabytes (GB), e.g. 256"))
-        return None
     return number
+
+
+def _code(value: Any, labels: dict, name: str, errors: dict[str, str],
+          labelled: bool = False) -> str | None:
+    """One of the codes of `labels`; anything else (a list or an object from JSON too) is an
+    error saying the choices: their labels for people's forms, or the codes themselves."""
+    if isinstance(value, str) and value in labels:
+        return value
+    choices = (str(v) for v in labels.values()) if labelled else labels
+    errors[name] = str(_l("choose one of: %(choices)s", choices=", ".join(choices)))
+    return None
 
 
 def _text(values: dict[str, Any], name: str, limit: int, errors: dict[str, str],

@@ -236,7 +236,7 @@ def _record(actor: User, evidence: SanitisationEvidence, drive: dict[str, Any],
     started, finished = _times(drive)
     return sanitisation.record(
         actor, medium, method=SanitisationMethod.CLEAR, passed=drive["passed"],
-        technique=f"{drive['method']} (overwrite)"[:100], tool=evidence.tool,
+        technique=(drive["method"] or "")[:100], tool=evidence.tool,  # nwipe's name of it
         rounds=drive["rounds"], passes=drive.get("passes"), blanking=drive.get("blanked"),
         size_bytes=drive.get("size_bytes"), verification=drive["verification"],
         started_at=started, finished_at=finished, evidence_id=evidence.id,

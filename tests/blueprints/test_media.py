@@ -1,16 +1,18 @@
 """The storage media page and /api/v1/devices/<ID>/media: the same domain, the same refusals
 in French and English, scoped like the device, CSRF on every form."""
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from recond.workshop import sanitisation
+from recond.workshop import sanitisation, storage_media, wipe_evidence
 from recond.extensions import db
 from recond.models import Device, DeviceEvent
 from tests.blueprints.test_accessibility import assert_accessible
 from tests.conftest import csrf_from
 
+LOGS = Path(__file__).parents[1] / "fixtures" / "nwipe"
 DESTRUCTION = {"method": "drilling", "destroyed_by": "Atelier A",
                "destroyed_on": date.today().isoformat(), "reference": "BR-7"}
 
@@ -150,3 +152,99 @@ def test_the_coordination_reads_the_page_without_forms(world, browser, failed):
     assert page.status_code == 200 and failed.media[0].serial in page.text
     assert "/destruction" not in page.text
     assert_accessible(page.text)
+
+
+@pytest.mark.parametrize("path,body,field", [
+    ("/destruction", {**DESTRUCTION, "method": ["drilling"]}, "method"),
+    ("/destruction", {**DESTRUCTION, "method": {"drilling": 1}}, "method"),
+    ("/removal", {"destination": ["kept"]}, "destination"),
+    ("", {"interface": ["sata"]}, "interface"),
+    ("", {"interface": {"sata": True}}, "interface"),
+    ("add", {"kind": ["hdd"]}, "kind"),
+    ("add", {"kind": "hdd", "interface": ["sata"]}, "interface"),
+])
+def test_the_api_answers_422_to_a_list_or_object_where_a_code_is_expected(world, api, failed,
+                                                                         path, body, field):
+    base = f"/api/v1/devices/{failed.public_id}/media"
+    english = {"Accept-Language": "en"}
+    if path == "add":
+        answer = api("tech_a", "post", base, json=body, headers=english)
+    elif path == "":
+        answer = api("tech_a", "patch", f"{base}/{failed.media[0].id}", json=body, headers=english)
+    else:
+        answer = api("tech_a", "post", f"{base}/{failed.media[0].id}{path}", json=body,
+                     headers=english)
+    assert answer.status_code == 422, answer.data[:300]
+    assert answer.json["error"]["details"]["fields"][field].startswith("choose one of: ")
+    assert _fresh(failed).media[0].fate is None and len(_fresh(failed).media) == 1
+
+
+@pytest.mark.parametrize("size", ["²", "٣٢", "9" * 5000, "9" * 30, " 12 3", 2**70])
+def test_a_size_in_unicode_digits_or_too_long_is_refused_on_page_and_api(world, browser, api,
+                                                                          failed, size):
+    base = f"/api/v1/devices/{failed.public_id}/media"
+    added = api("tech_a", "post", base, json={"kind": "hdd", "size_gb": size})
+    assert added.status_code == 422 and "size_gb" in added.json["error"]["details"]["fields"]
+    corrected = api("tech_a", "patch", f"{base}/{failed.media[0].id}", json={"size_gb": size})
+    assert corrected.status_code == 422, corrected.data[:300]
+    browser.login("tech_a@example.org")
+    url = f"/d/{failed.public_id}/media"
+    typed = str(size)
+    for action, form in ((url, {"kind": "hdd", "capacity_gb": typed}),
+                         (f"{url}/{failed.media[0].id}", {"capacity_gb": typed})):
+        page = browser.post_form(url, action, form)
+        assert page.status_code == 422 and "nombre entier de gigaoctets" in page.text
+    assert len(_fresh(failed).media) == 1 and _fresh(failed).media[0].capacity_gb == 256
+
+
+RAW_CODES = ("destroy", "shredding", "clear", "overwrite", "all_passes", "last_pass", "none")
+
+
+def _shown(html: str) -> str:
+    """The words a reader sees: no tags, no attribute values, entities read."""
+    import html as entities
+    import re
+
+    main = html.split("<main", 1)[-1].split(">", 1)[-1].split("</main>", 1)[0]
+    return " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+def _assert_no_raw_codes(text: str) -> None:
+    import re
+
+    found = [code for code in RAW_CODES
+             if re.search(rf"\b{code}\b", text.replace("Effacement (clear)", ""))]
+    assert not found, (found, text)
+    assert not re.search(r"·\s*(·|$|:)|:\s*·", text), text  # no part left empty
+
+
+def test_a_destruction_is_shown_in_french_words(world, browser, failed):
+    storage_media.destroy(world["tech_a"], failed, failed.media[0].id,
+                          {**DESTRUCTION, "method": "shredding"})
+    db.session.commit()
+    browser.login("tech_a@example.org")
+    device_page = _shown(browser.client.get(f"/d/{failed.public_id}").text)
+    _assert_no_raw_codes(device_page)
+    assert "Destruction · broyage · Atelier A · réf. BR-7" in device_page
+    assert "Effacement (clear) · nwipe 0.36 · aucune vérification · ÉCHEC" in device_page
+    media_page = _shown(browser.client.get(f"/d/{failed.public_id}/media").text)
+    _assert_no_raw_codes(media_page)
+    assert "Effacement (clear) ÉCHEC, Destruction réussi" in media_page
+
+
+def test_a_wipe_from_a_log_is_shown_in_french_words(world, browser):
+    device = world.advance(world.register(capacity_gb=None), "received")
+    received = wipe_evidence.receive(world["tech_a"], "shredos.log",
+                                     (LOGS / "prng-three-drives-one-failed.log").read_bytes())
+    [record] = wipe_evidence.assign(world["tech_a"], received.evidence,
+                                    {received.evidence.drives[0]["device"]: device.media[0].id})
+    db.session.commit()
+    assert record.technique == "PRNG Stream"  # nwipe's own name of the method, nothing added
+    browser.login("tech_a@example.org")
+    device_page = _shown(browser.client.get(f"/d/{device.public_id}").text)
+    _assert_no_raw_codes(device_page)
+    assert "Effacement (clear) · PRNG Stream · nwipe" in device_page
+    assert "toutes les passes vérifiées" in device_page
+    media_page = _shown(browser.client.get(f"/d/{device.public_id}/media").text)
+    _assert_no_raw_codes(media_page)
+    assert "Effacement (clear) réussi" in media_page

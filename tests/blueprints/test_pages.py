@@ -162,3 +162,18 @@ def test_a_failed_test_through_the_form_keeps_the_device_for_repair(world, brows
     assert "à réparer, puis à retester" in page.text and "Clavier" in page.text
     db.session.refresh(device)
     assert device.status == "os_installed"
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 30, "9" * 5000])
+def test_numbers_in_unicode_digits_or_too_long_are_422_not_500(world, browser, typed):
+    device = world.advance(world.register(), "os_installed")
+    browser.login("tech_a@example.org")
+    url = f"/d/{device.public_id}"
+    acted = browser.post_form(url, f"{url}/actions/receive", {"version": typed})
+    assert acted.status_code == 422, acted.status_code
+    graded = browser.post_form(url, f"{url}/actions/grade", {
+        "version": str(device.version), "grade": "B", "battery_health": typed})
+    assert graded.status_code == 422, graded.status_code
+    assert browser.client.get(f"/devices?page={typed}").status_code == 422
+    db.session.refresh(device)
+    assert device.status == "os_installed"

@@ -102,8 +102,11 @@ def test_the_beneficiaries_page_says_what_a_good_reference_looks_like(world, bro
     browser.login("structure_s@example.org")
     page = browser.client.get("/beneficiaries")
     assert "CS92-0042" in page.text and 'aria-describedby="reference-help"' in page.text
+    assert "groupes de quatre lettres au plus" in page.text  # the rule the check applies
     for reference, says in [("1.85.05.78.006.084.36", "numéro de sécurité sociale"),
                             ("+33 6 12 34 56 78", "numéro de téléphone"),
+                            ("00447911123456", "numéro de téléphone"),
+                            ("SOPHIE-1985", "cinq lettres ou plus"), ("jean2", "nom de personne"),
                             ("Mme_Martin", "nom de personne"), ("jean@exemple.fr", "adresse e-mail")]:
         refused = browser.post_form("/beneficiaries", "/beneficiaries",
                                     {"reference": reference, "tier": "job_seeker"})
@@ -170,3 +173,20 @@ def test_the_session_and_beneficiary_pages_are_accessible(world, browser):
         assert response.status_code == 200, path
         assert_accessible(response.text)
     assert device.public_id in browser.client.get(f"/training/{frozen_id}").text
+
+
+def test_a_topic_id_in_unicode_digits_or_too_long_is_refused_not_a_500(world, browser):
+    person = world.beneficiary()
+    session = world.train(present=[person])
+    browser.login("structure_s@example.org")
+    url = f"/training/{session.id}"
+    for topic in ("²", "9" * 30, "9" * 5000):
+        new = browser.post_form("/training/new", "/training/new", {
+            "held_on": date.today().isoformat(), "duration": "60", "trainer": "Agent",
+            f"attendance-{person.id}": "present", "topic": topic})
+        assert new.status_code == 422 and "Thème inconnu" in new.text, (topic, new.status_code)
+        corrected = browser.post_form(url, url, {**_session_form(session, person), "topic": topic})
+        assert corrected.status_code == 422 and "Thème inconnu" in corrected.text
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(TrainingSession.id))) == 1
+    assert training.revisions_of(session) == []

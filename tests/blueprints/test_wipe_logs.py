@@ -52,3 +52,32 @@ def test_api_upload_and_assign(world, client):
     junk = client.post("/api/v1/wipe-logs", headers=auth, content_type="multipart/form-data",
                        data={"file": (io.BytesIO(b"not a log at all"), "x.log")})
     assert junk.status_code == 422 and junk.json["error"]["code"] == "unknown_log"
+
+
+def test_a_drive_assigned_to_a_medium_id_in_unicode_digits_or_too_large_is_refused(world, browser,
+                                                                                  client):
+    device = world.advance(world.register(capacity_gb=None), "received")
+    token = accounts.create_token(world["tech_a"])
+    db.session.commit()
+    auth = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    uploaded = client.post("/api/v1/wipe-logs", headers=auth, content_type="multipart/form-data",
+                           data={"file": (io.BytesIO((LOGS / "zero-one-drive.log").read_bytes()), "a.log")})
+    url = f"/api/v1/wipe-logs/{uploaded.json['id']}/assign"
+    for medium_id in (10**30, 2**63, -1):
+        answer = client.post(url, headers=auth, json={"assignments": {"/dev/loop0": medium_id}})
+        assert answer.status_code == 422, (medium_id, answer.status_code)
+    browser.login("tech_a@example.org")
+    page = f"/wipe-logs/{uploaded.json['id']}"
+    for typed in ("²", "9" * 30, "9" * 5000):
+        answer = browser.post_form(page, f"{page}/assign", {"drive-0": typed})
+        assert answer.status_code == 422 and "Choisissez un support" in answer.text, typed
+    assert wipe_records(device) == 0
+    done = client.post(url, headers=auth, json={"assignments": {"/dev/loop0": device.media[0].id}})
+    assert done.status_code == 200
+
+
+def wipe_records(device) -> int:
+    from recond.models import SanitisationRecord
+
+    return db.session.scalar(db.select(db.func.count(SanitisationRecord.id)).where(
+        SanitisationRecord.medium_id == device.media[0].id))

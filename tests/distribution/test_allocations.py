@@ -1,4 +1,6 @@
 """The allocation desk: proposals, the fairness view, and the desk's own form."""
+import pytest
+
 from recond.distribution import allocations, equipment_requests as requests_, structures
 from recond import lifecycle
 from recond.distribution.equipment_requests import LineWish
@@ -158,3 +160,20 @@ def test_the_desk_proposes_what_each_line_would_alone(world):
     assert shown.recipients[structure_s].waiting == allocations.recipients(structure_s).waiting == [person]
     assert not shown.recipients[phones.request.structure_id]
     assert shown.grid is not None and shown.stock
+
+
+@pytest.mark.parametrize("field, typed", [("beneficiary", "²"), ("beneficiary", "9" * 30),
+                                          ("beneficiary", "9" * 5000), ("version", "²"),
+                                          ("version", "9" * 30)])
+def test_the_desk_refuses_a_forged_number_with_422_not_500(world, browser, field, typed):
+    device = world.device("ready")
+    line = world.approved_line(quantity=1)
+    person = world.beneficiary(reference="FJ-0042")
+    browser.login("coordinator@example.org")
+    page = browser.client.get("/allocation")
+    form = {"csrf_token": csrf_from(page.text), "device": device.public_id,
+            "version": device.version, "beneficiary": person.id, field: typed}
+    response = browser.client.post(f"/allocation/lines/{line.id}", data=form)
+    assert response.status_code == 422 and "Rechargez la page" in response.text
+    db.session.expire_all()
+    assert lifecycle.active_allocation(device) is None

@@ -204,7 +204,7 @@ def test_amounts_typed_to_the_cent(app, typed, cents):
 
 @pytest.mark.parametrize("typed", [
     "12.345", "1E1", "9,995", "1e-2", "12,3456", "3.", ",5", "abc", "", "NaN", "Infinity",
-    "-5", "+5", "1.000,00", "١٢",
+    "-5", "+5", "1.000,00", "١٢", "²", "9" * 5000, "9" * 30, "1" + " " * 5000 + "2",
 ])
 def test_amounts_not_to_the_cent_are_refused_never_rounded(app, typed):
     with app.test_request_context():
@@ -232,7 +232,9 @@ def test_the_payment_form_refuses_with_a_message(world, browser, delivered, type
 
 
 @pytest.mark.parametrize("typed, said", [("12.345", "plus de deux décimales"),
-                                         ("1E1", "pas un montant en euros")])
+                                         ("1E1", "pas un montant en euros"),
+                                         ("9" * 5000, "pas un montant en euros"),
+                                         ("9" * 5000 + ",5", "pas un montant en euros")])
 def test_the_price_grid_refuses_with_a_message(world, browser, typed, said):
     grids = db.session.query(PriceGrid).count()
     browser.login("coordinator@example.org")
