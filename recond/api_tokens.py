@@ -52,7 +52,9 @@ def create(actor: User, label: str, expires_on: date | None, *,
 
 def revoke(actor: User, token_id: int, *, address: str | None = None) -> ApiToken:
     """Revoke one's own token, or (an administrator) anyone's. Others' tokens are not found."""
-    token = db.session.get(ApiToken, token_id, with_for_update=True)
+    # Lock the token's row alone (its user is joined in, and PostgreSQL locks no outer join).
+    db.session.execute(select(ApiToken.id).where(ApiToken.id == token_id).with_for_update())
+    token = db.session.get(ApiToken, token_id, populate_existing=True)
     if token is None or not may_revoke(actor, token):
         raise NotFound(_l("No such token of yours."))
     if token.revoked_at is None:

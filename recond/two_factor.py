@@ -88,7 +88,8 @@ def disable(actor: User, user: User, *, address: str | None = None) -> None:
 def verify(user: User, code: str, *, address: str | None = None) -> bool:
     """A current, unused TOTP code or an unused recovery code of this user. Locks the row so
     that two requests with one code cannot both pass."""
-    db.session.refresh(user, with_for_update=True)
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    db.session.refresh(user)
     if user.totp_secret is None:
         return False
     step = _step(user.totp_secret, code)

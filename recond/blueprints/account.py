@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from recond import api_tokens, two_factor
+from recond import api_tokens
+from recond import two_factor as totp
 from recond.access import ALL_ROLES, current_actor, roles_required
 from recond.extensions import db
 
@@ -58,13 +59,13 @@ def two_factor():
     actor = current_actor()
     if actor.totp_secret is not None:
         return render_template("account/two_factor.html", enabled=True,
-                               left=two_factor.recovery_codes_left(actor))
+                               left=totp.recovery_codes_left(actor))
     # The proposed secret waits in the (signed) session until a code proves the app has it.
-    secret = session.get("totp_pending") or two_factor.new_secret()
+    secret = session.get("totp_pending") or totp.new_secret()
     session["totp_pending"] = secret
-    uri = two_factor.provisioning_uri(actor, secret)
+    uri = totp.provisioning_uri(actor, secret)
     return render_template("account/two_factor.html", enabled=False, secret=secret,
-                           qr=two_factor.qr_svg_data_uri(uri), form=EnableForm())
+                           qr=totp.qr_svg_data_uri(uri), form=EnableForm())
 
 
 @bp.route("/2fa/enable", methods=["POST"])
@@ -75,7 +76,7 @@ def two_factor_enable():
     secret = session.get("totp_pending")
     if secret is None or not form.validate_on_submit():
         return redirect(url_for("account.two_factor"))
-    codes = two_factor.enable(actor, secret, form.code.data, address=request.remote_addr)
+    codes = totp.enable(actor, secret, form.code.data, address=request.remote_addr)
     db.session.commit()
     session.pop("totp_pending", None)
     return render_template("account/recovery_codes.html", codes=codes)
@@ -85,7 +86,7 @@ def two_factor_enable():
 @roles_required(*ALL_ROLES)
 def two_factor_disable():
     actor = current_actor()
-    two_factor.disable(actor, actor, address=request.remote_addr)
+    totp.disable(actor, actor, address=request.remote_addr)
     db.session.commit()
     flash(_l("Two-factor sign-in is off."), "success")
     return redirect(url_for("account.two_factor"))
