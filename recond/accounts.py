@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from recond import clock
 from recond import siret as siret_rules
@@ -63,13 +63,6 @@ def create_user(email: str, *, role: str, organisation: Organisation, password: 
                     password, method=current_app.config["PASSWORD_HASH_METHOD"]))
     db.session.add(user)
     db.session.flush()
-    return user
-
-
-def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        return None
     return user
 
 
