@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
+from recond import clock
 from recond import siret as siret_rules
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound
@@ -64,13 +66,6 @@ def create_user(email: str, *, role: str, organisation: Organisation, password: 
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        return None
-    return user
-
-
 def create_token(user: User, label: str = "") -> str:
     """Return a new token; only its hash is stored, so this is the one time it can be read."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -80,11 +75,17 @@ def create_token(user: User, label: str = "") -> str:
 
 
 def user_for_token(token: str) -> User | None:
+    """The holder of a live token (not revoked, not expired, its user active), or None. The
+    last use is written at most once a minute, so reads stay cheap."""
+    now = clock.utcnow()
     row = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == _digest(token),
                                ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.active:
+    if row is None or not row.user.active or (row.expires_at is not None and row.expires_at <= now):
         return None
+    if row.last_used_at is None or now - row.last_used_at >= timedelta(minutes=1):
+        row.last_used_at = now
+        db.session.flush()
     return row.user
 
 
@@ -93,6 +94,18 @@ def revoke_token(token: str) -> None:
     if row is None:
         raise NotFound(_l("Unknown token."))
     row.revoked_at = utcnow()
+
+
+def end_sessions(user: User, *, actor: User | None = None) -> None:
+    """End every existing session of `user`, server-side: the cookies they hold (or anyone
+    copied) carry the old epoch and are refused from the next request on."""
+    from recond import security_log
+
+    # An SQL increment: two ends at once both count, neither is lost.
+    user.session_epoch = User.session_epoch + 1
+    db.session.flush()
+    db.session.refresh(user, ["session_epoch"])
+    security_log.record("sessions_ended", actor=actor, subject=user)
 
 
 def find_organisation(name: str) -> Organisation:

@@ -3,7 +3,7 @@ import pytest
 
 from recond.blueprints.guard import PUBLIC
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.choose_language", "home.health", "api.openapi",
+PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health", "api.openapi",
                     "certificates.verify", "static"}
 
 
