@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from recond import access, lifecycle, scan
+from recond import access, lifecycle, notices, scan
 from recond.clock import utcnow
 from recond.errors import DomainError, InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
@@ -140,6 +140,7 @@ def ship(actor: User, note: DeliveryNote) -> DeliveryNote:
     note.status = DeliveryStatus.SHIPPED
     note.shipped_at = utcnow()
     db.session.flush()
+    notices.delivery_shipped(note)
     return note
 
 

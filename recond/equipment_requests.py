@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
-from recond import categories
+from recond import categories, notices
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
@@ -121,6 +121,7 @@ def decide(actor: User, request: EquipmentRequest, approved: dict[int, int],
     request.decided_by_id = actor.id
     request.decided_at = utcnow()
     db.session.flush()
+    notices.request_decided(request)
     return request
 
 
