@@ -111,6 +111,18 @@ def revoke_token(token: str) -> None:
     row.revoked_at = utcnow()
 
 
+def end_sessions(user: User, *, actor: User | None = None) -> None:
+    """End every existing session of `user`, server-side: the cookies they hold (or anyone
+    copied) carry the old epoch and are refused from the next request on."""
+    from recond import security_log
+
+    # An SQL increment: two ends at once both count, neither is lost.
+    user.session_epoch = User.session_epoch + 1
+    db.session.flush()
+    db.session.refresh(user, ["session_epoch"])
+    security_log.record("sessions_ended", actor=actor, subject=user)
+
+
 def find_organisation(name: str) -> Organisation:
     org = db.session.scalar(select(Organisation).where(Organisation.name == name))
     if org is None:

@@ -64,6 +64,17 @@ def _smtp_url(name: str) -> str | None:
     return raw
 
 
+def _roles(name: str) -> frozenset[str]:
+    from recond.models.user import Role
+
+    raw = [r.strip() for r in os.environ.get(name, "").split(",") if r.strip()]
+    unknown = [r for r in raw if r not in set(Role)]
+    if unknown:
+        raise ConfigError(f"{name}={os.environ[name]!r} is not valid: expected roles separated by "
+                          f"commas among {', '.join(Role)}.")
+    return frozenset(raw)
+
+
 def _instance_secret(instance_path: str) -> str:
     """Generate the secret key once and keep it beside the SQLite file, readable by us only."""
     path = Path(instance_path) / "secret_key"
@@ -104,6 +115,13 @@ def from_environment(instance_path: str) -> dict:
         # A running job beats this often; four missed beats and its worker is taken for dead.
         "JOB_HEARTBEAT_SECONDS": whole_number("RECOND_JOB_HEARTBEAT_SECONDS", 15, 1, "seconds"),
         "API_MAX_JSON_BYTES": 64 * 1024,
+        # Sessions of staff handling personal data: ended after this long without a request,
+        # and this long after signing in whatever happens.
+        "SESSION_IDLE_MINUTES": whole_number("RECOND_SESSION_IDLE_MINUTES", 30, 1, "minutes"),
+        "SESSION_MAX_HOURS": whole_number("RECOND_SESSION_MAX_HOURS", 12, 1, "hours"),
+        "SECURITY_LOG_RETENTION_DAYS": whole_number("RECOND_SECURITY_LOG_RETENTION_DAYS", 365, 1,
+                                                    "days"),
+        "REQUIRE_2FA_ROLES": _roles("RECOND_REQUIRE_2FA_ROLES"),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": _timezone("RECOND_TIMEZONE", "Europe/Paris"),
         "LANGUAGES": ("fr", "en"),

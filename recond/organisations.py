@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select
 
-from recond import account_security, accounts, clock, structures
+from recond import accounts, clock, security_log, structures
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind, Role, User
@@ -81,8 +81,8 @@ def create(actor: User, kind: str, **values: Any) -> Organisation:
                                            insee_code=(values.get("insee_code") or "").strip() or None,
                                            address=(values.get("address") or "").strip() or None)
         _set_contact(org, values)
-    account_security.record("organisation_created", actor=actor, organisation_id=org.id,
-                            details={"kind": kind, "name": org.name})
+    security_log.record("organisation_created", actor=actor, organisation_id=org.id,
+                        details={"kind": kind, "name": org.name})
     return org
 
 
@@ -118,8 +118,8 @@ def deactivate(actor: User, org: Organisation) -> Organisation:
     org.deactivated_at = clock.utcnow()
     db.session.flush()
     for user in db.session.scalars(select(User).where(User.organisation_id == org.id)):
-        account_security.end_sessions(user, actor=actor)
-    account_security.record("organisation_deactivated", actor=actor, organisation_id=org.id)
+        accounts.end_sessions(user, actor=actor)
+    security_log.record("organisation_deactivated", actor=actor, organisation_id=org.id)
     return org
 
 
@@ -128,7 +128,7 @@ def reactivate(actor: User, org: Organisation) -> Organisation:
     org.active = True
     org.deactivated_at = None
     db.session.flush()
-    account_security.record("organisation_reactivated", actor=actor, organisation_id=org.id)
+    security_log.record("organisation_reactivated", actor=actor, organisation_id=org.id)
     return org
 
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select, true
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from recond import account_links, account_security, accounts, mail
+from recond import account_links, accounts, mail, passwords, security_log
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.models import NO_PASSWORD, Organisation, OrganisationKind, Role, User
@@ -119,8 +119,8 @@ def _send_invitation(actor: User, user: User, lang: str) -> None:
     token = account_links.issue(user, account_links.INVITATION)
     mail.queue(mail.compose(user.email, "invitation", lang=lang, user=user, inviter=actor,
                             link=_url(INVITATION_PATH + token)))
-    account_security.record("invitation_sent", actor=actor, subject=user,
-                            organisation_id=user.organisation_id, details={"role": user.role})
+    security_log.record("invitation_sent", actor=actor, subject=user,
+                        organisation_id=user.organisation_id, details={"role": user.role})
 
 
 def change_role(actor: User, user: User, *, role: str, manager: bool = False) -> User:
@@ -131,9 +131,9 @@ def change_role(actor: User, user: User, *, role: str, manager: bool = False) ->
     before = {"role": user.role, "manager": user.manager}
     user.role, user.manager = role, manager
     db.session.flush()
-    account_security.record("role_changed", actor=actor, subject=user,
-                            organisation_id=user.organisation_id,
-                            details={"from": before, "to": {"role": role, "manager": manager}})
+    security_log.record("role_changed", actor=actor, subject=user,
+                        organisation_id=user.organisation_id,
+                        details={"from": before, "to": {"role": role, "manager": manager}})
     return user
 
 
@@ -145,9 +145,9 @@ def deactivate(actor: User, user: User) -> User:
     if user.active:
         user.active = False
         db.session.flush()
-        account_security.end_sessions(user, actor=actor)
-        account_security.record("user_deactivated", actor=actor, subject=user,
-                                organisation_id=user.organisation_id)
+        accounts.end_sessions(user, actor=actor)
+        security_log.record("user_deactivated", actor=actor, subject=user,
+                            organisation_id=user.organisation_id)
     return user
 
 
@@ -156,8 +156,8 @@ def reactivate(actor: User, user: User) -> User:
     if not user.active:
         user.active = True
         db.session.flush()
-        account_security.record("user_reactivated", actor=actor, subject=user,
-                                organisation_id=user.organisation_id)
+        security_log.record("user_reactivated", actor=actor, subject=user,
+                            organisation_id=user.organisation_id)
     return user
 
 
@@ -172,8 +172,8 @@ def accept_invitation(token: str, *, password: str, name: str = "") -> User:
     if name.strip():
         user.name = name.strip()[:200]
     _set_password(user, password)
-    account_security.record("invitation_accepted", actor=user, subject=user,
-                            organisation_id=user.organisation_id)
+    security_log.record("invitation_accepted", actor=user, subject=user,
+                        organisation_id=user.organisation_id)
     return user
 
 
@@ -188,8 +188,8 @@ def request_password_reset(email: str, *, lang: str = "fr", address: str | None 
                            link=_url(RESET_PATH + token))
     if known:
         mail.queue(message)
-    account_security.record("password_reset_requested", subject=user if known else None,
-                            address=address, details={"email": email[:254], "known": known})
+    security_log.record("password_reset_requested", subject=user if known else None,
+                        address=address, details={"email": email[:254], "known": known})
 
 
 def reset_by_link(token: str) -> User:
@@ -202,19 +202,17 @@ def reset_password(token: str, *, password: str) -> User:
         raise NotFound(_l("This link is no longer valid: it expired or was already used. "
                           "Ask for a new one."), code="link_invalid")
     _set_password(user, password)
-    account_security.end_sessions(user, actor=user)
-    account_security.record("password_reset", actor=user, subject=user,
-                            organisation_id=user.organisation_id)
+    accounts.end_sessions(user, actor=user)
+    security_log.record("password_reset", actor=user, subject=user,
+                        organisation_id=user.organisation_id)
     return user
 
 
-def change_own_password(user: User, *, current: str, new: str) -> User:
+def change_own_password(user: User, *, current: str, new: str, address: str | None = None) -> User:
+    """Every session of the user ends with it, this one too: they sign in again."""
     if not check_password_hash(user.password_hash, current or ""):
         raise InvalidInput(_l("Your current password is not this one."), code="wrong_password")
-    _set_password(user, new)
-    account_security.end_sessions(user, actor=user)
-    account_security.record("password_changed", actor=user, subject=user,
-                            organisation_id=user.organisation_id)
+    passwords.set_password(user, new, actor=user, address=address)
     return user
 
 
@@ -228,7 +226,7 @@ def rename(user: User, name: str) -> User:
 
 
 def _set_password(user: User, password: str) -> None:
-    account_security.check_policy(password or "", email=user.email, name=user.name)
+    passwords.check_policy(password or "", email=user.email, name=user.name)
     user.password_hash = generate_password_hash(password,
                                                 method=current_app.config["PASSWORD_HASH_METHOD"])
     db.session.flush()

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import account_security, users
+from recond import passwords, users
 from recond.access import public
 from recond.blueprints.account_forms import ForgotForm, InvitationForm, NewPasswordForm
 from recond.extensions import db
@@ -23,7 +23,7 @@ def accept(token: str):
         flash(_l("Welcome: your password is set, sign in with it."), "success")
         return redirect(url_for("auth.login"))
     return render_template("account_links/invitation.html", form=form, person=person,
-                           policy=account_security.policy_text()), 422 if form.errors else 200
+                           policy=passwords.POLICY_TEXT), 422 if form.errors else 200
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -52,4 +52,4 @@ def reset(token: str):
         flash(_l("Your password is changed: sign in with it."), "success")
         return redirect(url_for("auth.login"))
     return render_template("account_links/reset.html", form=form,
-                           policy=account_security.policy_text()), 422 if form.errors else 200
+                           policy=passwords.POLICY_TEXT), 422 if form.errors else 200

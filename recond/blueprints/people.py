@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import account_security, organisations, users
+from recond import organisations, passwords, users
 from recond.access import ALL_ROLES, current_actor, roles_required
 from recond.blueprints.account_forms import ChangePasswordForm, InviteForm, NameForm, RoleForm
 from recond.errors import NotPermitted
@@ -108,7 +108,7 @@ def account():
         flash(_l("Saved."), "success")
         return redirect(url_for("people.account"))
     return render_template("people/account.html", form=form, password_form=ChangePasswordForm(prefix="pw"),
-                           policy=account_security.policy_text()), 422 if form.errors else 200
+                           policy=passwords.POLICY_TEXT), 422 if form.errors else 200
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -118,8 +118,9 @@ def change_password():
     form = ChangePasswordForm(prefix="pw")
     if not form.validate():
         return render_template("people/account.html", form=NameForm(obj=actor, prefix="name"),
-                               password_form=form, policy=account_security.policy_text()), 422
-    users.change_own_password(actor, current=form.current.data, new=form.password.data)
+                               password_form=form, policy=passwords.POLICY_TEXT), 422
+    users.change_own_password(actor, current=form.current.data, new=form.password.data,
+                              address=request.remote_addr)
     db.session.commit()
     flash(_l("Your password is changed: sign in with it."), "success")
     return redirect(url_for("auth.login"))

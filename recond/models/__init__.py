@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 from recond.models.organisation import DonorContact, DonorSite, Organisation, OrganisationKind
-from recond.models.user import NO_PASSWORD, AccountLink, ApiToken, Role, User
+from recond.models.user import NO_PASSWORD, AccountLink, ApiToken, RecoveryCode, Role, User
 from recond.models.deposit import (
     Deposit, DepositItem, DepositStatus, DeviceImport, ReceptionScan,
 )
@@ -20,13 +20,14 @@ from recond.models.delivery import DeliveryItem, DeliveryNote, DeliveryStatus, U
 from recond.models.operating_system import OsImage
 from recond.models.recycling import RecyclingLot
 from recond.models.test_report import TestReport
+from recond.models.security_event import SecurityEvent
 
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
-    "RecyclingLot", "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
+    "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
     "SanitisationEvidence", "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
     "DeliveryItem", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
 ]

@@ -1,4 +1,4 @@
-"""People who log in, their role, and the API tokens they hold."""
+"""People who log in, their role, the API tokens they hold and their two-factor recovery codes."""
 from datetime import datetime
 from enum import StrEnum
 
@@ -38,6 +38,15 @@ class User(UserMixin, db.Model):
     # A structure's or workshop's manager invites and manages the staff of their organisation.
     manager: Mapped[bool] = mapped_column(default=False, server_default=false())
     last_login_at: Mapped[datetime | None]
+    # Bumped to end every session of this user: a session cookie carries the epoch it was
+    # signed in under, and a cookie from an older epoch is refused (logout, password change,
+    # deactivation, an admin's "sign out everywhere").
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-factor (TOTP): the base32 secret once enrolment is confirmed, and the last time step
+    # accepted, so that one code opens one session only.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
@@ -70,6 +79,8 @@ class ApiToken(db.Model):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
 
@@ -89,3 +100,14 @@ class AccountLink(db.Model):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+class RecoveryCode(db.Model):
+    """A two-factor recovery code, stored hashed; each one opens one session, once."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

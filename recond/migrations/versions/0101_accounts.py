@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0101_accounts'
-down_revision = '0011_media'
+down_revision = '0100_security'
 branch_labels = None
 depends_on = None
 
