@@ -47,7 +47,7 @@ def _find(token: str, purpose: str, *, lock: bool) -> AccountLink:
     query = select(AccountLink).where(AccountLink.token_hash == digest(token or ""),
                                       AccountLink.purpose == purpose)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=AccountLink)
     link = db.session.scalar(query)
     if link is None or link.used_at is not None or link.expires_at <= clock.utcnow():
         raise _invalid()
