@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from flask import current_app
 from flask_login import user_logged_in
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from recond import clock
 from recond import siret as siret_rules
 from recond import clock
 from recond.clock import utcnow
@@ -96,11 +98,17 @@ def create_token(user: User, label: str = "") -> str:
 
 
 def user_for_token(token: str) -> User | None:
+    """The holder of a live token (not revoked, not expired, its user active), or None. The
+    last use is written at most once a minute, so reads stay cheap."""
+    now = clock.utcnow()
     row = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == _digest(token),
                                ApiToken.revoked_at.is_(None)))
-    if row is None or not row.user.is_active:
+    if row is None or not row.user.is_active or (row.expires_at is not None and row.expires_at <= now):
         return None
+    if row.last_used_at is None or now - row.last_used_at >= timedelta(minutes=1):
+        row.last_used_at = now
+        db.session.flush()
     return row.user
 
 

@@ -121,6 +121,8 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_MAX_HOURS": whole_number("RECOND_SESSION_MAX_HOURS", 12, 1, "hours"),
         "SECURITY_LOG_RETENTION_DAYS": whole_number("RECOND_SECURITY_LOG_RETENTION_DAYS", 365, 1,
                                                     "days"),
+        "LOGIN_LOCK_AFTER": whole_number("RECOND_LOGIN_LOCK_AFTER", 10, 2, "failures"),
+        "LOGIN_LOCK_MINUTES": whole_number("RECOND_LOGIN_LOCK_MINUTES", 15, 1, "minutes"),
         "REQUIRE_2FA_ROLES": _roles("RECOND_REQUIRE_2FA_ROLES"),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": _timezone("RECOND_TIMEZONE", "Europe/Paris"),

@@ -32,7 +32,7 @@ KINDS = (
     "organisation_deactivated", "organisation_reactivated", "personal_data_export",
 )
 # Secrets and personal references never enter the log, whoever calls.
-_FORBIDDEN = ("password", "token", "secret", "code", "reference", "otp")
+_FORBIDDEN = ("password", "token", "secret", "code", "reference", "otp")  # as a key or its end
 PAGE_SIZE = 100
 
 
@@ -43,7 +43,7 @@ def record(kind: str, *, actor: User | None = None, subject: User | None = None,
     if kind not in KINDS:
         raise ValueError(f"unknown security event kind {kind!r}")
     details = dict(details or {})
-    leaking = [k for k in details if any(word in k.lower() for word in _FORBIDDEN)]
+    leaking = [k for k in details if any(k.lower().endswith(word) for word in _FORBIDDEN)]
     if leaking:
         raise ValueError(f"security log details may not carry {leaking}")
     if organisation_id is None:

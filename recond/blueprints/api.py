@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import access, accounts, inventory, jobs, lifecycle, scan
+from recond import access, accounts, inventory, jobs, lifecycle, login_guard, scan, security_log
 from recond.access import ALL_ROLES, Unauthenticated, current_actor, public, roles_required
 from recond.lifecycle import ACTING_ROLES
 from recond.blueprints.api_spec import openapi_document
@@ -31,9 +31,14 @@ def authenticate() -> None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     header = request.headers.get("Authorization", "")
     if header:
+        # Guessing tokens is slowed like guessing passwords: per client address.
+        login_guard.check(("token", request.remote_addr or ""))
         scheme, _, token = header.partition(" ")
         user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
+            login_guard.failed(("token", request.remote_addr or ""))
+            security_log.record("token_failed", address=request.remote_addr)
+            db.session.commit()  # the refusal below rolls back; the log keeps the failure
             raise Unauthenticated()
         g.api_actor = user
     elif request.method not in ("GET", "HEAD", "OPTIONS"):

@@ -3,9 +3,9 @@ import pytest
 
 from recond.access import PUBLIC
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.choose_language", "home.health", "api.openapi",
-                    "certificates.verify", "static", "account_links.accept", "account_links.forgot",
-                    "account_links.reset"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health", "api.openapi",
+                    "certificates.verify", "static",
+                    "account_links.accept", "account_links.forgot", "account_links.reset"}
 
 
 def test_every_endpoint_declares_its_roles(app):
