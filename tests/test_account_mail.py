@@ -154,9 +154,9 @@ def test_a_decided_request_and_a_shipped_delivery_are_e_mailed_after_commit(worl
     assert len(inbox.messages) == before + 1 and f"/deliveries/{note.id}" in inbox.link()
 
 
-def test_without_smtp_each_message_lands_in_the_outbox(app, world, tmp_path):
+def test_without_smtp_each_message_lands_in_the_outbox(app, world, tmp_path, monkeypatch):
     app.config["SMTP_URL"] = None
-    app.instance_path = str(tmp_path)
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
     users.request_password_reset("tech_a@example.org", lang="en")
     db.session.commit()
     [eml] = (tmp_path / "outbox").glob("*.eml")
