@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -48,6 +49,21 @@ def _timezone(name: str, default: str) -> str:
     return value
 
 
+def _smtp_url(name: str) -> str | None:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    try:
+        parts.port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError(f"{name} is not valid: expected smtp://user:password@host:587 (STARTTLS) "
+                          f"or smtps://user:password@host:465.")
+    return raw
+
+
 def _roles(name: str) -> frozenset[str]:
     from recond.models.user import Role
 
@@ -81,11 +97,15 @@ def from_environment(instance_path: str) -> dict:
     for prefix in ("postgres://", "postgresql://"):
         if database_url.startswith(prefix):
             database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+    public_url = (env.get("RECOND_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": env.get("RECOND_REDIS_URL") or None,
         "SECRET_KEY": env.get("RECOND_SECRET_KEY") or _instance_secret(instance_path),
-        "PUBLIC_URL": (env.get("RECOND_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_URL": public_url,
+        # Unset: each message is written to instance/outbox/ as an .eml file.
+        "SMTP_URL": _smtp_url("RECOND_SMTP_URL"),
+        "MAIL_FROM": env.get("RECOND_MAIL_FROM") or f"Recond <recond@{urlsplit(public_url).hostname}>",
         "RQ_QUEUE": env.get("RECOND_QUEUE", "recond"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PRICE_FLOOR_CENTS": whole_number("RECOND_PRICE_FLOOR_CENTS", 1000, 1, "cents"),

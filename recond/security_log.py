@@ -29,7 +29,7 @@ KINDS = (
     "password_reset", "invitation_sent", "invitation_accepted", "role_changed", "user_deactivated",
     "user_reactivated", "sessions_ended", "token_created", "token_revoked", "token_failed",
     "totp_enabled", "totp_disabled", "totp_failed", "recovery_code_used", "organisation_created",
-    "organisation_deactivated", "personal_data_export",
+    "organisation_deactivated", "organisation_reactivated", "personal_data_export",
 )
 # Secrets and personal references never enter the log, whoever calls.
 _FORBIDDEN = ("password", "token", "secret", "code", "reference", "otp")  # as a key or its end

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from recond import clock, login_guard, security_log
+from recond import accounts, clock, login_guard, security_log
 from recond.extensions import db
 from recond.models import User
 
@@ -32,7 +32,7 @@ def check_password(email: str, password: str, *, address: str | None) -> User | 
         check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         right = False
     else:
-        right = check_password_hash(user.password_hash, password) and user.active
+        right = check_password_hash(user.password_hash, password) and user.is_active
     if right:
         login_guard.succeeded("account", email)
         return user
@@ -46,7 +46,9 @@ def check_password(email: str, password: str, *, address: str | None) -> User | 
 
 
 def signed_in(user: User, *, address: str | None, method: str = "password") -> dict:
-    """Record the sign-in; return what the session cookie must carry."""
+    """Record the sign-in (the security log, the last sign-in shown in the users' list);
+    return what the session cookie must carry."""
+    accounts.record_login(user)
     security_log.record("login", actor=user, subject=user, address=address,
                         details={"method": method})
     now = _stamp(clock.utcnow())
@@ -55,7 +57,7 @@ def signed_in(user: User, *, address: str | None, method: str = "password") -> d
 
 def session_valid(user: User, cookie: dict) -> bool:
     """May this cookie still act as `user`? Same epoch, not idle too long, not too old."""
-    if not user.active or cookie.get("epoch") != user.session_epoch:
+    if not user.is_active or cookie.get("epoch") != user.session_epoch:
         return False
     since, seen = cookie.get("since"), cookie.get("seen")
     if not isinstance(since, int) or not isinstance(seen, int):

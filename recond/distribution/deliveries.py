@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from recond import lifecycle, scan, scopes
+from recond import lifecycle, notices, scan, scopes
 from recond.clock import utcnow
 from recond.errors import DomainError, InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
@@ -137,6 +137,7 @@ def ship(actor: User, note: DeliveryNote) -> DeliveryNote:
     note.status = DeliveryStatus.SHIPPED
     note.shipped_at = utcnow()
     db.session.flush()
+    notices.delivery_shipped(note)
     return note
 
 

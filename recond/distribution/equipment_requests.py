@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from recond import categories, scopes
+from recond import categories, notices, scopes
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
@@ -113,6 +113,7 @@ def decide(actor: User, request: EquipmentRequest, approved: dict[int, int],
     request.decided_by_id = actor.id
     request.decided_at = utcnow()
     db.session.flush()
+    notices.request_decided(request)
     return request
 
 

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 from recond.models.organisation import DonorContact, DonorSite, Organisation, OrganisationKind
-from recond.models.user import ApiToken, RecoveryCode, Role, User
+from recond.models.user import NO_PASSWORD, AccountLink, ApiToken, RecoveryCode, Role, User
 from recond.models.deposit import (
     Deposit, DepositItem, DepositStatus, DeviceImport, ReceptionScan,
 )
@@ -28,7 +28,7 @@ from recond.models.test_report import TestReport
 from recond.models.security_event import SecurityEvent
 
 __all__ = [
-    "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
+    "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",

@@ -3,12 +3,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
 from recond.extensions import db
 from recond.models.organisation import Organisation
+
+
+# The password hash of an invited user who has not chosen a password: matches no password.
+NO_PASSWORD = "!"
 
 
 class Role(StrEnum):
@@ -31,6 +35,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A structure's or workshop's manager invites and manages the staff of their organisation.
+    manager: Mapped[bool] = mapped_column(default=False, server_default=false())
+    last_login_at: Mapped[datetime | None]
     # Bumped to end every session of this user: a session cookie carries the epoch it was
     # signed in under, and a cookie from an older epoch is refused (logout, password change,
     # deactivation, an admin's "sign out everywhere").
@@ -44,8 +51,14 @@ class User(UserMixin, db.Model):
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses sessions of deactivated accounts
-        return self.active
+    def is_active(self) -> bool:
+        # Flask-Login refuses sessions of deactivated accounts, and of deactivated organisations.
+        return self.active and self.organisation.active
+
+    @property
+    def invited(self) -> bool:
+        """Invited and not yet arrived: no password chosen yet."""
+        return self.password_hash == NO_PASSWORD
 
     @property
     def sees_everything(self) -> bool:
@@ -68,6 +81,23 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class AccountLink(db.Model):
+    """A single-use link sent by e-mail (an invitation, a password reset). Only the SHA-256 of
+    its token is stored; it expires, and using it once spends it."""
+
+    __tablename__ = "account_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
 

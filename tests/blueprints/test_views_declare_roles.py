@@ -4,7 +4,8 @@ import pytest
 from recond.blueprints.guard import PUBLIC
 
 PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health", "api.openapi",
-                    "certificates.verify", "static"}
+                    "certificates.verify", "static",
+                    "account_links.accept", "account_links.forgot", "account_links.reset"}
 
 
 def test_every_endpoint_declares_its_roles(app):

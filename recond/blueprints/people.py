@@ -1,0 +1,126 @@
+"""People: the staff list with invitations, a person's role and deactivation, and each user's
+own page (name and password)."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from recond import organisations, passwords, users
+from recond.blueprints.guard import ALL_ROLES, current_actor, roles_required
+from recond.blueprints.account_forms import ChangePasswordForm, InviteForm, NameForm, RoleForm
+from recond.errors import NotPermitted
+from recond.extensions import db
+from recond.models import Role
+
+bp = Blueprint("people", __name__)
+# Structures' and workshops' people come in when they are managers (checked by the domain).
+STAFF_KEEPERS = (Role.ADMIN, Role.COORDINATOR, Role.STRUCTURE, Role.TECHNICIAN)
+
+
+@bp.app_context_processor
+def navigation() -> dict:
+    actor = current_actor()
+    return {"may_manage_people": bool(actor and users.manages_staff(actor)),
+            "may_keep_organisations": bool(actor and organisations.kept_kinds(actor))}
+
+
+def _role_choices(actor, orgs) -> list:
+    roles = {r for org in orgs for r in users.grantable_roles(actor, org)}
+    return [(r.value, users.ROLE_LABELS[r]) for r in Role if r.value in roles]
+
+
+def _keeper():
+    actor = current_actor()
+    if not users.manages_staff(actor):
+        raise NotPermitted(_l("Only administrators, the coordination and managers manage people."))
+    return actor
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required(*STAFF_KEEPERS)
+def index():
+    actor = _keeper()
+    orgs = users.organisations(actor)
+    form = InviteForm()
+    form.organisation.choices = [(o.id, o.name) for o in orgs]
+    form.role.choices = _role_choices(actor, orgs)
+    if form.validate_on_submit():
+        user = users.invite(actor, email=form.email.data, role=form.role.data,
+                            organisation_id=form.organisation.data, name=form.name.data or "",
+                            manager=form.manager.data, lang=str(get_locale()))
+        db.session.commit()
+        flash(_l("Invitation sent to %(email)s (valid 72 hours).", email=user.email), "success")
+        return redirect(url_for("people.index"))
+    return render_template("people/index.html", form=form, role_labels=users.ROLE_LABELS,
+                           people=db.session.scalars(users.visible_users(actor)).all()), \
+        422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(*STAFF_KEEPERS)
+def show(user_id: int):
+    actor = _keeper()
+    person = users.get_user(actor, user_id)
+    form = RoleForm(obj=person)
+    form.role.choices = _role_choices(actor, [person.organisation])
+    if form.validate_on_submit():
+        users.change_role(actor, person, role=form.role.data, manager=form.manager.data)
+        db.session.commit()
+        flash(_l("Saved."), "success")
+        return redirect(url_for("people.show", user_id=person.id))
+    return render_template("people/show.html", person=person, form=form,
+                           role_labels=users.ROLE_LABELS, itself=person.id == actor.id), \
+        422 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required(*STAFF_KEEPERS)
+def set_active(user_id: int):
+    actor = _keeper()
+    person = users.get_user(actor, user_id)
+    if request.form.get("active") == "1":
+        users.reactivate(actor, person)
+        flash(_l("%(email)s may sign in again.", email=person.email), "success")
+    else:
+        users.deactivate(actor, person)
+        flash(_l("%(email)s is deactivated and signed out.", email=person.email), "success")
+    db.session.commit()
+    return redirect(url_for("people.show", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@roles_required(*STAFF_KEEPERS)
+def resend(user_id: int):
+    actor = _keeper()
+    person = users.resend_invitation(actor, users.get_user(actor, user_id), lang=str(get_locale()))
+    db.session.commit()
+    flash(_l("Invitation sent to %(email)s (valid 72 hours).", email=person.email), "success")
+    return redirect(url_for("people.show", user_id=person.id))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@roles_required(*ALL_ROLES)
+def account():
+    actor = current_actor()
+    form = NameForm(obj=actor, prefix="name")
+    if form.validate_on_submit():
+        users.rename(actor, form.name.data)
+        db.session.commit()
+        flash(_l("Saved."), "success")
+        return redirect(url_for("people.account"))
+    return render_template("people/account.html", form=form, password_form=ChangePasswordForm(prefix="pw"),
+                           policy=passwords.POLICY_TEXT), 422 if form.errors else 200
+
+
+@bp.route("/account/password", methods=["POST"])
+@roles_required(*ALL_ROLES)
+def change_password():
+    actor = current_actor()
+    form = ChangePasswordForm(prefix="pw")
+    if not form.validate():
+        return render_template("people/account.html", form=NameForm(obj=actor, prefix="name"),
+                               password_form=form, policy=passwords.POLICY_TEXT), 422
+    users.change_own_password(actor, current=form.current.data, new=form.password.data,
+                              address=request.remote_addr)
+    db.session.commit()
+    flash(_l("Your password is changed: sign in with it."), "success")
+    return redirect(url_for("auth.login"))
