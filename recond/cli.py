@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
-from recond import accounts, create_app, demo, passwords, security_log
+from recond import create_app, demo
+from recond.identity import accounts, passwords, security_log
 from recond.distribution import beneficiaries, open_data, training
 from recond.config import ConfigError
 from recond.errors import DomainError

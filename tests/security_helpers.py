@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from recond import clock, login_guard
+from recond import clock
+from recond.identity import login_guard
 
 
 class MovableClock:

@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from recond import api_tokens
-from recond import two_factor as totp
+from recond.identity import api_tokens
+from recond.identity import two_factor as totp
 from recond.blueprints.guard import ALL_ROLES, current_actor, roles_required
 from recond.extensions import db
 

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import passwords, users
+from recond.identity import passwords, users
 from recond.blueprints.guard import public
 from recond.blueprints.account_forms import ForgotForm, InvitationForm, NewPasswordForm
 from recond.extensions import db

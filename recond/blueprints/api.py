@@ -10,7 +10,8 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import accounts, inventory, jobs, lifecycle, login_guard, scan, scopes, security_log
+from recond import inventory, jobs, lifecycle, scan, scopes
+from recond.identity import accounts, login_guard, security_log
 from recond.blueprints.guard import ALL_ROLES, Unauthenticated, current_actor, public, roles_required
 from recond.lifecycle import ACTING_ROLES
 from recond.lifecycle import jobs as lifecycle_jobs

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from recond import api_tokens
+from recond.identity import api_tokens
 from recond.blueprints.guard import ALL_ROLES, current_actor, roles_required
 from recond.blueprints.api import bp
 from recond.extensions import db

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from recond import accounts, security_log, sign_in, two_factor
+from recond.identity import accounts, security_log, sign_in, two_factor
 from recond.blueprints.guard import ALL_ROLES, public, roles_required
 from recond.errors import TooManyAttempts
 from recond.extensions import db, login_manager

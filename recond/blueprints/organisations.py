@@ -3,7 +3,7 @@ edit, deactivating and reactivating it."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import organisations
+from recond.identity import organisations
 from recond.blueprints.guard import current_actor, roles_required
 from recond.blueprints.account_forms import OrganisationForm
 from recond.extensions import db

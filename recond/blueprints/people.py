@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from recond import organisations, passwords, users
+from recond.identity import organisations, passwords, users
 from recond.blueprints.guard import ALL_ROLES, current_actor, roles_required
 from recond.blueprints.account_forms import ChangePasswordForm, InviteForm, NameForm, RoleForm
 from recond.errors import NotPermitted

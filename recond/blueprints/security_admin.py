@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import accounts, api_tokens, security_log
+from recond.identity import accounts, api_tokens, security_log
 from recond.blueprints.guard import current_actor, roles_required
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import accounts, scopes
+from recond import scopes
+from recond.identity import accounts
 from recond.errors import InvalidInput, NotFound, NotPermitted
 from recond.extensions import db
 from recond.models import DonorContact, DonorSite, Organisation, OrganisationKind, Role, User

@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from recond import lifecycle, notices, scan, scopes
+from recond import lifecycle, scan, scopes
+from recond.identity import notices
 from recond.clock import utcnow
 from recond.errors import DomainError, InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from recond import categories, notices, scopes
+from recond import categories, scopes
+from recond.identity import notices
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
@@ -113,7 +114,7 @@ def decide(actor: User, request: EquipmentRequest, approved: dict[int, int],
     request.decided_by_id = actor.id
     request.decided_at = utcnow()
     db.session.flush()
-    notices.request_decided(request)
+    notices.request_decided(request, status=STATUS_LABELS[RequestStatus(request.status)])
     return request
 
 

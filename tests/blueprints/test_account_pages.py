@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from recond import organisations, users
+from recond.identity import organisations, users
 from recond.extensions import db
 from recond.models import Device, User
 from tests.conftest import Browser, csrf_from

@@ -113,7 +113,7 @@ def revoke_token(token: str) -> None:
 def end_sessions(user: User, *, actor: User | None = None) -> None:
     """End every existing session of `user`, server-side: the cookies they hold (or anyone
     copied) carry the old epoch and are refused from the next request on."""
-    from recond import security_log
+    from recond.identity import security_log
 
     # An SQL increment: two ends at once both count, neither is lost.
     user.session_epoch = User.session_epoch + 1

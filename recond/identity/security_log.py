@@ -13,7 +13,6 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select, text

@@ -14,10 +14,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select, true
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from recond import account_links, accounts, mail, passwords, security_log
+from recond import mail
+from recond.identity import account_links, accounts, passwords, security_log
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
-from recond.models import NO_PASSWORD, Organisation, OrganisationKind, Role, User
+from recond.models import Organisation, OrganisationKind, Role, User
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"), Role.COORDINATOR: _l("Coordinator"),

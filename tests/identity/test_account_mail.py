@@ -13,7 +13,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from recond import account_links, clock, users
+from recond import clock
+from recond.identity import account_links, users
 from recond.distribution import deliveries, equipment_requests
 from recond.extensions import db
 from recond.models import AccountLink, User

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from recond import passwords, security_log
+from recond.identity import passwords, security_log
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.models import SecurityEvent

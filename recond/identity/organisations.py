@@ -12,7 +12,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, select
 
-from recond import accounts, clock, security_log
+from recond import clock
+from recond.identity import accounts, security_log
 from recond.distribution import structures
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db

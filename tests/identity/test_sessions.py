@@ -1,6 +1,6 @@
 """Sessions end server-side: a copied cookie is refused after logout, a password change,
 deactivation and an admin's "sign out everywhere"; idle and absolute lifetimes hold."""
-from recond import accounts, passwords
+from recond.identity import accounts, passwords
 from recond.extensions import db
 from tests.conftest import csrf_from
 from tests.security_helpers import copy_of, forget_attempts, moving_clock  # noqa: F401

@@ -7,7 +7,7 @@ import time
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from recond import login_guard, sign_in
+from recond.identity import login_guard, sign_in
 from recond.extensions import db
 from recond.models import SecurityEvent
 from tests.conftest import PASSWORD

@@ -13,7 +13,8 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from recond import accounts, clock, login_guard, security_log
+from recond import clock
+from recond.identity import accounts, login_guard, security_log
 from recond.extensions import db
 from recond.models import User
 

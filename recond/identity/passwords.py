@@ -63,7 +63,7 @@ def check_policy(password: str, *, email: str = "", name: str = "") -> None:
 def set_password(user: User, password: str, *, actor: User | None = None,
                  address: str | None = None) -> None:
     """Check and store a new password; every existing session of the user ends with it."""
-    from recond import accounts, security_log
+    from recond.identity import accounts, security_log
 
     check_policy(password, email=user.email, name=user.name)
     user.password_hash = generate_password_hash(

@@ -4,7 +4,7 @@ from datetime import UTC
 
 import pyotp
 
-from recond import two_factor
+from recond.identity import two_factor
 from recond.extensions import db
 from tests.conftest import csrf_from
 from tests.security_helpers import forget_attempts, moving_clock  # noqa: F401

@@ -3,7 +3,7 @@ on the page and through the API, the security log read and filtered by admins.""
 import pytest
 from sqlalchemy import select
 
-from recond import accounts, api_tokens, security_log
+from recond.identity import accounts, api_tokens, security_log
 from recond.extensions import db
 from recond.models import ApiToken
 from tests.conftest import Browser, csrf_from

@@ -19,7 +19,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from recond import clock, security_log
+from recond import clock
+from recond.identity import security_log
 from recond.errors import InvalidInput, Refused
 from recond.extensions import db
 from recond.models import RecoveryCode, User

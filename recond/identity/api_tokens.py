@@ -1,5 +1,5 @@
 """API tokens as their holders and the administrators see them: list, create (with an
-optional expiry), revoke. Tokens are stored as their SHA-256 (recond.accounts); a token is
+optional expiry), revoke. Tokens are stored as their SHA-256 (recond.identity.accounts); a token is
 readable once, when it is created.
 """
 from __future__ import annotations
@@ -9,7 +9,8 @@ from datetime import date, datetime, time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import accounts, clock, security_log
+from recond import clock
+from recond.identity import accounts, security_log
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
 from recond.models import ApiToken, Role, User
