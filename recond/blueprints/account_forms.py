@@ -6,6 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from recond.errors import InvalidInput
+from recond.identity import passwords
+
 
 class OrganisationForm(FlaskForm):
     kind = SelectField(_l("Kind"))
@@ -55,3 +58,13 @@ class ChangePasswordForm(NewPasswordForm):
 
 class ForgotForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+def refused_on_form(form: NewPasswordForm, refusal: InvalidInput) -> bool:
+    """Put a refused password back on its form, the reason under the field (the page prints the
+    rule once, above). False when the refusal is not about the new password."""
+    reason = passwords.FORM_REASONS.get(refusal.code)
+    if reason is None:
+        return False
+    form.password.errors.append(reason)
+    return True

@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from recond.identity import passwords, users
 from recond.blueprints.guard import public
-from recond.blueprints.account_forms import ForgotForm, InvitationForm, NewPasswordForm
+from recond.blueprints.account_forms import (ForgotForm, InvitationForm, NewPasswordForm,
+                                             refused_on_form)
+from recond.errors import InvalidInput
 from recond.extensions import db
 
 bp = Blueprint("account_links", __name__)
@@ -18,10 +20,16 @@ def accept(token: str):
     person = users.invited_by_link(token)
     form = InvitationForm(obj=person)
     if form.validate_on_submit():
-        users.accept_invitation(token, password=form.password.data, name=form.name.data)
-        db.session.commit()
-        flash(_l("Welcome: your password is set, sign in with it."), "success")
-        return redirect(url_for("auth.login"))
+        try:
+            users.accept_invitation(token, password=form.password.data, name=form.name.data)
+        except InvalidInput as refusal:
+            db.session.rollback()  # the link is not spent
+            if not refused_on_form(form, refusal):
+                raise
+        else:
+            db.session.commit()
+            flash(_l("Welcome: your password is set, sign in with it."), "success")
+            return redirect(url_for("auth.login"))
     return render_template("account_links/invitation.html", form=form, person=person,
                            policy=passwords.POLICY_TEXT), 422 if form.errors else 200
 
@@ -47,9 +55,15 @@ def reset(token: str):
     users.reset_by_link(token)
     form = NewPasswordForm()
     if form.validate_on_submit():
-        users.reset_password(token, password=form.password.data)
-        db.session.commit()
-        flash(_l("Your password is changed: sign in with it."), "success")
-        return redirect(url_for("auth.login"))
+        try:
+            users.reset_password(token, password=form.password.data)
+        except InvalidInput as refusal:
+            db.session.rollback()  # the link is not spent
+            if not refused_on_form(form, refusal):
+                raise
+        else:
+            db.session.commit()
+            flash(_l("Your password is changed: sign in with it."), "success")
+            return redirect(url_for("auth.login"))
     return render_template("account_links/reset.html", form=form,
                            policy=passwords.POLICY_TEXT), 422 if form.errors else 200

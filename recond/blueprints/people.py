@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from recond.identity import organisations, passwords, users
 from recond.blueprints.guard import ALL_ROLES, current_actor, roles_required
-from recond.blueprints.account_forms import ChangePasswordForm, InviteForm, NameForm, RoleForm
-from recond.errors import NotPermitted
+from recond.blueprints.account_forms import (ChangePasswordForm, InviteForm, NameForm, RoleForm,
+                                             refused_on_form)
+from recond.errors import InvalidInput, NotPermitted
 from recond.extensions import db
 from recond.models import Role
 
@@ -119,8 +120,17 @@ def change_password():
     if not form.validate():
         return render_template("people/account.html", form=NameForm(obj=actor, prefix="name"),
                                password_form=form, policy=passwords.POLICY_TEXT), 422
-    users.change_own_password(actor, current=form.current.data, new=form.password.data,
-                              address=request.remote_addr)
+    try:
+        users.change_own_password(actor, current=form.current.data, new=form.password.data,
+                                  address=request.remote_addr)
+    except InvalidInput as refusal:
+        db.session.rollback()
+        if refusal.code == "wrong_password":
+            form.current.errors.append(refusal.message)
+        elif not refused_on_form(form, refusal):
+            raise
+        return render_template("people/account.html", form=NameForm(obj=actor, prefix="name"),
+                               password_form=form, policy=passwords.POLICY_TEXT), 422
     db.session.commit()
     flash(_l("Your password is changed: sign in with it."), "success")
     return redirect(url_for("auth.login"))

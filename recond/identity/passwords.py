@@ -24,6 +24,13 @@ MAX_LENGTH = 200
 POLICY_TEXT = _l("At least 12 characters, with upper-case and lower-case letters, digits and "
                  "special characters (CNIL recommendation); not a common password, nor your "
                  "e-mail or name.")
+# A refusal as a password form says it under the field, the rule being printed once above it
+# (the refusal's own message repeats the rule, for the API and the command line).
+FORM_REASONS = {
+    "weak_password": _l("This password does not follow the rule above."),
+    "common_password": _l("This password is too common: choose another one."),
+    "personal_password": _l("A password may not contain your e-mail or name."),
+}
 
 
 @lru_cache(maxsize=1)

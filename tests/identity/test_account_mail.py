@@ -112,6 +112,14 @@ def test_a_weak_password_is_refused_and_the_link_stays_usable(world, client, inb
     response = client.post(path, data={"csrf_token": csrf_from(page.text), "password": "short",
                                        "confirm": "short"})
     assert response.status_code == 422
+    # The form comes back with the reason under the field; the rule is printed once, above it.
+    assert response.text.count("Au moins 12 caractères") == 1
+    assert "ne suit pas la règle ci-dessus" in response.text and 'name="confirm"' in response.text
+    common = "Password123!"
+    response = client.post(path, data={"csrf_token": csrf_from(page.text), "password": common,
+                                       "confirm": common})
+    assert response.status_code == 422 and response.text.count("Au moins 12 caractères") == 1
+    assert "trop courant" in response.text
     assert client.get(path).status_code == 200
 
 
