@@ -2,13 +2,15 @@
 their failures, locks, invitations, role changes, tokens, two-factor, exports of personal
 data), and the same event as one line of the application log (logger `recond.security`).
 
-Never a password, a token, a code or a beneficiary's reference: `record` refuses details
-carrying such keys. Rows are kept `RECOND_SECURITY_LOG_RETENTION_DAYS` days, then
+Never a password, a token, a code, a beneficiary's reference or an e-mail address typed for no
+account: `record` refuses details carrying such keys. Such an address is kept as its SHA-256
+(`typed_email`), enough to see the same one tried again and to find it when one knows it. Rows are kept `RECOND_SECURITY_LOG_RETENTION_DAYS` days, then
 `recond purge-security-log` (daily, from cron) removes them — the only deletion the
 database's triggers let through.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -31,7 +33,7 @@ KINDS = (
     "organisation_deactivated", "organisation_reactivated", "personal_data_export",
 )
 # Secrets and personal references never enter the log, whoever calls.
-_FORBIDDEN = ("password", "token", "secret", "code", "reference", "otp")  # as a key or its end
+_FORBIDDEN = ("password", "token", "secret", "code", "reference", "otp", "email")  # key or its end
 PAGE_SIZE = 100
 
 
@@ -58,10 +60,22 @@ def record(kind: str, *, actor: User | None = None, subject: User | None = None,
              json.dumps(details, ensure_ascii=False, sort_keys=True, default=str))
 
 
+def typed_email(email: str) -> dict[str, str]:
+    """The details that stand for an address typed for no account (a failed sign-in, a reset
+    request): its SHA-256, never the address itself — it may be someone's mistyped address, or
+    a password typed in the wrong field."""
+    return {"email_sha256": _email_digest(email)}
+
+
+def _email_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
 @dataclass
 class Filters:
     kind: str = ""
-    user: str = ""  # part of an e-mail address: the actor's or the subject's
+    user: str = ""  # part of an e-mail address: the actor's or the subject's; a whole one also
+    #                 finds the attempts made with it for no account (its SHA-256)
     since: date | None = None
     until: date | None = None  # inclusive
     page: int = 1
@@ -75,8 +89,9 @@ def search(filters: Filters) -> tuple[list[SecurityEvent], int]:
     if filters.user:
         users = select(User.id).where(User.email.contains(filters.user.strip().lower(),
                                                           autoescape=True))
-        query = query.where(or_(SecurityEvent.actor_id.in_(users),
-                                SecurityEvent.subject_id.in_(users)))
+        query = query.where(or_(
+            SecurityEvent.actor_id.in_(users), SecurityEvent.subject_id.in_(users),
+            SecurityEvent.details["email_sha256"].as_string() == _email_digest(filters.user)))
     if filters.since:
         query = query.where(SecurityEvent.at >= datetime.combine(filters.since, time.min))
     if filters.until:

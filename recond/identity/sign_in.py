@@ -38,11 +38,10 @@ def check_password(email: str, password: str, *, address: str | None) -> User | 
         login_guard.succeeded("account", email)
         return user
     locked = login_guard.failed(("account", email), ("address", address or ""))
-    security_log.record("login_failed", subject=user, address=address,
-                        details={} if user else {"email": email})
+    typed = {} if user else security_log.typed_email(email)
+    security_log.record("login_failed", subject=user, address=address, details=typed)
     if locked:
-        security_log.record("locked", subject=user, address=address,
-                            details={} if user else {"email": email})
+        security_log.record("locked", subject=user, address=address, details=typed)
     return None
 
 

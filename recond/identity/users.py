@@ -189,8 +189,9 @@ def request_password_reset(email: str, *, lang: str = "fr", address: str | None 
                            link=_url(RESET_PATH + token))
     if known:
         mail.queue(message)
+    details = {"known": True} if known else {"known": False, **security_log.typed_email(email)}
     security_log.record("password_reset_requested", subject=user if known else None,
-                        address=address, details={"email": email[:254], "known": known})
+                        address=address, details=details)
 
 
 def reset_by_link(token: str) -> User:

@@ -1,12 +1,13 @@
 """The security log is append-only in the database, purged only past its retention, written
 to the application log too, and never carries a secret; the password rule."""
+import hashlib
 import logging
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
-from recond.identity import passwords, security_log
+from recond.identity import passwords, security_log, sign_in, users
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.models import SecurityEvent
@@ -25,10 +26,30 @@ def test_events_are_kept_and_logged(world, app, caplog):
 
 
 @pytest.mark.parametrize("details", [{"password": "x"}, {"token": "rcd_x"}, {"new_password": "x"},
-                                     {"reference": "B-12"}, {"totp_secret": "x"}])
+                                     {"reference": "B-12"}, {"totp_secret": "x"},
+                                     {"email": "someone@example.org"}])
 def test_secrets_never_enter_the_log(app, details):
     with pytest.raises(ValueError):
         security_log.record("login", details=details)
+
+
+def test_an_address_typed_for_no_account_is_kept_as_its_digest_only(world, app, caplog):
+    """Reset requests and sign-ins for unknown addresses: personal data (a mistyped address of
+    someone, a password typed in the wrong field) is not kept, only its SHA-256, which the
+    administrator's filter still finds from the whole address."""
+    typed = "Quelqu.Un@Example.org"
+    with caplog.at_level(logging.INFO, logger="recond.security"):
+        users.request_password_reset(typed, lang="fr", address="192.0.2.9")
+        assert sign_in.check_password(typed, "not this one", address="192.0.2.9") is None
+    db.session.commit()
+    events = db.session.scalars(select(SecurityEvent).order_by(SecurityEvent.id)).all()
+    assert [e.kind for e in events] == ["password_reset_requested", "login_failed"]
+    digest = hashlib.sha256(b"quelqu.un@example.org").hexdigest()
+    assert events[0].details == {"known": False, "email_sha256": digest}
+    assert events[1].details == {"email_sha256": digest}
+    assert "quelqu.un" not in caplog.text.lower()
+    found, total = security_log.search(security_log.Filters(user="quelqu.un@example.org"))
+    assert total == 2 and {e.id for e in found} == {e.id for e in events}
 
 
 @pytest.mark.parametrize("statement", ["UPDATE security_event SET kind = 'login'",
