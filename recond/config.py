@@ -128,6 +128,10 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_LOCK_AFTER": whole_number("RECOND_LOGIN_LOCK_AFTER", 10, 2, "failures"),
         "LOGIN_LOCK_MINUTES": whole_number("RECOND_LOGIN_LOCK_MINUTES", 15, 1, "minutes"),
         "REQUIRE_2FA_ROLES": _roles("RECOND_REQUIRE_2FA_ROLES"),
+        # How many reverse proxies stand in front of gunicorn: the client address (the login
+        # guard, the security log) and scheme are then read from the X-Forwarded-For and
+        # X-Forwarded-Proto headers they add. 0: those headers are ignored (anyone can send them).
+        "PROXY_COUNT": whole_number("RECOND_PROXY_COUNT", 0, 0, "proxies"),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": _timezone("RECOND_TIMEZONE", "Europe/Paris"),
         "LANGUAGES": ("fr", "en"),

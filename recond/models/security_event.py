@@ -25,8 +25,8 @@ class SecurityEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-    # The client address as the application saw it (behind a proxy: the proxy's, unless
-    # the deployment trusts X-Forwarded-For).
+    # The client address as the application saw it (behind a reverse proxy: the client's
+    # when RECOND_PROXY_COUNT says how many proxies to trust, the proxy's otherwise).
     address: Mapped[str | None] = mapped_column(String(45))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
