@@ -69,7 +69,9 @@ def show(user_id: int):
         flash(_l("Saved."), "success")
         return redirect(url_for("people.show", user_id=person.id))
     return render_template("people/show.html", person=person, form=form,
-                           role_labels=users.ROLE_LABELS, itself=person.id == actor.id), \
+                           role_labels=users.ROLE_LABELS, itself=person.id == actor.id,
+                           # the security administration's "sign out everywhere"
+                           may_sign_out=actor.role == Role.ADMIN and person.active), \
         422 if form.errors else 200
 
 

@@ -54,8 +54,9 @@ def test_admin_signs_a_user_out_everywhere(world, app, browser, client):
 
     admin_browser = Browser(admin)
     assert admin_browser.login(world["admin"].email).status_code == 302
-    response = admin_browser.post_form("/admin/tokens",
-                                       f"/admin/users/{world['structure_s'].id}/sign-out", {})
+    person = f"/users/{world['structure_s'].id}"
+    assert f"/admin/users/{world['structure_s'].id}/sign-out" in admin.get(person).text  # its button
+    response = admin_browser.post_form(person, f"/admin/users/{world['structure_s'].id}/sign-out", {})
     assert response.status_code == 302
     assert _refused(copy)
 
