@@ -2,8 +2,9 @@
 create, the list each may see, the edit, and deactivation (its users signed out, its rows and
 history kept).
 
-Structures are the directory's entries (`recond.structures` owns their fields); donor companies
-are created by their collection partner (`recond.donors`), and appear here for administrators.
+Structures are the directory's entries (`recond.distribution.structures` owns their fields);
+donor companies are created by their collection partner (`recond.collection.donors`), and
+appear here for administrators.
 """
 from __future__ import annotations
 
