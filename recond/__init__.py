@@ -46,6 +46,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    if app.config.get("PROXY_COUNT"):
+        # Trust exactly that many proxies' X-Forwarded-For / -Proto, and no client's.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)

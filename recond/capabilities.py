@@ -46,6 +46,17 @@ _ACTIONS: dict[str, Capability] = {
 }
 
 TABLE: dict[str, Capability] = {
+    # identity: one's own account, and the people and organisations one keeps
+    "account.own": _cap(EVERYONE, "one's own account, tokens and two-factor sign-in"),
+    "organisations.keep": _cap((A, C), "every kind for admins; workshops, collection partners "
+                               "and structures for the coordination"),
+    "people.keep": _cap((A, C, S, T), "admins everyone; the coordination structures' and "
+                        "collection partners' staff; a manager their own colleagues"),
+    "security.admin": _cap((A,), "every account: the security log, every token, sign-out"),
+    # Whose people one keeps (recond.identity.users picks the organisations from these).
+    "people.keep_everyone": _cap((A,), "every organisation's people"),
+    "people.keep_partners": _cap((C,), "structures' and collection partners' staff"),
+    "people.keep_own_staff": _cap((S, T), "a manager: the colleagues of their own organisation"),
     **_ACTIONS,
     # The scope shortcut (User.sees_everything): every organisation's objects.
     "scopes.everything": _cap((A, C), "every organisation"),

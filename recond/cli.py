@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
-from recond import accounts, create_app, demo
+from recond import create_app, demo
+from recond.identity import accounts, passwords, security_log
 from recond.distribution import beneficiaries, open_data, training
 from recond.config import ConfigError
 from recond.errors import DomainError
@@ -48,6 +49,23 @@ def demo_command(password: str | None) -> None:
         click.echo(logins_file.read_text().rstrip())
 
 
+@click.command("create-organisation")
+@click.argument("name")
+@click.option("--kind", required=True, type=click.Choice([k.value for k in accounts.OrganisationKind]),
+              help="coordination for the first one: the programme's steering, where the admin sits.")
+@click.option("--siret", default=None)
+def create_organisation_command(name: str, kind: str, siret: str | None) -> None:
+    """Create an organisation (the first install's coordination; the rest is done on the web)."""
+    try:
+        org = accounts.create_organisation(name, kind, siret=siret)
+        security_log.record("organisation_created", organisation_id=org.id,
+                            details={"name": org.name, "kind": org.kind, "by": "command line"})
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {org.name} ({org.kind})")
+
+
 @click.command("create-user")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice([r.value for r in accounts.Role]))
@@ -57,6 +75,7 @@ def demo_command(password: str | None) -> None:
 def create_user_command(email: str, role: str, org_name: str, name: str, password: str) -> None:
     """Create a user in an organisation."""
     try:
+        passwords.check_policy(password, email=email, name=name)
         user = accounts.create_user(email, role=role, organisation=accounts.find_organisation(org_name),
                                     password=password, name=name)
     except DomainError as error:
@@ -114,6 +133,16 @@ def import_structures_command(path: Path, departement: str) -> None:
         click.echo(str(warning))
 
 
+@click.command("purge-security-log")
+@click.option("--days", type=int, default=None,
+              help="Retention in days (default: RECOND_SECURITY_LOG_RETENTION_DAYS, 365).")
+def purge_security_log_command(days: int | None) -> None:
+    """Remove security-log events older than the retention period. Run it daily (cron)."""
+    count = security_log.purge(days)
+    db.session.commit()
+    click.echo(f"{count} security events removed.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
@@ -139,9 +168,9 @@ def serve_command(host: str, port: int) -> None:
 
 
 def register_commands(app) -> None:
-    for command in (init_command, demo_command, create_user_command, create_token_command,
-                    purge_beneficiaries_command, import_structures_command, worker_command,
-                    serve_command):
+    for command in (init_command, demo_command, create_organisation_command, create_user_command,
+                    create_token_command, purge_beneficiaries_command, purge_security_log_command,
+                    import_structures_command, worker_command, serve_command):
         app.cli.add_command(command)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -48,6 +49,32 @@ def _timezone(name: str, default: str) -> str:
     return value
 
 
+def _smtp_url(name: str) -> str | None:
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    try:
+        parts.port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError(f"{name} is not valid: expected smtp://user:password@host:587 (STARTTLS) "
+                          f"or smtps://user:password@host:465.")
+    return raw
+
+
+def _roles(name: str) -> frozenset[str]:
+    from recond.models.user import Role
+
+    raw = [r.strip() for r in os.environ.get(name, "").split(",") if r.strip()]
+    unknown = [r for r in raw if r not in set(Role)]
+    if unknown:
+        raise ConfigError(f"{name}={os.environ[name]!r} is not valid: expected roles separated by "
+                          f"commas among {', '.join(Role)}.")
+    return frozenset(raw)
+
+
 def _instance_secret(instance_path: str) -> str:
     """Generate the secret key once and keep it beside the SQLite file, readable by us only."""
     path = Path(instance_path) / "secret_key"
@@ -70,11 +97,15 @@ def from_environment(instance_path: str) -> dict:
     for prefix in ("postgres://", "postgresql://"):
         if database_url.startswith(prefix):
             database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+    public_url = (env.get("RECOND_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": env.get("RECOND_REDIS_URL") or None,
         "SECRET_KEY": env.get("RECOND_SECRET_KEY") or _instance_secret(instance_path),
-        "PUBLIC_URL": (env.get("RECOND_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        "PUBLIC_URL": public_url,
+        # Unset: each message is written to instance/outbox/ as an .eml file.
+        "SMTP_URL": _smtp_url("RECOND_SMTP_URL"),
+        "MAIL_FROM": env.get("RECOND_MAIL_FROM") or f"Recond <recond@{urlsplit(public_url).hostname}>",
         "RQ_QUEUE": env.get("RECOND_QUEUE", "recond"),
         "PASSWORD_HASH_METHOD": "scrypt",
         "PRICE_FLOOR_CENTS": whole_number("RECOND_PRICE_FLOOR_CENTS", 1000, 1, "cents"),
@@ -88,6 +119,19 @@ def from_environment(instance_path: str) -> dict:
         "TRAINING_VALIDITY_DAYS": whole_number("RECOND_TRAINING_VALIDITY_DAYS", 180, 1, "days"),
         "TRAINING_MIN_MINUTES": whole_number("RECOND_TRAINING_MIN_MINUTES", 30, 1, "minutes"),
         "API_MAX_JSON_BYTES": 64 * 1024,
+        # Sessions of staff handling personal data: ended after this long without a request,
+        # and this long after signing in whatever happens.
+        "SESSION_IDLE_MINUTES": whole_number("RECOND_SESSION_IDLE_MINUTES", 30, 1, "minutes"),
+        "SESSION_MAX_HOURS": whole_number("RECOND_SESSION_MAX_HOURS", 12, 1, "hours"),
+        "SECURITY_LOG_RETENTION_DAYS": whole_number("RECOND_SECURITY_LOG_RETENTION_DAYS", 365, 1,
+                                                    "days"),
+        "LOGIN_LOCK_AFTER": whole_number("RECOND_LOGIN_LOCK_AFTER", 10, 2, "failures"),
+        "LOGIN_LOCK_MINUTES": whole_number("RECOND_LOGIN_LOCK_MINUTES", 15, 1, "minutes"),
+        "REQUIRE_2FA_ROLES": _roles("RECOND_REQUIRE_2FA_ROLES"),
+        # How many reverse proxies stand in front of gunicorn: the client address (the login
+        # guard, the security log) and scheme are then read from the X-Forwarded-For and
+        # X-Forwarded-Proto headers they add. 0: those headers are ignored (anyone can send them).
+        "PROXY_COUNT": whole_number("RECOND_PROXY_COUNT", 0, 0, "proxies"),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": _timezone("RECOND_TIMEZONE", "Europe/Paris"),
         "LANGUAGES": ("fr", "en"),

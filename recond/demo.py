@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from recond import accounts, lifecycle
+from recond import lifecycle
+from recond.identity import accounts
 from recond.distribution import (
     beneficiaries, deliveries, equipment_requests, payments, pricing, structures, training,
 )

@@ -60,3 +60,9 @@ class Unavailable(DomainError):
     """A service we depend on (Redis, for background jobs) cannot be reached: try again later."""
     status = 503
     code = "unavailable"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins or tokens from this account or address: wait, then try again."""
+    status = 429
+    code = "too_many_attempts"

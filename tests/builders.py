@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from recond import accounts, lifecycle
+from recond import lifecycle
+from recond.identity import accounts
 from recond.distribution import (
     beneficiaries, deliveries, equipment_requests, payments, pricing, training,
 )

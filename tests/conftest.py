@@ -247,7 +247,7 @@ def browser(client):
 @pytest.fixture
 def api(world, client):
     """api(user, method, path, **kwargs): the client with a bearer token of a world user."""
-    from recond import accounts
+    from recond.identity import accounts
 
     tokens = {}
 

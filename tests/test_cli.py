@@ -37,9 +37,9 @@ def test_init_is_idempotent(app):
 def test_create_user_then_sign_in(world, app, browser):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-user", "new.tech@example.org", "--role", "technician",
-                                 "--org", "Atelier A", "--password", "long enough pw"])
+                                 "--org", "Atelier A", "--password", "Long enough pw 42!"])
     assert result.exit_code == 0, result.output
-    assert browser.login("new.tech@example.org", "long enough pw").status_code == 302
+    assert browser.login("new.tech@example.org", "Long enough pw 42!").status_code == 302
 
 
 def test_create_user_refuses_bad_input_cleanly(world, app):
@@ -49,7 +49,7 @@ def test_create_user_refuses_bad_input_cleanly(world, app):
         (["--role", "technician", "--org", "Donateur X"], "workshop"),
         (["--role", "wizard", "--org", "Atelier A"], "wizard"),
     ]:
-        result = runner.invoke(args=["create-user", "x@example.org", *args, "--password", "long enough pw"])
+        result = runner.invoke(args=["create-user", "x@example.org", *args, "--password", "Long enough pw 42!"])
         assert result.exit_code != 0 and message in result.output, result.output
     assert db.session.scalar(select(User).where(User.email == "x@example.org")) is None
 

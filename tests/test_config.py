@@ -22,6 +22,9 @@ BAD = [
     ("RECOND_JOB_HEARTBEAT_SECONDS", "0", "at least 1"),
     ("RECOND_SECURE_COOKIES", "yes", "1 (on) or 0 (off)"),
     ("RECOND_TIMEZONE", "Mars/Olympus", "time zone"),
+    ("RECOND_PROXY_COUNT", "two", "whole number of proxies"),
+    ("RECOND_SMTP_URL", "http://mail.example.org", "smtp://user:password@host:587"),
+    ("RECOND_REQUIRE_2FA_ROLES", "admin,wizard", "roles separated by commas"),
 ]
 
 
@@ -74,3 +77,24 @@ def test_good_values_are_read(monkeypatch, tmp_path):
     app = create_app()
     assert app.config["BENEFICIARY_RETENTION_MONTHS"] == 36
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("proxies,forwarded,seen", [
+    ("", "203.0.113.5", "127.0.0.1"),                  # no proxy declared: the header is ignored
+    ("1", "203.0.113.5", "203.0.113.5"),               # one proxy: the address it saw
+    ("1", "198.51.100.9, 203.0.113.5", "203.0.113.5"),  # what the client wrote is not believed
+    ("2", "198.51.100.9, 203.0.113.5", "198.51.100.9"),
+])
+def test_the_client_address_behind_the_declared_proxies(monkeypatch, tmp_path, proxies,
+                                                         forwarded, seen):
+    """The login guard and the security log read request.remote_addr: behind the README's
+    reverse proxy it is the client's only when RECOND_PROXY_COUNT says how many to trust."""
+    from flask import request
+
+    monkeypatch.setenv("RECOND_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("RECOND_PROXY_COUNT", proxies)
+    app = create_app({"TESTING": True})
+    app.add_url_rule("/_address", "address", lambda: request.remote_addr)
+    response = app.test_client().get("/_address", headers={"X-Forwarded-For": forwarded},
+                                     environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert response.text == seen

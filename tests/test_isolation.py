@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from recond import accounts
+from recond.identity import accounts
 from recond.extensions import db
 from recond.models import DeviceEvent
 from tests.builders import World

@@ -1,7 +1,7 @@
 """Background jobs on the real Redis, run by a real `recond worker` process."""
 import subprocess
 
-from recond import accounts
+from recond.identity import accounts
 from recond.extensions import db
 from tests.test_cli import RECOND, env_for
 

@@ -3,12 +3,13 @@ module outside the blueprints reads Flask's request globals (the actor is an arg
 
 Layers, lowest first (README, "Working on Recond"):
 0. foundation — models, errors, clock, configuration, reference data, PDF and label rendering,
-   the job queue;
+   the job queue, sending mail;
 1. scopes — what each actor may see;
 2. rules — what the lifecycle's guards and effects read: sanitisation, recycling, the OS
    catalogue, pricing, equipment requests, the training gate, payments; and device look-ups;
+   the notices a decided request sends;
 3. lifecycle — the one writer of a status and of the history;
-4. journeys — collection, workshop and distribution modules that perform actions;
+4. journeys — collection, workshop, distribution and identity modules that perform actions;
 5. interfaces — blueprints, the CLI, the demo and the app factory.
 """
 import ast
@@ -26,15 +27,15 @@ LAYERS = [
                     "recond.labels.content", "recond.labels.pdf", "recond.labels.zpl",
                     "recond.labels.image", "recond.workshop.wipelogs", "recond.migrations",
                     # the lifecycle's vocabulary (statuses, their named groups): read by the rules
-                    "recond.lifecycle.statuses"]),
+                    "recond.lifecycle.statuses", "recond.mail"]),
     ("scopes", ["recond.scopes"]),
     ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling",
                "recond.workshop.os_catalogue", "recond.distribution.pricing",
                "recond.distribution.equipment_requests", "recond.distribution.training_gate",
-               "recond.distribution.payments", "recond.scan"]),
+               "recond.distribution.payments", "recond.scan", "recond.identity.notices"]),
     ("lifecycle", ["recond.lifecycle"]),
-    ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.accounts",
-                  "recond.overview", "recond.inventory", "recond.labels", "recond.security_log", "recond.passwords"]),
+    ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
+                  "recond.overview", "recond.inventory", "recond.labels"]),
     ("interfaces", ["recond.blueprints", "recond.cli", "recond.demo", "recond"]),
 ]
 REQUEST_GLOBALS = {("flask", "request"), ("flask", "g"), ("flask", "session"),

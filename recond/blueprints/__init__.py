@@ -4,12 +4,12 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
-        admin, allocation, api, api_collection, api_media, api_workshop, auth, beneficiaries,
+        account, account_links, admin, allocation, api, api_account, api_collection, api_media, api_workshop, auth, beneficiaries,
         certificates, deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
-        media, presentation, recycling, requests, scan_station, structures, training, wipe_logs,
+        media, organisations, people, presentation, recycling, requests, scan_station, security_admin, structures, training, wipe_logs,
     )
 
-    assert api_collection.bp is api_workshop.bp is api_media.bp is api.bp  # routes of the one /api/v1 blueprint
+    assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp is api.bp  # routes of the one /api/v1 blueprint
     presentation.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
@@ -32,4 +32,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(beneficiaries.bp)
     app.register_blueprint(training.bp)
     app.register_blueprint(handover.bp)
+    app.register_blueprint(organisations.bp)
+    app.register_blueprint(people.bp)
+    app.register_blueprint(account_links.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(security_admin.bp)
     app.register_blueprint(api.bp)

@@ -10,7 +10,8 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond import accounts, inventory, jobs, lifecycle, scan, scopes
+from recond import inventory, jobs, lifecycle, scan, scopes
+from recond.identity import accounts, login_guard, security_log
 from recond.blueprints.guard import Unauthenticated, current_actor, public, requires
 from recond.lifecycle import jobs as lifecycle_jobs
 from recond.blueprints.api_spec import openapi_document
@@ -32,9 +33,14 @@ def authenticate() -> None:
         db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     header = request.headers.get("Authorization", "")
     if header:
+        # Guessing tokens is slowed like guessing passwords: per client address.
+        login_guard.check(("token", request.remote_addr or ""))
         scheme, _, token = header.partition(" ")
         user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if user is None:
+            login_guard.failed(("token", request.remote_addr or ""))
+            security_log.record("token_failed", address=request.remote_addr)
+            db.session.commit()  # the refusal below rolls back; the log keeps the failure
             raise Unauthenticated()
         g.api_actor = user
     elif request.method not in ("GET", "HEAD", "OPTIONS"):

@@ -121,6 +121,7 @@ def openapi_document() -> dict[str, Any]:
                               **_errors(401, 404)}}},
             **_collection_paths(ok, json_body),
             **_media_paths(ok, json_body, device_id),
+            **_token_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -385,4 +386,26 @@ def _media_paths(ok, json_body, device_id) -> dict[str, Any]:
             "requestBody": json_body({"type": "object", "additionalProperties": False,
                                       "properties": {"note": {"type": "string", "maxLength": 500}}}),
             "responses": {"201": ok(media, "Recorded"), **writes}}},
+    }
+
+
+def _token_paths() -> dict[str, Any]:
+    """The caller's own API tokens (never the token itself: only its hash is kept)."""
+    token = {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}, "user": {"type": "string"},
+        "created_at": {"type": "string"}, "last_used_at": {"type": ["string", "null"]},
+        "expires_at": {"type": ["string", "null"]},
+        "status": {"type": "string", "enum": ["active", "expired", "revoked"]}}}
+    token_id = {"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {
+        "/tokens": {"get": {"summary": "The caller's API tokens: name, created, last used, expiry",
+                            "responses": {"200": {"description": "The tokens", "content": {
+                                "application/json": {"schema": {"type": "object", "properties": {
+                                    "items": {"type": "array", "items": token}}}}}},
+                                **_errors(401)}}},
+        "/tokens/{token_id}": {"delete": {
+            "summary": "Revoke one of the caller's tokens (an administrator: anyone's)",
+            "parameters": [token_id],
+            "responses": {"200": {"description": "Revoked", "content": {
+                "application/json": {"schema": token}}}, **_errors(401, 404)}}},
     }

@@ -3,10 +3,12 @@ the pages they may open and nothing else (tests check each entry against its vie
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
 from recond import capabilities
+from recond.identity import organisations, users
 
 
 @dataclass(frozen=True)
@@ -14,6 +16,8 @@ class Entry:
     capability: str
     endpoint: str
     label: object
+    # Where the capability is not the whole rule (a structure's *manager* keeps its people).
+    also: Callable[[object], bool] | None = None
 
 
 ENTRIES: tuple[Entry, ...] = (
@@ -31,8 +35,16 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("deliveries.read", "deliveries.index", _l("Deliveries")),
     Entry("beneficiaries.keep", "beneficiaries.index", _l("Beneficiaries")),
     Entry("training.record", "training.sessions", _l("Training")),
+    Entry("organisations.keep", "organisations.index", _l("Organisations"),
+          also=lambda actor: bool(organisations.kept_kinds(actor))),
+    Entry("people.keep", "people.index", _l("People"), also=users.manages_staff),
+    Entry("security.admin", "security_admin.log", _l("Security log")),
+    Entry("security.admin", "security_admin.tokens", _l("API tokens")),
+    Entry("account.own", "account.tokens", _l("My tokens")),
+    Entry("account.own", "account.two_factor", _l("Two-factor sign-in")),
 )
 
 
 def entries_for(actor) -> list[Entry]:
-    return [entry for entry in ENTRIES if capabilities.can(actor, entry.capability)]
+    return [entry for entry in ENTRIES if capabilities.can(actor, entry.capability)
+            and (entry.also is None or entry.also(actor))]

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import accounts, capabilities, scopes
+from recond import capabilities, scopes
+from recond.identity import accounts
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
 from recond.models import DonorContact, DonorSite, Organisation, OrganisationKind, User

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recond import capabilities, lifecycle, scan, scopes
+from recond.identity import notices
 from recond.clock import utcnow
 from recond.errors import DomainError, InvalidInput, NotFound, Refused
 from recond.extensions import db
@@ -151,6 +152,7 @@ def ship(actor: User, note: DeliveryNote) -> DeliveryNote:
     note.status = DeliveryStatus.SHIPPED
     note.shipped_at = utcnow()
     db.session.flush()
+    notices.delivery_shipped(note)
     return note
 
 

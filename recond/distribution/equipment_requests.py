@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from recond import capabilities, categories, scopes
+from recond.identity import notices
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
@@ -111,6 +112,7 @@ def decide(actor: User, request: EquipmentRequest, approved: dict[int, int],
     request.decided_by_id = actor.id
     request.decided_at = utcnow()
     db.session.flush()
+    notices.request_decided(request, status=STATUS_LABELS[RequestStatus(request.status)])
     return request
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from recond import accounts, capabilities, scopes, siret as siret_rules
+from recond import capabilities, scopes, siret as siret_rules
+from recond.identity import accounts
 from recond.errors import InvalidInput, NotFound, NotPermitted
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind, User

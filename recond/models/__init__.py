@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 from recond.models.organisation import DonorContact, DonorSite, Organisation, OrganisationKind
-from recond.models.user import ApiToken, Role, User
+from recond.models.user import NO_PASSWORD, AccountLink, ApiToken, RecoveryCode, Role, User
 from recond.models.deposit import (
     Deposit, DepositItem, DepositStatus, DeviceImport, ReceptionScan,
 )
@@ -25,13 +25,15 @@ from recond.models.delivery import (
 from recond.models.operating_system import OsImage
 from recond.models.recycling import RecyclingLot
 from recond.models.test_report import TestReport
+from recond.models.security_event import SecurityEvent
 
 __all__ = [
-    "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
+    "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
     "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
-    "RecyclingLot", "RequestStatus", "Role", "SanitisationMethod", "SanitisationRecord", "StorageMedium",
-    "SanitisationEvidence", "ReleaseTraining", "SessionRevision", "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
+    "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
+    "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",
+    "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
     "DeliveryItem", "DeliveryKind", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
 ]

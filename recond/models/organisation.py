@@ -2,7 +2,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
@@ -45,6 +45,9 @@ class Organisation(db.Model):
     # A donor company is managed by the collection partner that brought it in.
     managed_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A deactivated organisation keeps its rows and history; its users can no longer sign in.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    deactivated_at: Mapped[datetime | None]
 
     sites: Mapped[list["DonorSite"]] = relationship(back_populates="organisation",
                                                     order_by="DonorSite.id")

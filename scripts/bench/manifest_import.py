@@ -61,7 +61,8 @@ def child(mode: str, url: str, manifest: Path, workdir: Path) -> dict:
                       RECOND_SECRET_KEY="bench-only", RECOND_REDIS_URL="")
     from flask_migrate import upgrade
 
-    from recond import accounts, create_app
+    from recond import create_app
+    from recond.identity import accounts
     from recond.collection import deposits, donors
     from recond.extensions import db
     from recond.collection.manifests import importer

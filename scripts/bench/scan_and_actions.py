@@ -52,7 +52,8 @@ def seed(url: str, instance: str, devices: int, spare: int) -> tuple[str, list[s
     subprocess.run([VENV_BIN / "recond", "init"], env=sh_env(url, instance), check=True,
                    capture_output=True)
     os.environ.update(sh_env(url, instance))
-    from recond import accounts, create_app, public_id
+    from recond import create_app, public_id
+    from recond.identity import accounts
     from recond.collection import deposits
     from recond.extensions import db
 
@@ -107,7 +108,8 @@ def seed(url: str, instance: str, devices: int, spare: int) -> tuple[str, list[s
 
 def reuse(url: str, instance: str) -> tuple[str, list[str], list[str]]:
     os.environ.update(sh_env(url, instance))
-    from recond import accounts, create_app
+    from recond import create_app
+    from recond.identity import accounts
     from recond.extensions import db
     from recond.models import Device, User
 

@@ -1,7 +1,7 @@
 """The JSON API: token auth, scoping, lifecycle actions, and errors in one shape."""
 import pytest
 
-from recond import accounts
+from recond.identity import accounts
 from recond.extensions import db
 
 

@@ -7,10 +7,12 @@ from recond.blueprints.guard import PUBLIC
 from recond.blueprints.navigation import ENTRIES, entries_for
 from recond.models import Role
 
-# Public on purpose: signing in, choosing the language, the health check, the OpenAPI
-# document and the public page where anyone checks a certificate of sanitisation.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.choose_language", "home.health", "api.openapi",
-                    "certificates.verify", "static"}
+# Public on purpose: signing in (and its second factor), choosing the language, the health
+# check, the OpenAPI document, the public page where anyone checks a certificate of
+# sanitisation, and the links sent by e-mail (invitation, password reset).
+PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health",
+                    "api.openapi", "certificates.verify", "static", "account_links.accept",
+                    "account_links.forgot", "account_links.reset"}
 
 
 def test_every_endpoint_declares_a_capability_of_the_table(app):
@@ -50,7 +52,8 @@ def test_the_navigation_shows_what_the_role_may_open(role):
     class Someone:
         pass
     actor = Someone()
-    actor.role = role
+    actor.role, actor.manager = role, True  # a manager: the people page is theirs too
+    actor.organisation_id = None
     shown = {entry.endpoint for entry in entries_for(actor)}
     assert shown == {e.endpoint for e in ENTRIES if role in capabilities.roles(e.capability)}
     assert "home.index" in shown and "devices.index" in shown

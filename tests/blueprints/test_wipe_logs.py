@@ -2,7 +2,7 @@
 import io
 from pathlib import Path
 
-from recond import accounts
+from recond.identity import accounts
 from recond.extensions import db
 from tests.conftest import csrf_from
 

@@ -4,7 +4,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from recond import accounts
+from recond.identity import accounts
 from recond.errors import InvalidInput, NotPermitted
 from recond.extensions import db
 from recond.labels import printing

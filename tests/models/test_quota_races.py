@@ -13,7 +13,8 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from recond import accounts, lifecycle
+from recond import lifecycle
+from recond.identity import accounts
 from recond.distribution import pricing
 from recond.errors import Conflict, DomainError
 from recond.extensions import db
