@@ -65,7 +65,8 @@ def release(public_id: str):
 @bp.route("/<public_id>/receipt.pdf")
 @requires("handover.read")
 def receipt(public_id: str):
-    device, content = handover.receipt_pdf(current_actor(), public_id)
+    device, content = handover.receipt_pdf(current_actor(), public_id, address=request.remote_addr)
+    db.session.commit()  # the security log's record of this export of personal data
     return Response(content, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="remise-{device.public_id}.pdf"'})
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from recond import capabilities, categories, lifecycle, scopes
 from recond.lifecycle import statuses
 from recond.distribution import handover_receipt_pdf as handover_receipt
+from recond.identity import security_log
 from recond.errors import NotFound, Refused
 from recond.lifecycle import Status
 from recond.lifecycle.actions import Context, charge_paid, training_attended
@@ -62,10 +63,14 @@ def release(actor: User, device: Device, expected_version: int) -> DeviceEvent:
     return lifecycle.perform(actor, device, "release", {}, expected_version=expected_version)
 
 
-def receipt_pdf(actor: User, public_id: str) -> tuple[Device, bytes]:
+def receipt_pdf(actor: User, public_id: str, *, address: str | None = None) -> tuple[Device, bytes]:
+    """The receipt names the beneficiary's reference: each copy taken is an export of personal
+    data, kept in the security log."""
     device, allocation = get_device(actor, public_id)
     if device.status != Status.RELEASED:
         raise Refused(_l("The receipt exists once the device is handed over."))
+    security_log.record("personal_data_export", actor=actor, address=address,
+                        details={"document": "handover_receipt", "device": device.public_id})
     return device, handover_receipt.build(device, allocation,
                                           allocation.released_at.strftime("%d/%m/%Y"))
 

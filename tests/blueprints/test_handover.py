@@ -2,10 +2,11 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from recond.extensions import db
 from recond.lifecycle import active_allocation
-from recond.models import Device
+from recond.models import Device, SecurityEvent
 from tests.conftest import csrf_from
 
 
@@ -98,6 +99,12 @@ def test_training_then_payment_then_release_and_receipt(world, browser, delivere
     assert _status(device) == "released"
     receipt = browser.client.get(f"{url}/receipt.pdf")
     assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")
+    # The receipt names the beneficiary's reference: the copy taken is in the security log.
+    db.session.expire_all()
+    [export] = db.session.scalars(select(SecurityEvent).where(
+        SecurityEvent.kind == "personal_data_export")).all()
+    assert export.actor_id == world["structure_s"].id
+    assert export.details == {"document": "handover_receipt", "device": device.public_id}
 
 
 def test_next_never_leaves_recond(world, browser):
