@@ -9,7 +9,7 @@ from recond.models import DeviceEvent
 
 def test_update_and_delete_of_history_are_refused_by_the_database(world):
     device = world.device("received")
-    event = db.session.query(DeviceEvent).filter_by(device_id=device.id).first()
+    event = db.session.query(DeviceEvent).filter_by(device_id=device.id).order_by(DeviceEvent.id).first()
     for statement in (f"UPDATE device_event SET action = 'forged' WHERE id = {event.id}",
                       f"DELETE FROM device_event WHERE id = {event.id}",
                       "DELETE FROM device_event"):
@@ -21,7 +21,7 @@ def test_update_and_delete_of_history_are_refused_by_the_database(world):
 
 def test_the_orm_cannot_edit_history_either(world):
     device = world.device("received")
-    event = db.session.query(DeviceEvent).filter_by(device_id=device.id).first()
+    event = db.session.query(DeviceEvent).filter_by(device_id=device.id).order_by(DeviceEvent.id).first()
     event.payload = {"forged": True}
     with pytest.raises(DBAPIError, match="append-only"):
         db.session.commit()
