@@ -9,18 +9,25 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from reportlab.platypus import KeepTogether, PageBreak
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Table, TableStyle
 
 from recond import money
 from recond.documents import cerfa_16216 as cerfa
 from recond.documents import pdf
+
+# The form's long title, smaller than other papers' so that the receipt and its signature
+# hold on one page (the annex follows).
+_TITLE = ParagraphStyle("receipt-title", parent=pdf.TITLE, fontSize=13, leading=16)
 
 
 def build(content: dict, *, code: str, verify_url: str) -> bytes:
     beneficiary, donor, gift = content["beneficiary"], content["donor"], content["gift"]
     amount = money.format_money(content["amount_cents"], "fr")
     story = [
-        pdf.Paragraph(cerfa.TITLE, pdf.TITLE),
+        pdf.Paragraph(cerfa.TITLE, _TITLE),
         pdf.text(f"{cerfa.FORM} — Numéro d'ordre du reçu : {content['number']}"),
     ]
     if content["replaces"]:
@@ -62,19 +69,8 @@ def build(content: dict, *, code: str, verify_url: str) -> bytes:
         pdf.spacer(3),
         pdf.Paragraph(f"<b>{cerfa.CERTIFICATION}</b>", pdf.BODY),
         pdf.spacer(3),
-        KeepTogether([
-            pdf.key_values([
-                ("Fait à", content["place"]), ("Le", _day(content["issued_on"])),
-                ("Signataire", f"{content['signatory']['name']}, "
-                               f"{content['signatory']['position']}"),
-            ]),
-            pdf.signature_boxes(["Signature"]),
-        ]),
-        pdf.spacer(3),
-        pdf.Paragraph(f"Vérification : code {code} sur {verify_url}. Recond conserve ce reçu tel "
-                      "qu'émis et son empreinte SHA-256 : la page de vérification dit si une "
-                      "copie est intacte et si le reçu a été annulé et remplacé.", pdf.SMALL),
-        pdf.qr_image(f"{verify_url}?code={code}", 22),
+        _signature(content, pdf.Paragraph(f"Vérification : code {code} sur {verify_url}",
+                                           pdf.SMALL)),
         PageBreak(),
         pdf.Paragraph(f"Annexe au reçu n° {content['number']} — description exhaustive des "
                       "biens reçus", pdf.HEADING),
@@ -83,10 +79,30 @@ def build(content: dict, *, code: str, verify_url: str) -> bytes:
         pdf.grid(["N°", "Catégorie", "Marque", "Modèle", "N° de série", "Identifiant"],
                  [[i, g["category"], g["brand"], g["model"], g["serial"] or "—", g["public_id"]]
                   for i, g in enumerate(content["goods"], start=1)],
-                 [10, 33, 27, 45, 35, 20]),
+                 [9, 32, 25, 42, 35, 27]),
+        pdf.spacer(4),
+        pdf.Paragraph(f"Vérification du reçu n° {content['number']} : code {code} sur {verify_url}. "
+                      "Recond conserve ce reçu tel qu'émis et son empreinte SHA-256 : la page de "
+                      "vérification dit si une copie est intacte et si le reçu a été annulé et "
+                      "remplacé.", pdf.SMALL),
+        pdf.qr_image(f"{verify_url}?code={code}", 22),
     ]
     return pdf.render(f"Reçu de don n° {content['number']}", story,
                       subject="Reçu Cerfa n° 16216 (article 238 bis du CGI)")
+
+
+def _signature(content: dict, verification) -> Table:
+    """Place, date and signatory beside the box where the signatory signs."""
+    signatory = content["signatory"]
+    table = Table([[[pdf.text(f"Fait à {content['place']}"),
+                     pdf.text(f"Le {_day(content['issued_on'])}"),
+                     pdf.text(f"Signataire : {signatory['name']}, {signatory['position']}"),
+                     pdf.spacer(2), verification],
+                    pdf.text("Signature")]],
+                  colWidths=[95 * mm, 75 * mm], rowHeights=[26 * mm])
+    table.setStyle(TableStyle([("BOX", (1, 0), (1, 0), 0.5, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
 
 
 def _address(party: dict) -> str:

@@ -43,7 +43,7 @@ class DonationReceipt(db.Model):
     # Everything the PDF prints (beneficiary, donor, gift, devices, signatory), as issued.
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
 

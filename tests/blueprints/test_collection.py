@@ -193,10 +193,12 @@ def test_the_declared_value_is_typed_to_the_cent_or_refused(world, browser):
     deposit = world.deposits["a"]
     browser.login("donor_x@example.org")
     url = f"/deposits/{deposit.number}"
-    refused = browser.post_form(url, url + "/valuation", {"amount": "1250,555", "signatory": "S. Martin"})
+    refused = browser.post_form(url, url + "/valuation", {"amount": "1250,555", "basis": "cost_price",
+                                                          "signatory": "S. Martin"})
     assert refused.status_code == 422 and "plus de deux décimales" in refused.text
     db.session.expire_all()
     assert db.session.get(type(deposit), deposit.id).valuation_cents is None
-    browser.post_form(url, url + "/valuation", {"amount": "250 000,10", "signatory": "S. Martin"})
+    browser.post_form(url, url + "/valuation", {"amount": "250 000,10", "basis": "stock_value",
+                                                "signatory": "S. Martin"})
     db.session.expire_all()
     assert db.session.get(type(deposit), deposit.id).valuation_cents == 25_000_010

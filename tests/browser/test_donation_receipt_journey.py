@@ -36,7 +36,7 @@ def _sign_in(page, base: str, email: str) -> None:
 
 def _pdf_text(page, base: str, href: str) -> str:
     data = page.request.get(f"{base}{href}").body()
-    (SHOTS / href.rsplit("/", 1)[-1]).write_bytes(data)  # kept beside the screenshots
+    (SHOTS / f"receipt-{href.rsplit('/', 1)[-1]}").write_bytes(data)  # kept beside the screenshots
     return " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
 
 

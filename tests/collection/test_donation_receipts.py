@@ -159,7 +159,7 @@ def test_every_box_of_form_16216_is_printed(world):
         # the certification, place, date, signatory
         "L'organisme bénéficiaire certifie sur l'honneur que les dons et versements qu'il reçoit "
         "ouvrent droit à la réduction d'impôt prévue à l'article 238 bis du code général des impôts.",
-        "Fait à Nanterre", f"Le {issued}", "Signataire Claire Dubois, Présidente",
+        "Fait à Nanterre", f"Le {issued}", "Signataire : Claire Dubois, Présidente",
         # the annex: each device received
         f"Annexe au reçu n° {receipt.number}", "Catégorie", "Marque", "Modèle", "N° de série",
         *(f"Ordinateur portable Lenovo {d.model} {d.serial}" for d in received),
