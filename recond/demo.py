@@ -12,11 +12,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from recond import lifecycle
-from recond.identity import accounts
+from recond.identity import accounts, organisations
 from recond.distribution import (
     beneficiaries, deliveries, equipment_requests, payments, pricing, structures, training,
 )
-from recond.collection import deposits, donors
+from recond.collection import deposits, donors, reception
 from recond.workshop import os_catalogue, sanitisation
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
@@ -202,5 +202,27 @@ def load(password: str | None = None) -> dict[str, str]:
     # One comes back: the battery no longer holds; it is wiped again before any new allocation.
     lifecycle.perform(technician, allocated[1][0], "return", {"reason": "Batterie défaillante"})
     lifecycle.perform(coordinator, desktop, "allocate", {"line_id": own_use.lines[0].id})
+    _receipt_ready(orgs, coordinator, collector, technician, lot_b)
     db.session.flush()
     return {email: password for email in users}
+
+
+def _receipt_ready(orgs, coordinator, collector, technician, lot) -> None:
+    """The profiles a donation receipt prints, and one gift whose receipt the coordination can
+    issue: everything of the Banque du Parvis arrived, the reception is closed, the value
+    declared."""
+    organisations.update_receipt_profile(
+        coordinator, orgs["Collecte Solidaire 92"], legal_form="Association loi 1901",
+        address="14 rue Salvador Allende", postcode="92000", commune="Nanterre",
+        tax_status="interet_general", signatory_name="Martine Leroy", signatory_position="Présidente",
+        purpose="Collecte et reconditionnement de matériel informatique donné par les entreprises, "
+                "au profit de l'inclusion numérique")
+    for name, form, address, postcode, commune in (
+            ("Assurances Seine Ouest", "SA", "1 place des Saisons", "92400", "Courbevoie"),
+            ("Banque du Parvis", "SA", "3 parvis de la Défense", "92800", "Puteaux"),
+            ("Énergies Boucle Nord", "SAS", "27 quai du Président Paul Doumer", "92400", "Courbevoie")):
+        donors.update_identity(collector, orgs[name], legal_form=form, address=address,
+                               postcode=postcode, commune=commune)
+    reception.close(technician, lot)
+    deposits.record_valuation(coordinator, lot, valuation_cents=184000, basis="cost_price",
+                              signatory="Paul Girard, directeur administratif et financier")

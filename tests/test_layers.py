@@ -23,7 +23,7 @@ LAYERS = [
     ("foundation", ["recond.clock", "recond.config", "recond.errors", "recond.extensions",
                     "recond.models", "recond.public_id", "recond.siret", "recond.territories",
                     "recond.categories", "recond.documents", "recond.jobs", "recond.capabilities",
-                    "recond.money", "recond.whole_numbers", "recond.labels.media", "recond.labels.geometry",
+                    "recond.money", "recond.money_words", "recond.whole_numbers", "recond.labels.media", "recond.labels.geometry",
                     "recond.labels.content", "recond.labels.pdf", "recond.labels.zpl",
                     "recond.labels.image", "recond.workshop.wipelogs", "recond.migrations",
                     # the lifecycle's vocabulary (statuses, their named groups): read by the rules
@@ -35,7 +35,7 @@ LAYERS = [
                "recond.distribution.payments", "recond.scan", "recond.identity.notices"]),
     ("lifecycle", ["recond.lifecycle"]),
     ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
-                  "recond.overview", "recond.inventory", "recond.labels"]),
+                  "recond.overview", "recond.inventory", "recond.labels", "recond.verification"]),
     ("interfaces", ["recond.blueprints", "recond.cli", "recond.demo", "recond"]),
 ]
 REQUEST_GLOBALS = {("flask", "request"), ("flask", "g"), ("flask", "session"),

@@ -122,6 +122,7 @@ def openapi_document() -> dict[str, Any]:
             **_collection_paths(ok, json_body),
             **_media_paths(ok, json_body, device_id),
             **_token_paths(),
+            **_receipt_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -409,3 +410,11 @@ def _token_paths() -> dict[str, Any]:
             "responses": {"200": {"description": "Revoked", "content": {
                 "application/json": {"schema": token}}}, **_errors(401, 404)}}},
     }
+
+
+
+def _receipt_paths() -> dict[str, Any]:
+    # Described beside their views, imported when the document is built: their module needs
+    # the api blueprint, whose module imports this one.
+    from recond.blueprints.api_receipts import openapi_paths
+    return openapi_paths(_errors)

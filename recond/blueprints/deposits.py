@@ -4,11 +4,11 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.workshop import certificates
-from recond.collection import deposits, donors, reception
+from recond.collection import deposits, donation_receipts, donors, reception
 from recond import money
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import (
-    CommitForm, PickupForm, PledgeForm, RegisterForm, UploadForm, ValuationForm,
+    CommitForm, CorrectionForm, PickupForm, PledgeForm, RegisterForm, UploadForm, ValuationForm,
 )
 from recond.blueprints.workshop_forms import ScanForm
 from recond.errors import InvalidInput
@@ -62,7 +62,8 @@ def show(number: str):
         summary=deposits.summary(deposit), status_labels=deposits.STATUS_LABELS,
         pickup_form=PickupForm(), valuation_form=ValuationForm(), upload_form=UploadForm(),
         register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm(),
-        certificates=certificates.of_deposit(deposit), **deposits.permissions(actor, deposit))
+        certificates=certificates.of_deposit(deposit), correction_form=CorrectionForm(prefix="correction"),
+        donation_receipts=donation_receipts.state(actor, deposit), **deposits.permissions(actor, deposit))
 
 
 @bp.route("/<number>/pickup", methods=["POST"])
@@ -97,7 +98,7 @@ def valuation(number: str):
     deposit = deposits.record_valuation(
         actor, deposits.get_deposit(actor, number),
         valuation_cents=money.parse_euros(form.amount.data, ceiling_cents=1_000_000_000),
-        signatory=form.signatory.data)
+        signatory=form.signatory.data, basis=form.basis.data)
     db.session.commit()
     return redirect(url_for("deposits.show", number=deposit.number))
 
@@ -107,13 +108,6 @@ def valuation(number: str):
 def receipt(number: str):
     deposit, content = deposits.receipt_pdf(current_actor(), number)
     return _pdf(content, f"bordereau-{deposit.number}.pdf")
-
-
-@bp.route("/<number>/donation-receipt.pdf")
-@requires("deposits.donation_receipt")
-def donation_receipt(number: str):
-    deposit, content = deposits.donation_receipt_pdf(current_actor(), number)
-    return _pdf(content, f"recu-don-{deposit.number}.pdf")
 
 
 @bp.route("/<number>/reception", methods=["GET", "POST"])

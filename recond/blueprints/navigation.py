@@ -24,6 +24,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("signed_in", "home.index", _l("Home")),
     Entry("devices.read", "devices.index", _l("Devices")),
     Entry("deposits.read", "deposits.index", _l("Deposits")),
+    Entry("donation_receipts.read", "donation_receipts.index", _l("Donation receipts")),
     Entry("devices.act", "scan_station.index", _l("Scan")),
     Entry("wipe_logs", "wipe_logs.index", _l("Wipe logs")),
     Entry("recycling", "recycling.index", _l("Recycling")),

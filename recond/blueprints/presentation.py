@@ -13,6 +13,7 @@ from recond.workshop import sanitisation, storage_media, wipe_evidence
 from recond.blueprints.guard import current_actor
 from recond.blueprints.navigation import entries_for
 from recond.collection.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
+from recond.documents import cerfa_16216
 from recond.extensions import login_manager
 from recond.lifecycle import STATUS_LABELS, Status
 from recond.lifecycle.actions import ACTIONS
@@ -64,6 +65,7 @@ def init_app(app: Flask) -> None:
             "size_label": wipe_evidence.format_size,
             "delivery_kind": lambda k: deliveries.KIND_LABELS.get(k, k),
             "percent": lambda x: "—" if x is None else f"{round(x * 100)} %",
+            "valuation_basis": lambda b: cerfa_16216.VALUATION_BASIS_LABELS.get(b, b or "—"),
         }
 
     @app.after_request
