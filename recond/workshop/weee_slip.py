@@ -36,9 +36,8 @@ def figures(contents: recycling.LotContents) -> list[tuple[str, str]]:
     """The slip's summary lines: count by category, weighed total, known device weights."""
     lot, labels = contents.lot, _french_category_labels()
     categories = ", ".join(f"{n} × {labels.get(c, c)}" for c, n in contents.by_category.items())
-    known = (f"{_kg(contents.weighed_grams)} pour {contents.weighed} appareil"
-             f"{'s' if contents.weighed > 1 else ''} sur {contents.count}"
-             if contents.weighed else "aucun appareil pesé seul")
+    known = (f"{_kg(contents.weighed_grams)} — appareils pesés : {contents.weighed} sur "
+             f"{contents.count}" if contents.weighed else "aucun appareil pesé seul")
     return [("Nombre d'appareils", f"{contents.count} ({categories})"),
             ("Poids total remis (pesée du lot)", _kg(lot.weight_grams)),
             ("Poids connus par appareil", known)]

@@ -45,14 +45,14 @@ def test_the_slips_figures(world):
     assert weee_slip.figures(contents) == [
         ("Nombre d'appareils", "3 (2 × Ordinateur portable, 1 × Écran)"),
         ("Poids total remis (pesée du lot)", "7,4\u00a0kg"),
-        ("Poids connus par appareil", "6,45\u00a0kg pour 2 appareils sur 3")]
+        ("Poids connus par appareil", "6,45\u00a0kg — appareils pesés : 2 sur 3")]
 
     _lot_again, content = weee_slip.slip_pdf(world["tech_a"], lot.number)
     text = _text(content)
     for expected in ("Bordereau de remise de DEEE", lot.number, "Ecologic", "Atelier A",
                      "88776655400018", "01/12/2026 à 00:30", "Tech A",
                      weighed.public_id, unknown.public_id, screen.public_id,
-                     "2,1 kg", "4,35 kg", "7,4 kg", "6,45 kg pour 2 appareils sur 3",
+                     "2,1 kg", "4,35 kg", "7,4 kg", "6,45 kg — appareils pesés : 2 sur 3",
                      "3 (2 × Ordinateur portable, 1 × Écran)",
                      "Pour l'atelier qui remet le lot", "Pour l'organisme de reprise"):
         assert expected in text, expected
@@ -103,7 +103,7 @@ def test_a_page_per_lot_and_the_coordination_reads_it(world, browser):
     assert "Recyclage" in index.text  # in the coordinator's navigation
     page = browser.client.get(f"/recycling/{lot.number}")
     assert page.status_code == 200
-    for expected in ("Ecologic", "7,4\u00a0kg", "2,1\u00a0kg", "6,45\u00a0kg pour 2 appareils sur 3",
+    for expected in ("Ecologic", "7,4\u00a0kg", "2,1\u00a0kg", "6,45\u00a0kg — appareils pesés : 2 sur 3",
                      weighed.serial, f"/recycling/{lot.number}/slip.pdf"):
         assert expected in page.text, expected
     assert 'name="weight_kg"' not in page.text  # handed over: no form
