@@ -43,6 +43,7 @@ _ACTIONS: dict[str, Capability] = {
     "act.release": _cap((S,), "devices allocated to the structure"),
     "act.return": _cap((T,), "the workshop's devices"),
     "act.recycle": _cap((T,), "the workshop's devices"),
+    "act.dismantle": _cap((T,), "the workshop's devices"),
 }
 
 TABLE: dict[str, Capability] = {
@@ -112,8 +113,10 @@ TABLE: dict[str, Capability] = {
                                   "certificates of sanitisation.")),
     "certificates.read": _cap((A, C, L, T, D), "devices in scope",
                               _l("Your role may not read certificates.")),
-    "recycling": _cap((T,), "the workshop's lots",
-                      _l("Only the workshop's technicians handle recycling lots.")),
+    "recycling.read": _cap((A, C, T), "the workshop's lots; the coordination all",
+                           _l("Your role may not read recycling lots.")),
+    "recycling.hand_over": _cap((T,), "the workshop's lots",
+                                _l("Only the workshop's technicians hand recycling lots over.")),
     "os_catalogue.edit": _cap((A,), "the whole catalogue",
                               _l("Only administrators edit the catalogue of operating systems.")),
     # Distribution.

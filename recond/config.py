@@ -75,6 +75,28 @@ def _roles(name: str) -> frozenset[str]:
     return frozenset(raw)
 
 
+def _battery_minimums(name: str, default: dict[str, int]) -> dict[str, int]:
+    """`A:80,B:70,C:50`: the least battery health, in percent, each cosmetic grade accepts.
+    Grades left out keep their default; a better grade never asks for less than a lower one."""
+    raw = os.environ.get(name, "").strip()
+    values = dict(default)
+    try:
+        for part in filter(None, (p.strip() for p in raw.split(","))):
+            grade, _, percent = part.partition(":")
+            grade, percent = grade.strip().upper(), int(percent.strip())
+            if grade not in default or not 0 <= percent <= 100:
+                raise ValueError
+            values[grade] = percent
+    except ValueError:
+        values = {}
+    ordered = [values.get(g) for g in default]
+    if not values or ordered != sorted(ordered, reverse=True):
+        example = ",".join(f"{g}:{p}" for g, p in default.items())
+        raise ConfigError(f"{name}={raw!r} is not valid: expected grades and percentages such as "
+                          f"{example}, from 0 to 100, never higher for a lower grade.")
+    return values
+
+
 def _instance_secret(instance_path: str) -> str:
     """Generate the secret key once and keep it beside the SQLite file, readable by us only."""
     path = Path(instance_path) / "secret_key"
@@ -118,6 +140,10 @@ def from_environment(instance_path: str) -> dict:
         # allocation, and lasting at least this many minutes.
         "TRAINING_VALIDITY_DAYS": whole_number("RECOND_TRAINING_VALIDITY_DAYS", 180, 1, "days"),
         "TRAINING_MIN_MINUTES": whole_number("RECOND_TRAINING_MIN_MINUTES", 30, 1, "minutes"),
+        # Grading: the least battery health each cosmetic grade accepts (devices with a
+        # battery); below the lowest, the device goes to repair (a new battery) or to parts.
+        "GRADE_BATTERY_MIN": _battery_minimums("RECOND_GRADE_BATTERY_MIN",
+                                               {"A": 80, "B": 70, "C": 50}),
         "API_MAX_JSON_BYTES": 64 * 1024,
         # Sessions of staff handling personal data: ended after this long without a request,
         # and this long after signing in whatever happens.

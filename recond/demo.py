@@ -17,7 +17,7 @@ from recond.distribution import (
     beneficiaries, deliveries, equipment_requests, payments, pricing, structures, training,
 )
 from recond.collection import deposits, donors, reception
-from recond.workshop import os_catalogue, sanitisation
+from recond.workshop import os_catalogue, recycling, sanitisation
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind as K, Role, Tier
@@ -160,8 +160,14 @@ def load(password: str | None = None) -> dict[str, str]:
     bench(devices[16], "receive")
     sanitisation.record(technician, devices[16].media[0], method="clear", passed=False,
                         technique="DoD short", tool="nwipe 0.36")
-    lifecycle.perform(technician, devices[16], "recycle", {"reason": "Disque défaillant, carte mère HS"})
+    lifecycle.perform(technician, devices[16], "recycle", {"reason": "Disque défaillant, carte mère HS",
+                                                           "weight_kg": "2,3"})
+    recycling.hand_over(technician, devices[16].recycling_lot_id, weight_kg="2,4",
+                        organisation="Ecologic (éco-organisme DEEE)")
+    # Another has a dead motherboard: its screen, keyboard and memory serve as spare parts.
     bench(devices[17], "receive")
+    lifecycle.perform(technician, devices[17], "dismantle",
+                      {"reason": "Carte mère HS ; écran, clavier et mémoire gardés en pièces"})
     bench(desktop, "grade", "B")
 
     request = equipment_requests.submit(structure, purpose="beneficiaries", lines=[("laptop", 4)],

@@ -60,6 +60,7 @@ def show(number: str):
     return render_template(
         "deposits/show.html", deposit=deposit, devices=devices, imports=imports,
         summary=deposits.summary(deposit), status_labels=deposits.STATUS_LABELS,
+        reception=reception.facts(deposit), may_receive=reception.may_receive(actor, deposit),
         pickup_form=PickupForm(), valuation_form=ValuationForm(), upload_form=UploadForm(),
         register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm(),
         certificates=certificates.of_deposit(deposit), correction_form=CorrectionForm(prefix="correction"),
@@ -122,8 +123,8 @@ def receive(number: str):
         db.session.commit()
         form = ScanForm(formdata=None)
     return render_template("deposits/reception.html", deposit=deposit, form=form, result=result,
-                           state=reception.state(deposit),
-                           reception_open=deposits.reception_open(deposit))
+                           facts=reception.facts(deposit),
+                           may_receive=reception.may_receive(actor, deposit))
 
 
 @bp.route("/<number>/reception/close", methods=["POST"])

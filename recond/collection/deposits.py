@@ -125,7 +125,8 @@ def receipt_number(deposit: Deposit) -> str | None:
 
 
 def permissions(actor: User, deposit: Deposit) -> dict[str, bool]:
-    """What the deposit's page offers this actor now (the actions themselves check again)."""
+    """What the deposit's page offers this actor now (the actions themselves check again;
+    receiving is `reception.may_receive`)."""
     return {
         "may_print_labels": capabilities.can(actor, "labels.print"),
         "may_issue_certificate": capabilities.can(actor, "certificates.issue"),
@@ -133,15 +134,9 @@ def permissions(actor: User, deposit: Deposit) -> dict[str, bool]:
         and deposit.status in PICKUP_PENDING,
         "may_register": capabilities.can(actor, "devices.register")
         and deposit.status in RECEPTION_OPEN,
-        "may_receive": capabilities.can(actor, "deposits.receive")
-        and deposit.status in RECEPTION_OPEN,
         "may_record_valuation": capabilities.can(actor, "deposits.valuation")
         and receipt_number(deposit) is None,
     }
-
-
-def reception_open(deposit: Deposit) -> bool:
-    return deposit.status in RECEPTION_OPEN
 
 
 def summary(deposit: Deposit) -> dict[str, int]:
@@ -156,7 +151,8 @@ def summary(deposit: Deposit) -> dict[str, int]:
             "awaiting": count(statuses.AWAITING_WORKSHOP),
             "in_progress": count(statuses.AT_WORKSHOP),
             "reused": count(statuses.REUSED), "released": count(statuses.HANDED_OVER),
-            "recycled": count(statuses.TERMINAL)}
+            "recycled": count(statuses.RECYCLED_AS_WEEE),
+            "dismantled": count(statuses.DISMANTLED_FOR_PARTS)}
 
 
 def _collecting(actor: User, deposit: Deposit) -> None:

@@ -205,13 +205,13 @@ def _conflict(public: str) -> Conflict:
 def _parse(action: Action, category, payload: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise InvalidInput(_l("The action's details must be an object."))
-    known = {f.name for f in action.fields}
-    unknown = sorted(set(payload) - known)
+    known = {f.name: f for f in action.fields}
+    unknown = sorted(set(payload) - set(known))
     errors: dict[str, str] = {name: str(_l("is not a field of this action")) for name in unknown}
     values: dict[str, Any] = {}
     for field in action.fields:
         if field.name not in payload:
-            if field.required:
+            if field.required_for(category):
                 errors[field.name] = str(_l("is required"))
             continue
         try:
@@ -219,7 +219,10 @@ def _parse(action: Action, category, payload: dict[str, Any]) -> dict[str, Any]:
         except ValueError as problem:
             errors[field.name] = str(problem.args[0])
     if errors:
-        listed = "; ".join(f"{name} {message}" for name, message in errors.items())
+        # A person reads the field's label in their language; the API keeps the names in details.
+        listed = "; ".join(str(_l("“%(field)s” %(problem)s",
+                                  field=known[name].label if name in known else name,
+                                  problem=message)) for name, message in errors.items())
         raise InvalidInput(_l("Some details are wrong: %(errors)s.", errors=listed),
                            details={"fields": errors})
     return values

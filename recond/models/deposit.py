@@ -87,7 +87,7 @@ class ReceptionScan(db.Model):
     deposit_id: Mapped[int] = mapped_column(ForeignKey("deposit.id"), index=True)
     code: Mapped[str] = mapped_column(String(300))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
-    outcome: Mapped[str] = mapped_column(String(20))  # received, already_received, unexpected
+    outcome: Mapped[str] = mapped_column(String(20))  # received, late, already_received, unexpected
     scanned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     scanned_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -20,7 +20,7 @@ from recond.errors import NotFound, Refused
 from recond.extensions import db
 from recond.models import Certificate, Deposit, Device, DeviceEvent, User
 
-_DESTINATION = {"recycled": "recyclage (DEEE)"}
+_DESTINATION = {"recycled": "recyclage (DEEE)", "dismantled": "démontage (pièces détachées)"}
 _TITLES = {"technician": "technicien", "coordinator": "coordination"}
 
 
@@ -91,6 +91,7 @@ def check(code: str, sha256: str | None = None) -> dict:
 # What the public page may say happened to a covered device after the certificate: the kind
 # of event and its date, never who (no structure, no beneficiary) nor at what price.
 LATER_FATES = {"recycle": _l("recycled (WEEE) on %(date)s"),
+               "dismantle": _l("dismantled for spare parts on %(date)s"),
                "return": _l("taken back to the workshop on %(date)s"),
                "wipe": _l("wiped again on %(date)s (a newer certificate covers that wipe)")}
 
