@@ -48,7 +48,8 @@ def received_gift(world, deposit=None, *, side: str = "a", received: int = 2, mi
             world[collector], deposit, category="desktop" if i == received else "laptop",
             brand="Lenovo", model=f"ThinkPad T{480 + i}", serial=f"PF{side.upper()}{world.serial:05d}",
             specs={}, media=[]))
-    deposits.mark_collected(world[collector], deposit)
+    if deposit.collected_at is None:  # the world's deposits came collected
+        deposits.mark_collected(world[collector], deposit)
     for device in devices[:received]:
         reception.scan_in(world[tech], deposit, device.serial)
     reception.close(world[tech], deposit)

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from recond import clock
+from recond import clock, lifecycle
 from recond.collection import deposits, donation_receipts
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
@@ -41,7 +41,7 @@ def test_a_receipt_lists_exactly_the_devices_received(world):
 
 def test_no_receipt_before_the_reception_is_closed(world):
     fill_profiles(world)
-    pledged = world.deposits["a"]
+    pledged = new_deposit(world)  # the world's own deposits came collected
     deposits.record_valuation(world["donor_x"], pledged, valuation_cents=90000,
                               signatory="S. Martin", basis="cost_price")
     db.session.commit()
@@ -49,7 +49,8 @@ def test_no_receipt_before_the_reception_is_closed(world):
         donation_receipts.issue(world["coordinator"], pledged)  # only pledged: nothing received
     assert refused.value.code == "receipt_incomplete" and "reception" in str(refused.value.message)
     deposits.mark_collected(world["collector_a"], pledged)
-    world.register()
+    lifecycle.register(world["collector_a"], pledged, category="laptop", brand="Lenovo",
+                       model="ThinkPad T480", serial="PF-PLEDGED-1", specs={}, media=[])
     db.session.commit()
     with pytest.raises(Refused):
         donation_receipts.issue(world["coordinator"], pledged)  # collected, still being received
