@@ -5,9 +5,9 @@ the database needs.
   logs, manifests — live in the database), restored with `pg_restore` as the owner into an
   empty database, then the runtime role's rights granted again (`database_roles`).
 - SQLite: a copy made by SQLite's online backup API (consistent while the app runs).
-- The instance folder: the generated secret key (it signs sessions and, unless
-  RECOND_HISTORY_KEY is set, keys the history's links: without it a restored history cannot be
-  verified) and the outbox of messages not sent.
+- The instance folder: the generated secret key when it is the one in use (it signs sessions
+  and, unless RECOND_HISTORY_KEY is set, keys the history's links: without it a restored
+  history cannot be verified), and the outbox of messages not sent.
 
 The archive holds personal data, evidence and a secret: it is written readable by its owner
 only. A key given in the environment (RECOND_SECRET_KEY, RECOND_HISTORY_KEY) is not in it:
@@ -38,7 +38,6 @@ from recond.clock import utcnow
 
 FORMAT = 1
 MANIFEST = "recond-backup.json"
-INSTANCE_FILES = ("secret_key",)
 INSTANCE_DIRS = ("outbox",)
 
 
@@ -80,10 +79,19 @@ def backup(destination: Path) -> Path:
         with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w") as archive:
             _add_bytes(archive, MANIFEST, json.dumps(manifest, indent=2).encode())
             archive.add(work_dir / database, arcname=database)
-            for name in INSTANCE_FILES + INSTANCE_DIRS:
+            if _generated_secret_in_use(instance):
+                archive.add(instance / "secret_key", arcname="instance/secret_key")
+            for name in INSTANCE_DIRS:
                 if (instance / name).exists():
                     archive.add(instance / name, arcname=f"instance/{name}")
     return destination
+
+
+def _generated_secret_in_use(instance: Path) -> bool:
+    """The instance's generated secret, when the application signs and keys with it (not when
+    RECOND_SECRET_KEY replaced it: then the file is a leftover, and restoring it would mislead)."""
+    path = instance / "secret_key"
+    return path.is_file() and path.read_text().strip() == current_app.config["SECRET_KEY"]
 
 
 def restore(source: Path) -> Restored:

@@ -11,7 +11,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -38,9 +38,17 @@ ATTACKS = [
 ]
 
 
-def _url(role: str, schema: str) -> str:
-    return make_url(PG_URL).set(username=role, query={"options": f"-csearch_path={schema}"}) \
-        .render_as_string(hide_password=False)
+def _url(role: str, schema: str, database: str | None = None) -> str:
+    url = make_url(PG_URL)
+    return url.set(username=role, database=database or url.database,
+                   query={"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+def _app(runtime: str, owner: str, schema: str, database: str | None = None):
+    return create_app({"TESTING": True, "SECRET_KEY": "test-only", "REDIS_URL": None,
+                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                       "SQLALCHEMY_DATABASE_URI": _url(runtime, schema, database),
+                       "MIGRATION_DATABASE_URI": _url(owner, schema, database)})
 
 
 @pytest.fixture
@@ -52,10 +60,13 @@ def two_roles():
         connection.execute(text(f"CREATE ROLE {owner} LOGIN"))
         connection.execute(text(f"CREATE ROLE {runtime} LOGIN"))
         connection.execute(text(f"CREATE SCHEMA {schema} AUTHORIZATION {owner}"))
+        # Where a backup is restored: a new database, the owner's.
+        connection.execute(text(f"CREATE DATABASE {schema} OWNER {owner}"))
     try:
         yield owner, runtime, schema
     finally:
         with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {schema} WITH (FORCE)"))
             connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             for role in (runtime, owner):
                 connection.execute(text(f"DROP OWNED BY {role}"))
@@ -66,10 +77,7 @@ def two_roles():
 def test_the_runtime_role_cannot_rewrite_history(two_roles, tmp_path, monkeypatch):
     owner, runtime, schema = two_roles
     monkeypatch.setenv("RECOND_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-only", "REDIS_URL": None,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "SQLALCHEMY_DATABASE_URI": _url(runtime, schema),
-                      "MIGRATION_DATABASE_URI": _url(owner, schema)})
+    app = _app(runtime, owner, schema)
     with app.app_context():
         try:
             result = app.test_cli_runner().invoke(args=["init"])
@@ -97,6 +105,8 @@ def test_the_runtime_role_cannot_rewrite_history(two_roles, tmp_path, monkeypatc
                     db.session.execute(text(attack))
                 db.session.rollback()
             assert runner.invoke(args=["verify-history", "--no-seal"]).exit_code == 0
+            backup = runner.invoke(args=["backup", str(tmp_path / "backup.tar")])
+            assert backup.exit_code == 0, backup.output
 
             # The owner can: what it edits behind the triggers is named.
             release = db.session.scalar(select(DeviceEvent.id).where(
@@ -109,6 +119,22 @@ def test_the_runtime_role_cannot_rewrite_history(two_roles, tmp_path, monkeypatc
             owner_engine.dispose()
             result = runner.invoke(args=["verify-history"])
             assert result.exit_code == 1 and f"event #{release} (release of" in result.output
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+    # The backup, restored by the owner into its new database: the runtime role reads it and
+    # still cannot rewrite it.
+    restored = _app(runtime, owner, schema, database=schema)
+    with restored.app_context():
+        try:
+            result = restored.test_cli_runner().invoke(args=["restore", str(tmp_path / "backup.tar")])
+            assert result.exit_code == 0 and "History verified" in result.output, result.output
+            assert db.session.scalar(text("SELECT current_user")) == runtime
+            assert db.session.scalar(select(func.count(DeviceEvent.id))) > 0
+            with pytest.raises(DBAPIError, match="permission denied"):
+                db.session.execute(text("UPDATE device_event SET action = 'forged'"))
+            db.session.rollback()
         finally:
             db.session.remove()
             db.engine.dispose()
