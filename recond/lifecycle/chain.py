@@ -14,18 +14,20 @@ write, on any device, wait for the one before it (each needs the last link), and
 import holding that point for a minute would stall every scan in the workshop. Per device, the
 link is taken under a guarantee the engine already has: every event bumps its device's
 optimistic version in the same transaction, so of two actions on one device at once only one
-commits, and the one that commits read the other's link or none (see `engine._append`) — the
-chain cannot fork, with no new lock.
+commits, and the one that commits had read the device, and so the last link, after the other
+committed (see `engine._append`) — the chain cannot fork, with no new lock.
 
 What a per-device chain alone cannot see is a removal at the end: the last events of a device,
-or all of them (the device row with it). Checkpoints cover that: `seal` records how many events
-there are up to an id and a digest of their links, itself chained to the previous checkpoint.
+or all of them (the device row with it). Checkpoints cover that: `verify` adds one recording
+how many events there are up to an id and a digest of their links, itself chained to the
+previous checkpoint.
 A row removed, or slipped in, below a checkpoint's id no longer adds up. Only events newer than
 `SEAL_MARGIN` are left out of a checkpoint (a transaction still open could yet commit rows with
-lower ids: a manifest import may run for the job timeout, an hour), so what the owner could
-still cut without a trace is the tail written since the last checkpoint but one — run
-`recond verify-history` daily (deploy/), and keep its output line, which carries the
-checkpoint's link, out of the database (the journal) as an anchor.
+lower ids: a manifest import may run for the job timeout, an hour). What the owner could still
+cut from the end of a device's history without a trace is what came after the last
+checkpoint; and removing the last checkpoints themselves is seen only against a copy kept
+elsewhere. So `recond verify-history` runs daily (deploy/) and prints the checkpoint's link,
+which the journal keeps out of the database as an anchor.
 """
 from __future__ import annotations
 
