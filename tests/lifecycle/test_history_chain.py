@@ -143,12 +143,13 @@ def test_the_device_page_says_the_history_is_verified_or_where_it_broke(world, b
 
 
 def test_the_migration_links_an_existing_history(app, world):
-    """0018 on a database with history: down to 0017 (no links), up again; the links written
+    """The chain's migration on a database with history: down to the revision before it (no
+    links), up again; the links written
     for the rows it found are the engine's, and the append-only triggers are back."""
     device = world.device("ready")
     stored = [e.link for e in events_of(device)]
     db.session.remove()
-    downgrade(revision="0017_accounts")
+    downgrade(revision="0019_weee_slips")
     upgrade()
     db.session.remove()
     assert [e.link for e in events_of(device)] == stored
