@@ -6,7 +6,7 @@ def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         account, account_links, admin, allocation, api, api_account, api_collection, api_media, api_workshop, auth, beneficiaries,
         certificates, deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
-        media, organisations, people, presentation, recycling, requests, scan_station, security_admin, structures, training, wipe_logs,
+        media, organisations, people, presentation, public_help, recycling, requests, scan_station, security_admin, structures, training, wipe_logs,
     )
 
     assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp is api.bp  # routes of the one /api/v1 blueprint
@@ -37,4 +37,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_links.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(security_admin.bp)
+    app.register_blueprint(public_help.bp)
     app.register_blueprint(api.bp)
