@@ -3,6 +3,8 @@ statuses and actions, money (`money` for people, `euros` to pre-fill a field, bo
 `recond.money`), language."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
@@ -32,14 +34,16 @@ def init_app(app: Flask) -> None:
             "can": lambda capability: capabilities.can(actor, capability),
             "navigation": entries_for(actor) if actor else [],
             "lang": str(get_locale() or "fr"),
-            "status_label": lambda s: STATUS_LABELS.get(Status(s), s) if s else "—",
+            # Each code translated once per page: a list of 100 rows asks the same few.
+            "status_label": _remembered(lambda s: STATUS_LABELS.get(Status(s), s) if s else "—"),
             "action_label": lambda a: ACTIONS[a].label if a in ACTIONS else a,
             "detail_label": lambda k: categories.DETAIL_LABELS.get(
                 k, storage_media.DETAIL_LABELS.get(k, k)),
             "when": format_datetime,
             "number": format_decimal,
             "deposit_status": lambda s: DEPOSIT_STATUS_LABELS.get(s, s),
-            "category_label": lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c,
+            "category_label": _remembered(
+                lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c),
             "territory_label": lambda t: TERRITORY_LABELS.get(t, t or "—"),
             "money": money.format_money,
             "euros": money.format_euros,
@@ -73,6 +77,16 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+def _remembered(label: Callable[[str], object]) -> Callable[[str], str]:
+    seen: dict = {}
+
+    def lookup(code):
+        if code not in seen:
+            seen[code] = str(label(code))
+        return seen[code]
+    return lookup
 
 
 def choice_label(code: str):

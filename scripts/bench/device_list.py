@@ -43,6 +43,7 @@ MODELS = [("Dell", "Latitude 5490"), ("Lenovo", "ThinkPad T480"), ("HP", "EliteB
           ("Dell", "OptiPlex 7060"), ("Lenovo", "ThinkCentre M720q"), ("Apple", "MacBook Air 2017"),
           ("Samsung", "Galaxy A52"), ("HP", "ProDesk 600 G4")]
 GRADED = ("ready", "reserved", "delivered", "released")
+READER = "liste@bench.example.org"
 BARE = ("SELECT id, public_id, category, brand, model, serial, status, grade, updated_at "
         "FROM device WHERE status = 'ready' ORDER BY updated_at DESC, id DESC LIMIT 50")
 
@@ -117,7 +118,11 @@ def main() -> None:
 
     app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     with app.app_context():
-        coordinator = db.session.scalar(db.select(User).where(User.email == "coord@bench.test"))
+        # The seed's coordinator has an address the sign-in form refuses (.test): one of ours.
+        coordinator = db.session.scalar(db.select(User).where(User.email == READER)) or \
+            accounts.create_user(READER, role="coordinator", password="bench password",
+                                 organisation=db.session.scalar(db.select(User).where(
+                                     User.email == "coord@bench.test")).organisation)
         coordinator_id = coordinator.id
         token = accounts.create_token(coordinator)
         serial = db.session.scalar(db.select(Device.serial).where(Device.id == 777_777 % args.devices + 1))
@@ -127,7 +132,7 @@ def main() -> None:
     client = app.test_client()
     page = client.get("/login").text
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    signed = client.post("/login", data={"csrf_token": csrf, "email": "coord@bench.test",
+    signed = client.post("/login", data={"csrf_token": csrf, "email": READER,
                                          "password": "bench password"})
     assert signed.status_code == 302, signed.status_code
     bearer = {"Authorization": f"Bearer {token}"}

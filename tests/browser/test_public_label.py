@@ -33,3 +33,9 @@ def test_an_anonymous_visitor_reads_the_public_label_page(world, live_server, pa
     page.goto(f"{live_server}/d/BCDFGHJK")
     assert "Aucun appareil n’a l’identifiant" in page.inner_text("main")
     assert axe.violations(page) == []
+
+
+def test_axe_finds_what_it_should(page):
+    """The check itself can fail: an image without a text alternative is a violation."""
+    page.set_content('<html lang="fr"><body><main><img src="data:,"></main></body></html>')
+    assert "image-alt" in {v["id"] for v in axe.violations(page)}
