@@ -12,6 +12,7 @@ in-process, as a coordinator (who sees every device):
 
 - **floor**: the bare indexed query of one page — `SELECT … WHERE status = 'ready' ORDER BY
   updated_at DESC, id DESC LIMIT 50` with psycopg, nothing else;
+- the framework alone: `GET /healthz` through the same test client (no database);
 - the list's own SQL (`recond.inventory.listing`: the count and the page);
 - the HTML page `/devices?…` and the API `/api/v1/devices?…` (Flask's test client: parsing,
   scoping, the queries, rendering; no network);
@@ -157,6 +158,7 @@ def main() -> None:
 
     results = {
         "floor: bare indexed query": timed(bare, args.runs),
+        "the framework alone: GET /healthz": timed(get("/healthz"), args.runs),
         f"list SQL: count + page ({filtered})": timed(list_sql, args.runs),
         f"HTML /devices?{filtered}": timed(get(f"/devices?{filtered}"), args.runs),
         f"API /api/v1/devices?{filtered}": timed(get(f"/api/v1/devices?{filtered}", bearer), args.runs),
