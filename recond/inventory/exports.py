@@ -13,7 +13,7 @@ from flask_babel import format_datetime, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from recond import categories, public_id
@@ -45,11 +45,11 @@ def export(actor: User, args, fmt: str) -> Export:
         raise InvalidInput(_l("Export as csv or xlsx."))
     query = listing.parse(actor, args)
     where = listing.conditions(actor, query)
-    total = db.session.scalar(select(func.count()).select_from(Device).where(*where))
-    if total > MAX_ROWS:
-        raise InvalidInput(_l("The list holds %(n)s devices; an export holds at most %(max)s. "
-                              "Narrow it with the filters.", n=format_decimal(total),
-                              max=format_decimal(MAX_ROWS)), code="export_too_large")
+    total, exact = listing.count(where, MAX_ROWS)
+    if not exact:
+        raise InvalidInput(_l("The list holds more than %(max)s devices, as many as an export "
+                              "holds. Narrow it with the filters.", max=format_decimal(MAX_ROWS)),
+                           code="export_too_large")
     rows = [[neutralised(cell) for cell in row] for row in _rows(where, query)]
     header = [str(c) for c in _COLUMNS]
     content = _csv(header, rows) if fmt == "csv" else _xlsx(header, rows)

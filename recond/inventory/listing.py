@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, select, union
 
 from recond import capabilities, categories, public_id, scan
 from recond.errors import InvalidInput
@@ -29,6 +29,7 @@ from recond.whole_numbers import whole_number
 MAX_PER_PAGE = 100
 PER_PAGE_CHOICES = (25, 50, 100)
 MAX_SEARCH = scan.MAX_CODE_LENGTH
+COUNTED = 10_000  # the HTML list counts this far, then says "more than"
 NO_GRADE = "none"
 GRADE_CHOICES = (*categories.GRADES, NO_GRADE)
 _STATUS_ORDER = case({s.value: i for i, s in enumerate(Status)}, value=Device.status)
@@ -87,12 +88,18 @@ class Page:
     items: list[Device]
     page: int
     per_page: int
-    total: int
+    total: int  # every device found; when not `exact`, at least this many
     query: Query = field(default_factory=Query)
+    exact: bool = True
 
     @property
     def pages(self) -> int:
+        """How many pages (when the total is not exact: at least this many)."""
         return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages or not self.exact
 
 
 @dataclass
@@ -205,18 +212,31 @@ def order_by(query: Query) -> list:
     return [*keys, Device.id.desc() if query.descending else Device.id.asc()]
 
 
-def search(actor: User, query: Query, *, past_the_end: str = "empty") -> Page:
-    """One page of the list. `past_the_end`: "empty" (the API) or "last" (the HTML list)."""
+def search(actor: User, query: Query, *, past_the_end: str = "empty",
+           count_up_to: int | None = None) -> Page:
+    """One page of the list. `past_the_end`: "empty" (the API) or "last" (the HTML list).
+    `count_up_to`: count the devices found only that far (and as far as this page reaches);
+    past it the total is "more than" — counting a million devices costs more than the page."""
     where = conditions(actor, query)
-    total = db.session.scalar(select(func.count()).select_from(Device).where(*where))
-    page = Page([], query.page, query.per_page, total, query)
-    if query.page > page.pages and past_the_end == "last":
+    total, exact = count(where, None if count_up_to is None
+                         else max(count_up_to, query.page * query.per_page))
+    page = Page([], query.page, query.per_page, total, query, exact)
+    if exact and query.page > page.pages and past_the_end == "last":
         page.page = page.pages
     if (page.page - 1) * page.per_page < total:
         page.items = db.session.scalars(
             select(Device).where(*where).order_by(*order_by(query))
             .limit(page.per_page).offset((page.page - 1) * page.per_page)).all()
     return page
+
+
+def count(where: list, up_to: int | None = None) -> tuple[int, bool]:
+    """How many devices meet `where`, and whether that is exact (False: at least that many)."""
+    if up_to is None:
+        return db.session.scalar(select(func.count()).select_from(Device).where(*where)), True
+    found = db.session.scalar(select(func.count()).select_from(
+        select(Device.id).where(*where).limit(up_to + 1).subquery()))
+    return min(found, up_to), found <= up_to
 
 
 def search_by_query(actor: User, args) -> Page:
@@ -233,7 +253,7 @@ def device_list(actor: User, args) -> Listing:
     """The HTML list: what could not be used is left out with a message; past the end, the
     last page; and the workshops and structures this reader may filter by."""
     query = parse(actor, args)
-    return Listing(search(actor, query, past_the_end="last"), query,
+    return Listing(search(actor, query, past_the_end="last", count_up_to=COUNTED), query,
                    workshops=workshops_offered(actor), structures=structures_offered(actor))
 
 
@@ -270,12 +290,16 @@ def _matches(text: str) -> ColumnElement[bool]:
         key = "".join(typed.split())
         keys.add(key.upper())
         tags |= {typed, typed.upper(), typed.lower(), key, key.upper()}
-    exact = or_(Device.public_id.in_(ids) if ids else false(),
-                Device.serial_key.in_(keys), Device.asset_tag.in_(tags),
-                Device.id.in_(select(StorageMedium.device_id).where(StorageMedium.serial.in_(tags))))
-    found = db.session.scalars(select(Device.id).where(exact).limit(MAX_PER_PAGE + 1)).all()
+    # One indexed look-up per kind of code (an OR of them would read the whole table).
+    lookups = [select(Device.id).where(Device.serial_key.in_(keys)),
+               select(Device.id).where(Device.asset_tag.in_(tags)),
+               select(StorageMedium.device_id).where(StorageMedium.serial.in_(tags))]
+    if ids:
+        lookups.append(select(Device.id).where(Device.public_id.in_(ids)))
+    found = db.session.scalars(union(*lookups).limit(MAX_PER_PAGE + 1)).all()
     if found:
-        return Device.id.in_(found) if len(found) <= MAX_PER_PAGE else exact
+        return Device.id.in_(select(union(*lookups).subquery().c[0])) \
+            if len(found) > MAX_PER_PAGE else Device.id.in_(found)
     words = text.lower().split()
     described = func.lower(Device.brand + " " + Device.model)
     return and_(*(described.contains(word, autoescape=True) for word in words))

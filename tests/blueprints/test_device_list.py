@@ -105,7 +105,7 @@ def test_an_export_too_large_is_refused_with_a_message(world, browser, monkeypat
     monkeypatch.setattr(exports, "MAX_ROWS", 1)
     browser.login("coordinator@example.org")
     refused = browser.client.get("/devices/export.xlsx")
-    assert refused.status_code == 422 and "au plus 1" in refused.text
+    assert refused.status_code == 422 and "plus de 1 appareils" in refused.text
     assert browser.client.get("/devices/export.pdf").status_code == 422
 
 
@@ -131,3 +131,17 @@ def test_the_list_and_its_exports_cost_the_same_queries_however_long(app, world,
     for status in ("received", "ready", "registered", "recycled"):
         world.device(status, lot="b")
     assert {path: _queries(app, browser.client, path) for path in paths} == before
+
+
+def test_past_ten_thousand_the_page_says_more_than(world, browser, monkeypatch):
+    from recond.inventory import listing
+
+    for _ in range(4):
+        world.register()
+    monkeypatch.setattr(listing, "COUNTED", 2)
+    browser.login("coordinator@example.org")
+    html = browser.client.get("/devices?per_page=1").text
+    assert "Plus de 2 appareils trouvés" in html and 'rel="next"' in html
+    assert "Dernière page" not in html and "Exporter cette liste en CSV" in html
+    last = browser.client.get("/devices?per_page=1&page=4").text
+    assert "4 appareils trouvés" in last and "Page 4 sur 4" in last

@@ -119,3 +119,14 @@ def test_values_that_cannot_be_used_are_named(world, args, name):
     query = listing.parse(world["coordinator"], args)
     assert [n for n, _ in query.notices] == [name]
     assert query == listing.Query(notices=query.notices)  # the rest as if not asked
+
+
+def test_a_long_list_is_counted_only_as_far_as_it_is_read(world):
+    for _ in range(5):
+        world.register()
+    c = world["coordinator"]
+    first = listing.search(c, listing.parse(c, {"per_page": "2"}), count_up_to=3)
+    assert (first.total, first.exact, len(first.items), first.has_next) == (3, False, 2, True)
+    third = listing.search(c, listing.parse(c, {"per_page": "2", "page": "3"}), count_up_to=3)
+    assert (third.total, third.exact, len(third.items), third.has_next) == (5, True, 1, False)
+    assert listing.count(listing.conditions(c, listing.Query()), 5) == (5, True)
