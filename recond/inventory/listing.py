@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, func, select, union
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, select, union
 
 from recond import capabilities, categories, public_id, scan
 from recond.errors import InvalidInput
@@ -301,5 +301,6 @@ def _matches(text: str) -> ColumnElement[bool]:
         return Device.id.in_(select(union(*lookups).subquery().c[0])) \
             if len(found) > MAX_PER_PAGE else Device.id.in_(found)
     words = text.lower().split()
-    described = func.lower(Device.brand + " " + Device.model)
+    # The very expression of the statistics PostgreSQL keeps on it (migration 0018).
+    described = func.lower(Device.brand + literal_column("' '") + Device.model)
     return and_(*(described.contains(word, autoescape=True) for word in words))

@@ -43,8 +43,17 @@ def upgrade():
     with op.batch_alter_table('storage_medium', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_storage_medium_serial'), ['serial'], unique=False)
 
+    if op.get_bind().dialect.name == 'postgresql':
+        # How often the words of a search appear in "brand model" (recond.inventory.listing):
+        # without it the planner guesses one device in a million and reads the whole table
+        # to sort it, where walking the last-change index finds a page in a few hundred rows.
+        op.execute("CREATE STATISTICS st_device_described "
+                   "ON (lower((brand || ' ') || model)) FROM device")
+
 
 def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP STATISTICS IF EXISTS st_device_described")
     with op.batch_alter_table('storage_medium', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_storage_medium_serial'))
 
