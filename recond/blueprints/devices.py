@@ -12,7 +12,7 @@ from recond.categories import CATEGORIES, OUTCOME_LABELS
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.inventory.exports import MAX_ROWS as MAX_EXPORT
-from recond.inventory.listing import GRADE_CHOICES
+from recond.inventory.listing import GRADE_CHOICES, PER_PAGE_CHOICES
 from recond.lifecycle import ACTIONS
 from recond.whole_numbers import whole_number
 
@@ -27,7 +27,7 @@ def index():
     return render_template("devices/index.html", listing=listing, page=listing.page,
                            query=listing.query, categories=CATEGORIES,
                            statuses=list(lifecycle.Status), grades=GRADE_CHOICES,
-                           max_export=MAX_EXPORT)
+                           per_page_choices=PER_PAGE_CHOICES, max_export=MAX_EXPORT)
 
 
 @bp.route("/devices/export.<fmt>")

@@ -172,6 +172,8 @@ def main() -> None:
         "HTML /devices?q=<a serial>": timed(get(f"/devices?q={serial}"), args.runs),
         "HTML /devices?q=thinkpad t480 (words)": timed(get("/devices?q=thinkpad+t480"), args.runs),
         "HTML /devices?sort=model&order=asc": timed(get("/devices?sort=model&order=asc"), args.runs),
+        "HTML /devices?sort=status&order=asc (no index)": timed(get("/devices?sort=status&order=asc"),
+                                                                 args.runs),
         f"HTML /devices?{filtered}&page=1000": timed(get(f"/devices?{filtered}&page=1000"), args.runs),
     }
     conn.close()
