@@ -42,6 +42,7 @@ def test_anyone_reads_what_the_device_is_and_where_to_find_help(world, client, h
     for secret in _secrets(handed_over):
         assert secret not in html, secret
     assert page.headers["Cache-Control"] == "private, no-store" and "Cookie" in page.headers["Vary"]
+    assert '<meta name="robots" content="noindex">' in html
 
 
 @pytest.mark.parametrize("reader", ["tech_b", "donor_y", "structure_t", "collector_b"])
