@@ -58,7 +58,7 @@ def release(public_id: str):
         # The same page, with what is missing and the links to record it.
         return _page(public_id, refusal=refusal), refusal.status
     db.session.commit()
-    flash(_l("Handed over. Print the receipt for the beneficiary."), "success")
+    # No flash: the page it opens says "Handed over" once, beside the receipt to print.
     return redirect(url_for("handover.show", public_id=device.public_id))
 
 

@@ -9,10 +9,11 @@ from recond.models import Role
 
 # Public on purpose: signing in (and its second factor), choosing the language, the health
 # check, the OpenAPI document, the public page where anyone checks a certificate of
-# sanitisation, and the links sent by e-mail (invitation, password reset).
+# sanitisation, the links sent by e-mail (invitation, password reset), and the page behind
+# every label (the public page for anyone, the full page for staff who may see the device).
 PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health",
                     "api.openapi", "certificates.verify", "static", "account_links.accept",
-                    "account_links.forgot", "account_links.reset"}
+                    "account_links.forgot", "account_links.reset", "devices.show"}
 
 
 def test_every_endpoint_declares_a_capability_of_the_table(app):
@@ -70,7 +71,7 @@ def test_require_refuses_with_the_capabilitys_own_words(app):
     assert not capabilities.can(None, "signed_in")
 
 
-@pytest.mark.parametrize("path", ["/", "/devices", "/d/BCDFGHJK"])
+@pytest.mark.parametrize("path", ["/", "/devices", "/devices/export.csv"])
 def test_pages_send_anonymous_visitors_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302
