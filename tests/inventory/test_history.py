@@ -36,7 +36,7 @@ def _journey(world) -> list:
     world.fulfil_release_conditions(full)
     lifecycle.perform(world["structure_s"], full, "release")
     lifecycle.perform(tech, full, "return", {"reason": "Écran fendu"})
-    lifecycle.perform(tech, full, "recycle", {"reason": "Carte mère HS", "channel": "weee"})
+    lifecycle.perform(tech, full, "recycle", {"reason": "Carte mère HS", "weight_kg": "2,3"})
     db.session.commit()
 
     cancelled = world.device("reserved")
@@ -52,7 +52,7 @@ def _journey(world) -> list:
         "destroyed_on": date.today().isoformat()})
     storage_media.remove(tech, disks, disks.media[1].id, {"destination": "recycling"})
     storage_media.no_storage_found(tech, disks, {})
-    lifecycle.perform(tech, disks, "recycle", {"reason": "Trop ancien", "channel": "parts"})
+    lifecycle.perform(tech, disks, "dismantle", {"reason": "Trop ancien"})
     db.session.commit()
     return [full, cancelled, disks]
 
