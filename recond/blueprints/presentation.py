@@ -16,6 +16,7 @@ from recond.blueprints.navigation import entries_for
 from recond.collection.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.documents import cerfa_16216
 from recond.extensions import login_manager
+from recond.inventory.history import title as event_title
 from recond.lifecycle import STATUS_LABELS, Status
 from recond.lifecycle.actions import ACTIONS
 from recond.models import SanitisationMethod, SanitisationRecord
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
             # Each code translated once per page: a list of 100 rows asks the same few.
             "status_label": _remembered(lambda s: STATUS_LABELS.get(Status(s), s) if s else "—"),
             "action_label": lambda a: ACTIONS[a].label if a in ACTIONS else a,
+            "event_label": event_title,
             "detail_label": lambda k: categories.DETAIL_LABELS.get(
                 k, storage_media.DETAIL_LABELS.get(k, k)),
             "when": format_datetime,
