@@ -27,7 +27,9 @@ LAYERS = [
                     "recond.labels.content", "recond.labels.pdf", "recond.labels.zpl",
                     "recond.labels.image", "recond.workshop.wipelogs", "recond.migrations",
                     # the lifecycle's vocabulary (statuses, their named groups): read by the rules
-                    "recond.lifecycle.statuses", "recond.mail"]),
+                    "recond.lifecycle.statuses", "recond.mail",
+                    # database connections, and whether this instance can serve (the probes)
+                    "recond.database", "recond.readiness"]),
     ("scopes", ["recond.scopes"]),
     ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling",
                "recond.workshop.os_catalogue", "recond.distribution.pricing",

@@ -6,14 +6,16 @@ def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         account, account_links, admin, allocation, api, api_account, api_collection, api_media, api_workshop, auth, beneficiaries,
         certificates, deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
-        media, organisations, people, presentation, recycling, requests, scan_station, security_admin, structures, training, wipe_logs,
+        media, organisations, outages, people, presentation, probes, recycling, requests, scan_station, security_admin, structures, training, wipe_logs,
     )
 
     assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp is api.bp  # routes of the one /api/v1 blueprint
     presentation.init_app(app)
     errors.init_app(app)
+    outages.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(probes.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(donors.bp)
     app.register_blueprint(deposits.bp)

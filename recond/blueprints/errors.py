@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from recond.blueprints import outages
 from recond.blueprints.guard import Unauthenticated, wants_json
 from recond.errors import DomainError, InvalidInput
 from recond.extensions import db
@@ -91,4 +92,6 @@ def init_app(app: Flask) -> None:
     def unexpected(error: Exception):
         db.session.rollback()
         log.exception("unexpected error on %s %s", request.method, request.path)
-        return error_response(500, *_HTTP_MESSAGES[500])
+        if wants_json():
+            return error_response(500, *_HTTP_MESSAGES[500])
+        return outages.plain_page(500, _HTTP_MESSAGES[500][1])  # whatever broke, it renders
