@@ -1,6 +1,12 @@
-"""Whether this instance can serve requests now: the database answers, and Redis too when
-background jobs use it. What a load balancer's readiness probe asks (`/readyz`); `/healthz`
-stays the liveness probe (the process answers), which no outage of another service changes.
+"""Whether this instance can serve requests now: what a load balancer's readiness probe asks
+(`/readyz`); `/healthz` stays the liveness probe (the process answers), which no outage of
+another service changes.
+
+The database decides: without it nothing can be served, and the probe fails. Redis, when
+background jobs use it, is checked and reported but does not fail the probe: without it
+Recond still serves everything but large background work (small jobs run in the request,
+imports answer 503 until it is back), and every instance shares the one Redis — failing them
+all would turn a degraded service into no service. Monitor the `redis` check, or Redis itself.
 
 Each check gives up after `PROBE_SECONDS`, so a probe gets its answer before the load
 balancer's own timeout even when a host swallows packets."""
@@ -25,7 +31,14 @@ class Readiness:
 
     @property
     def ready(self) -> bool:
-        return all(answer in ("ok", "not configured") for answer in self.checks.values())
+        return self.checks["database"] == "ok"
+
+    @property
+    def status(self) -> str:
+        """"ok", "degraded" (ready, Redis away) or "unavailable" (not ready)."""
+        if not self.ready:
+            return "unavailable"
+        return "ok" if self.checks["redis"] in ("ok", "not configured") else "degraded"
 
 
 def check() -> Readiness:

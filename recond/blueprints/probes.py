@@ -1,6 +1,6 @@
 """Probes for load balancers and process managers: `/healthz` (in `home`) says the process
-answers; `/readyz` says it can serve — the database and Redis answer — and is 503 otherwise,
-so traffic goes to another instance while this one's services are away."""
+answers; `/readyz` says it can serve — the database answers — and is 503 otherwise, so traffic
+goes to another instance meanwhile. Redis's state is reported beside ("degraded")."""
 from flask import Blueprint, jsonify
 
 from recond import readiness
@@ -13,7 +13,7 @@ bp = Blueprint("probes", __name__)
 @public
 def ready():
     answer = readiness.check()
-    response = jsonify(status="ok" if answer.ready else "unavailable", checks=answer.checks)
+    response = jsonify(status=answer.status, checks=answer.checks)
     response.status_code = 200 if answer.ready else 503
     response.headers["Cache-Control"] = "no-store"
     return response
