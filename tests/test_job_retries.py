@@ -35,10 +35,8 @@ def test_a_connection_killed_under_the_import_job_and_it_still_imports_once(
         app, world, api, redis_url, own_queue, tmp_path):
     import_id, job_id = _queue_import(world, api)
     log = tmp_path / "worker.log"
-    worker = workers.start(app, redis_url, log)
+    worker = workers.running(app, redis_url, log, job_id)
     try:
-        workers.wait_for(lambda: (jobs.fetch(job_id).meta or {}).get("done"), "the import progressed",
-                         worker, log)
         assert workers.terminate(f"recond worker {worker.pid}") >= 1
         body = workers.wait_for(lambda: (b := _read(api, import_id))["status"] != "queued" and b,
                                 "the import ended", worker, log)

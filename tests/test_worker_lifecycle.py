@@ -25,10 +25,8 @@ def test_one_sigterm_lets_the_running_import_finish_then_the_worker_exits(
         app, world, api, redis_url, own_queue, tmp_path):
     import_id, job_id = _queue_import(world, api)
     log = tmp_path / "worker.log"
-    worker = workers.start(app, redis_url, log)
+    worker = workers.running(app, redis_url, log, job_id)
     try:
-        workers.wait_for(lambda: (jobs.fetch(job_id).meta or {}).get("done"), "the import progressed",
-                         worker, log)
         worker.send_signal(signal.SIGTERM)  # what systemd or supervisord sends first
         status = worker.wait(timeout=workers.BOUND_SECONDS)
     finally:
@@ -55,13 +53,7 @@ def test_an_idle_worker_stops_at_once_on_sigterm(app, redis_url, own_queue, tmp_
 def test_the_workers_maintenance_fails_an_import_whose_worker_was_killed(
         app, world, api, redis_url, own_queue, tmp_path):
     import_id, job_id = _queue_import(world, api)
-    log = tmp_path / "killed.log"
-    worker = workers.start(app, redis_url, log)
-    try:
-        workers.wait_for(lambda: (jobs.fetch(job_id).meta or {}).get("done"), "the import progressed",
-                         worker, log)
-    finally:
-        workers.stop(worker, signal.SIGKILL)
+    workers.stop(workers.running(app, redis_url, tmp_path / "killed.log", job_id), signal.SIGKILL)
     # Nobody opens the import; another worker, whose jobs beat every second, finds it lost
     # once four beats are missed, at its start or at one of its rounds.
     log = tmp_path / "sweeper.log"

@@ -41,6 +41,19 @@ def start(app, redis_url: str, log: Path, **env: str) -> subprocess.Popen:
                                         RECOND_QUEUE=app.config["RQ_QUEUE"], **env))
 
 
+def running(app, redis_url: str, log: Path, job_id: str) -> subprocess.Popen:
+    """A worker started and running the job `job_id`: it reported rows done (stopped if not)."""
+    from recond import jobs
+
+    worker = start(app, redis_url, log)
+    try:
+        wait_for(lambda: (jobs.fetch(job_id).meta or {}).get("done"), "the job progressed", worker, log)
+    except BaseException:
+        stop(worker)
+        raise
+    return worker
+
+
 def stop(worker: subprocess.Popen, sig: int = signal.SIGKILL) -> int:
     """Signal the worker's whole process group; its exit status."""
     try:
