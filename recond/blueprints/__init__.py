@@ -6,10 +6,11 @@ def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         account, account_links, admin, allocation, api, api_account, api_collection, api_media, api_workshop, auth, beneficiaries,
         certificates, deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
-        media, organisations, people, presentation, recycling, requests, scan_station, security_admin, structures, training, wipe_logs,
+        media, organisations, parsing, people, presentation, recycling, requests, scan_station, security_admin, structures, training, wipe_logs,
     )
 
     assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp is api.bp  # routes of the one /api/v1 blueprint
+    parsing.init_app(app)  # before the first rule: ids in URLs
     presentation.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
