@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from recond import capabilities, lifecycle, public_id, scan
+from recond import capabilities, lifecycle, public_id, scan, scopes
 from recond.clock import utcnow
-from recond.collection.deposits import get_deposit
 from recond.errors import InvalidInput, Refused
 from recond.extensions import db
 from recond.models import Deposit, DepositStatus, Device, ReceptionScan, User
@@ -26,7 +25,7 @@ class ScanResult:
 
 def _open_reception(actor: User, deposit: Deposit) -> None:
     capabilities.require(actor, "deposits.receive")
-    get_deposit(actor, deposit.number)
+    scopes.require_visible_deposit(actor, deposit)
     if deposit.status not in RECEPTION_OPEN:
         raise Refused(_l("The reception of %(number)s is closed.", number=deposit.number),
                       code="reception_closed")
