@@ -16,6 +16,7 @@ from recond.models import Device, DeviceEvent, User
 from recond.whole_numbers import whole_number
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 10**6
 
 
 @dataclass
@@ -42,7 +43,7 @@ def search(actor: User, *, status: str | None = None, category: str | None = Non
         raise InvalidInput(_l("Unknown status “%(status)s”.", status=status))
     if category and category not in categories.CATEGORIES:
         raise InvalidInput(_l("Unknown category “%(category)s”.", category=category))
-    page_n = _positive_int(page, 1, "page", 10**6)
+    page_n = _positive_int(page, 1, "page", MAX_PAGE)
     size = _positive_int(per_page, 50, "per_page", MAX_PER_PAGE)
     condition = [device_scope(actor)]
     if status:
