@@ -51,38 +51,47 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")  # NaN, Infinity: the body is malformed (400)
 
 
-def _refuse(message, code: str):
-    raise InvalidInput(message, code=code)
+# What is wrong, said of a field ("items.0.quantity …") or, for a whole body, in a sentence.
+_WRONG = {
+    "invalid_unicode": (_l("is text that is not valid Unicode"),
+                        _l("What you sent contains text that is not valid Unicode.")),
+    "number_out_of_range": (_l("is a number beyond what Recond keeps (at most %(n)s)", n=MAX_ID),
+                            _l("A number in what you sent is beyond what Recond keeps "
+                               "(at most %(n)s).", n=MAX_ID)),
+    "too_deep": (None, _l("What you sent is nested deeper than %(n)s levels.", n=MAX_DEPTH)),
+}
+
+
+def _refuse(code: str, where: str = "") -> None:
+    """One message naming the field (`items.0.quantity`), as the views' own refusals do."""
+    of_field, sentence = _WRONG[code]
+    if where and of_field is not None:
+        raise InvalidInput(_l("Some details are wrong: %(errors)s.", errors=f"{where} {of_field}"),
+                           code=code, details={"fields": {where: str(of_field)}})
+    raise InvalidInput(sentence, code=code)
 
 
 def _check(document: Any) -> None:
     """Walks the parsed body once, without recursion (a deep body must not exhaust the stack)."""
-    pending = [(document, 1)]
+    pending = [(document, 1, "")]
     while pending:
-        value, depth = pending.pop()
+        value, depth, where = pending.pop()
         if isinstance(value, (dict, list)):
             if depth > MAX_DEPTH:
-                _refuse(_l("What you sent is nested deeper than %(n)s levels.", n=MAX_DEPTH),
-                        "too_deep")
-            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+                _refuse("too_deep")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
-                if key is not None and _SURROGATE.search(key):
-                    _refuse(_l("What you sent contains text that is not valid Unicode."),
-                            "invalid_unicode")
-                pending.append((item, depth + 1))
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    _refuse("invalid_unicode")  # a key that is not text names nothing
+                pending.append((item, depth + 1, f"{where}.{key}" if where else str(key)))
         elif isinstance(value, str):
             if _SURROGATE.search(value):
-                _refuse(_l("What you sent contains text that is not valid Unicode."),
-                        "invalid_unicode")
+                _refuse("invalid_unicode", where)
         elif isinstance(value, bool):
             continue
-        elif isinstance(value, int):
-            if not -MAX_ID <= value <= MAX_ID:
-                _refuse(_l("A number in what you sent is beyond what Recond keeps "
-                           "(at most %(n)s).", n=MAX_ID), "number_out_of_range")
-        elif isinstance(value, float) and not math.isfinite(value):
-            _refuse(_l("A number in what you sent is beyond what Recond keeps "
-                       "(at most %(n)s).", n=MAX_ID), "number_out_of_range")
+        elif isinstance(value, int) and not -MAX_ID <= value <= MAX_ID \
+                or isinstance(value, float) and not math.isfinite(value):
+            _refuse("number_out_of_range", where)
 
 
 class _RequestJSON:
@@ -95,8 +104,7 @@ class _RequestJSON:
             document = json.loads(data, parse_float=_number, parse_constant=_no_constant,
                                   **kwargs)
         except RecursionError:
-            _refuse(_l("What you sent is nested deeper than %(n)s levels.", n=MAX_DEPTH),
-                    "too_deep")
+            _refuse("too_deep")
         _check(document)
         return document
 

@@ -33,10 +33,11 @@ def test_empty_filters_are_no_filters_as_documented(world, api, client):
     assert answer.json["page"] == 1 and answer.json["per_page"] == 50
 
 
-def test_the_action_names_are_the_engines(client):
-    batch = client.get("/api/v1/openapi.json").json["paths"]["/batch"]["post"]
-    body = batch["requestBody"]["content"]["application/json"]["schema"]
-    assert body["properties"]["action"]["enum"] == list(ACTIONS)
+@pytest.mark.parametrize("path", ["/batch", "/devices/{public_id}/actions"])
+def test_the_action_names_are_the_engines(client, path):
+    operation = client.get("/api/v1/openapi.json").json["paths"][path]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert [v["properties"]["action"]["const"] for v in body["oneOf"]] == list(ACTIONS)
 
 
 @pytest.mark.parametrize("body, status, code", [

@@ -41,7 +41,7 @@ def _pledge(api, world, **changes):
 
 
 @pytest.mark.parametrize("changes", [
-    {"donor_id": True}, {"workshop_id": False}, {"donor_id": "1"}, {"donor_id": 1.0},
+    {"donor_id": True}, {"workshop_id": False}, {"donor_id": "1"}, {"donor_id": 1.5},
     {"donor_id": MAX_ID + 1}, {"site_id": "2"}, {"site_id": True},
     {"items": [{"category": "laptop", "quantity": True}]},
     {"items": [{"category": "laptop", "quantity": "3"}]}, {"items": "laptop"}])
@@ -54,6 +54,20 @@ def test_json_of_the_wrong_type_is_refused_and_nothing_is_pledged(world, api, ch
 
 def test_the_right_types_pledge(world, api):
     assert _pledge(api, world).status_code == 201
+
+
+def test_a_whole_number_written_with_a_fraction_is_that_number(world, api):
+    # JSON Schema (and so the OpenAPI document) reads 3.0 and 3e0 as the integer 3
+    raw = (f'{{"donor_id": {world.orgs["donor_x"].id}.0, "workshop_id": '
+           f'{world.orgs["workshop_a"].id}e0, "items": [{{"category": "laptop", "quantity": 3.0}}]}}')
+    answer = api("collector_a", "post", "/api/v1/deposits", data=raw, content_type="application/json")
+    assert answer.status_code == 201 and answer.json["items"] == [{"category": "laptop", "quantity": 3}]
+
+
+def test_the_refusal_names_the_field(world, api):
+    answer = _pledge(api, world, items=[{"category": "laptop", "quantity": 10**12}])
+    assert answer.status_code == 422 and answer.json["error"]["code"] == "number_out_of_range"
+    assert list(answer.json["error"]["details"]["fields"]) == ["items.0.quantity"]
 
 
 @pytest.mark.parametrize("raw", [
