@@ -7,13 +7,12 @@ from typing import Any
 from recond import categories
 from recond.collection.deposits import MAX_QUANTITY
 from recond.collection.registration import SIZE_CELLS, TEXT_CELLS
-from recond.blueprints.api_spec_components import ID, errors, id_in_path, json_body, ok, ref
+from recond.blueprints.api_spec_components import (
+    FILE_UPLOAD, ID, errors, id_in_path, json_body, ok, ref,
+)
 from recond.whole_numbers import MAX_ID
 
 _NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
-_FILE = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary"}}}}}}
 
 
 def paths() -> dict[str, Any]:
@@ -55,7 +54,7 @@ def paths() -> dict[str, Any]:
                           **errors(400, 401, 403, 404, 409, 413, 422)}}},
         "/deposits/{number}/manifests": {"post": {
             "summary": "Upload a manifest (CSV or XLSX); answers with its preview",
-            "parameters": [_NUMBER], "requestBody": _FILE,
+            "parameters": [_NUMBER], "requestBody": FILE_UPLOAD,
             "responses": {"201": ok(device_import, "Read and checked"),
                           **errors(401, 403, 404, 409, 413, 422)}}},
         "/imports/{import_id}": {"get": {

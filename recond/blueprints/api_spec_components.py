@@ -39,6 +39,9 @@ def id_in_path(name: str) -> dict[str, Any]:
 
 
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+FILE_UPLOAD = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}}}}}}
 DEVICE_ID = {"name": "public_id", "in": "path", "required": True,
              "schema": {"type": "string", "pattern": "^[A-Za-z]{8}$"}}
 

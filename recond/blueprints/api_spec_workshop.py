@@ -4,14 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from recond.blueprints.api_spec_components import (
-    DEVICE_ID, errors, id_in_path, json_body, ok, ref,
+    DEVICE_ID, FILE_UPLOAD, errors, id_in_path, json_body, ok, ref,
 )
 from recond.whole_numbers import MAX_ID
 from recond.workshop import storage_media
-
-_FILE = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary"}}}}}}
 
 
 def paths() -> dict[str, Any]:
@@ -25,7 +21,7 @@ def _wipe_log_paths() -> dict[str, Any]:
     return {
         "/wipe-logs": {"post": {
             "summary": "Upload an nwipe / ShredOS log (technicians): kept as evidence, drives read",
-            "requestBody": _FILE,
+            "requestBody": FILE_UPLOAD,
             "description": "The same log already uploaded in the workshop is not kept twice: "
                            "200 with the log already kept (known: true). A log without a final "
                            "status for every drive is refused (422, incomplete_log).",
