@@ -1,6 +1,8 @@
 """Hostile input is refused where requests are parsed (`recond.blueprints.parsing`), with a
 clear 4xx and nothing written, on both databases: ids no id column holds, JSON of the wrong
 type, lone surrogates, numbers beyond any column, NaN, deep nesting."""
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -121,3 +123,16 @@ def test_numbers_beyond_any_column_are_refused(world, api, raw, status, code):
     assert answer.status_code == status and answer.json["error"]["code"] == code
     db.session.refresh(device)
     assert device.status == "registered"
+
+
+def test_an_id_beyond_the_column_in_a_form_is_refused(world, browser):
+    # ids typed in forms go through whole_number, whose bound is the INTEGER columns' own
+    from recond.models import TrainingSession
+
+    person = world.beneficiary()
+    browser.login(world["structure_s"].email)
+    answer = browser.post_form("/training/new", "/training/new", {
+        "trainer": "Camille", "held_on": date.today().isoformat(), "duration": "60",
+        f"attendance-{person.id}": "present", "topic": "99999999999"})
+    assert answer.status_code == 422 and "Thème inconnu" in answer.text
+    assert _count(TrainingSession) == 0
