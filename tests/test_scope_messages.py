@@ -74,7 +74,7 @@ def test_a_reception_of_a_deposit_out_of_scope_names_no_deposit(world):
 @pytest.mark.parametrize("step", [
     lambda actor, deposit: deposits.plan_pickup(actor, deposit, on=date(2026, 12, 1), slot="9 h"),
     lambda actor, deposit: deposits.record_valuation(actor, deposit, valuation_cents=100,
-                                                     signatory="Camille")])
+                                                     signatory="Camille", basis="cost_price")])
 def test_a_deposit_out_of_scope_names_no_deposit(world, step):
     deposit = world.deposits["a"]
     message = _refusal(lambda: step(world["collector_b"], deposit))

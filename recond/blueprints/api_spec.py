@@ -21,12 +21,19 @@ from recond.inventory.listing import GRADE_CHOICES, MAX_PAGE, MAX_PER_PAGE, MAX_
 from recond.scan import MAX_CODE_LENGTH
 from recond.lifecycle import ACTIONS, Field, Status
 from recond.lifecycle.jobs import MAX_BATCH, MAX_ID_LENGTH
+from recond.whole_numbers import MAX_ID
 
 _FIELD_SCHEMAS = {"int": ID, "os_image": {**ID, "description": "an active image of the OS catalogue"},
                   "bool": {"type": "boolean"},
                   "percent": {"type": "integer", "minimum": 0, "maximum": 100},
-                  "weight": {"type": ["string", "number"],
-                             "description": "kilograms, at most three decimals: \"7,4\" or 7.4"},
+                  "weight": {"anyOf": [
+                      {"type": "integer", "minimum": 1, "maximum": 100_000},
+                      {"type": "string", "pattern": r"^(?:[1-9]\d{0,4}(?:[.,]\d{1,3})?"
+                                                    r"|100000(?:[.,]0{1,3})?"
+                                                    r"|0{1,5}[.,](?:[1-9]\d{0,2}|0[1-9]\d?|00[1-9]))$"}],
+                      "description": "kilograms as text, at most three decimals (\"7,4\", "
+                                     "\"0.850\"), or whole kilograms as a number; more than 0, "
+                                     "at most 100 t"},
                   "checklist": {"type": "object", "additionalProperties": {"type": "boolean"},
                                 "description": "every check of the device's category"}}
 
@@ -196,16 +203,20 @@ def _receipt_paths() -> dict[str, Any]:
 
 def _device_list_parameters() -> list[dict]:
     """The device list's search, filters and sort (recond.inventory.listing)."""
+    # Each may be left empty, as the HTML form sends it: that is no filter.
     return [
         {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_SEARCH},
          "description": "An ID, serial (of the device or one of its disks) or asset tag, whole; "
                         "else words of the brand and model"},
-        {"name": "grade", "in": "query", "schema": {"type": "string", "enum": list(GRADE_CHOICES)}},
+        {"name": "grade", "in": "query", "schema": _empty_or({"type": "string", "enum": list(GRADE_CHOICES)})},
         {"name": "deposit", "in": "query", "schema": {"type": "string", "maxLength": 40},
          "description": "A deposit number"},
-        {"name": "workshop", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-        {"name": "structure", "in": "query", "schema": {"type": "integer", "minimum": 1},
+        {"name": "workshop", "in": "query",
+         "schema": _empty_or({"type": "integer", "minimum": 1, "maximum": MAX_ID})},
+        {"name": "structure", "in": "query",
+         "schema": _empty_or({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
          "description": "Devices allocated to that structure (readers of allocation history)"},
-        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
-        {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+        {"name": "sort", "in": "query", "schema": _empty_or({"type": "string", "enum": list(SORTS)})},
+        {"name": "order", "in": "query",
+         "schema": _empty_or({"type": "string", "enum": ["asc", "desc"]})},
     ]

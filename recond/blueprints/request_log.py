@@ -10,6 +10,7 @@ import time
 import uuid
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect
 
 from recond import logs
 
@@ -23,8 +24,17 @@ def request_fields() -> dict:
     if not has_request_context() or "request_id" not in g:
         return {}
     actor = g.get("api_actor") or g.get("_login_user")  # never loads the user for a log line
-    user_id = getattr(actor, "id", None)
+    user_id = _id_of(actor)
     return {"request_id": g.request_id, **({"user_id": user_id} if user_id else {})}
+
+
+def _id_of(actor) -> int | None:
+    # From the identity map, not the attribute: after an error the session was rolled back and
+    # reading `actor.id` would query the database again — which may be why there was an error.
+    state = inspect(actor, raiseerr=False) if actor is not None else None
+    if state is not None and state.identity:
+        return state.identity[0]
+    return getattr(actor, "id", None)
 
 
 def init_app(app: Flask) -> None:

@@ -240,8 +240,18 @@ def count(where: list, up_to: int | None = None) -> tuple[int, bool]:
     return min(found, up_to), found <= up_to
 
 
+# What the list reads from a query string; the API refuses anything else, as its document says.
+PARAMETERS = ("q", "status", "category", "grade", "deposit", "workshop", "structure", "sort",
+              "order", "page", "per_page")
+
+
 def search_by_query(actor: User, args) -> Page:
-    """The API's list: every value must be usable (422 otherwise); past the end, empty."""
+    """The API's list: every value must be usable and every parameter known (422 otherwise);
+    past the end, empty."""
+    unknown = sorted(set(args) - set(PARAMETERS))
+    if unknown:
+        raise InvalidInput(_l("Unknown parameter: %(names)s.", names=", ".join(unknown)[:100]),
+                           details={"fields": {name[:40]: "unknown" for name in unknown[:10]}})
     query = parse(actor, args)
     if query.notices:
         raise InvalidInput(" ".join(str(message) for _, message in query.notices),

@@ -60,7 +60,9 @@ class Field:
             return number
         if self.kind == "weight":
             try:
-                return parse_kg(raw if isinstance(raw, (str, int, float)) and
+                # Text or whole kilograms: a binary fraction (7.4 as a JSON number) is not
+                # what was weighed, and nothing here is rounded.
+                return parse_kg(raw if isinstance(raw, (str, int)) and
                                 not isinstance(raw, bool) else "")
             except InvalidInput:
                 raise ValueError(_l("must be a weight in kg, like 7,4 (at most three "

@@ -26,7 +26,7 @@ def _lot(world, hand_over: bool = True):
     screen = world.register(category="screen")
     lifecycle.perform(tech, weighed, "recycle", {"reason": "carte mère HS", "weight_kg": "2,1"})
     lifecycle.perform(tech, unknown, "recycle", {"reason": "écran cassé"})
-    lifecycle.perform(tech, screen, "recycle", {"reason": "dalle HS", "weight_kg": 4.35})
+    lifecycle.perform(tech, screen, "recycle", {"reason": "dalle HS", "weight_kg": "4.35"})
     lot = db.session.get(RecyclingLot, weighed.recycling_lot_id)
     if hand_over:
         recycling.hand_over(tech, lot.id, weight_kg="7,4", organisation="Ecologic")
