@@ -2,6 +2,7 @@
 keyboard only, the card staying between steps. Nothing is clicked; every wait is on the page's
 own signals (the card's status, the station's ready flag, the live region's text)."""
 from recond.extensions import db
+from tests.browser import axe
 from tests.browser.test_scan_station_keyboard import _sign_in, station_ready
 
 NEWS = "document.getElementById('scan-news').textContent"
@@ -56,6 +57,7 @@ def test_one_scan_then_receive_wipe_install_grade_by_keyboard(world, live_server
     world.sanitise(device)  # the wiping tool's report arrives while the card is shown
     page.keyboard.press("Enter")  # Enter in the empty field: the next step, wipe
     _step_done(page, device, "wiped")
+    assert axe.violations(page) == []  # the card with the next step's details in it
 
     page.keyboard.press("Enter")  # the next step needs details: its first one gets the focus
     _until(page, "document.activeElement.id === 'install_os-image_id'")
