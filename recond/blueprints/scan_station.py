@@ -64,11 +64,12 @@ def act():
     device = scan.resolve(actor, request.form.get("public_id", ""))
     action = request.form.get("action", "")
     version = whole_number(request.form.get("version", ""), minimum=0)
-    if action not in ACTIONS or version is None:
+    if version is None:
         raise InvalidInput(_l("The form is missing the device's version. Reload the page."))
-    try:
-        payload = lifecycle.from_form(ACTIONS[action].fields, CATEGORIES.get(device.category),
-                                      request.form)
+    spec = ACTIONS.get(action)
+    try:  # an unknown action is refused by the engine, in words, like any other
+        payload = lifecycle.from_form(spec.fields, CATEGORIES.get(device.category),
+                                      request.form) if spec else {}
         event = lifecycle.perform(actor, device, action, payload, expected_version=version)
     except DomainError as refused:
         db.session.rollback()
