@@ -41,8 +41,8 @@ def _station(actor, code: str, news: str | None = None, refused: DomainError | N
     quick = [a for a in actions if not any(f.required for f in a.fields)]
     # The next step, when it needs details, is filled in on the card itself (not a handover,
     # which has its own page with training, payment and receipt).
-    step = next((a for a in actions if a not in quick and a.name != "release"), None) \
-        if actions and actions[0] not in quick else None
+    step = actions[0] if actions and actions[0] not in quick and actions[0].name != "release" \
+        else None
     return render_template("scan/station.html", device=device, error=error, code=code, news=news,
                            quick=quick, step=step,
                            others=[a for a in actions if a not in quick and a is not step],
