@@ -2,30 +2,51 @@
 // for typing, and for the camera of a phone or tablet. The page works without this script;
 // the script keeps the scanner's keystrokes landing in the field, puts the first action under
 // Enter after a scan, gives Alt+digit shortcuts (a scanner never sends Alt, so a code can never
-// trigger an action), beeps, and reads codes from the camera where the browser can.
+// trigger an action), keeps the focus on the field after an action (Enter in the empty field
+// then goes on to the next step), says again what was done in the live region, beeps once the
+// page has been used, and reads codes from the camera where the browser can.
 (function () {
   "use strict";
   var field = document.querySelector("[data-scan-field]");
   if (!field) return;
   var form = document.getElementById("scan-form");
 
-  // A scanner set to end with Tab: treat Tab in a non-empty field as Enter.
+  var first = document.querySelector("[data-shortcut='1']");
+  var step = document.querySelector("[data-next-step]");
+
+  // A scanner set to end with Tab: treat Tab in a non-empty field as Enter. Enter in the empty
+  // field, with a card shown, goes on to the next step: done at once if it needs no details,
+  // otherwise its first detail gets the focus.
   field.addEventListener("keydown", function (event) {
     if (event.key === "Tab" && !event.shiftKey && field.value.trim()) {
       event.preventDefault();
       form.requestSubmit();
+    } else if (event.key === "Enter" && !field.value.trim() && (step || first)) {
+      event.preventDefault();
+      if (step) {
+        step.querySelector("input:not([type=hidden]), select, textarea, button").focus();
+      } else {
+        first.click();
+      }
     }
   });
 
-  // After a scan, Enter confirms the first action; the next scan still reaches the field.
+  // After a scan, Enter confirms the first action; after an action the field keeps the focus.
+  // Either way the next scan still reaches the field.
   var feedback = document.querySelector("[data-feedback]");
-  var first = document.querySelector("[data-shortcut='1']");
   if (feedback && feedback.dataset.feedback === "found" && first) {
     first.focus();
   } else {
     field.focus();
   }
+  // The page has been used: from now on a success may be heard (never on a page merely opened).
+  var USED = "recond-scan-station-used";
+  var used = function () {
+    try { window.sessionStorage.setItem(USED, "yes"); } catch (ignored) { /* no storage: silent */ }
+  };
+  document.addEventListener("click", used);
   document.addEventListener("keydown", function (event) {
+    used();
     var target = event.target;
     var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" ||
                             target.tagName === "SELECT");
@@ -47,12 +68,24 @@
   // Until now the field, focused by `autofocus`, only took what the browser does without us.
   document.documentElement.dataset.scanStation = "ready";
 
-  // Feedback you can hear, beside the message a screen reader announces.
-  if (feedback) {
+  // What was done or refused, said again once the region is in the page, so it is read out.
+  var news = document.querySelector("[data-scan-news]");
+  if (news && news.children.length) {
+    var said = news.innerHTML;
+    news.innerHTML = "";
+    window.setTimeout(function () { news.innerHTML = said; }, 100);
+  }
+
+  // Feedback you can hear, beside the message a screen reader announces, once the page has
+  // been used in this tab (a station opened is silent). The tone played is marked on the page.
+  var heard = false;
+  try { heard = window.sessionStorage.getItem(USED) === "yes"; } catch (ignored) { /* silent */ }
+  if (feedback && heard) {
     try {
+      document.documentElement.dataset.scanTone = feedback.dataset.feedback;
       var Context = window.AudioContext || window.webkitAudioContext;
       var audio = new Context();
-      var ok = feedback.dataset.feedback === "found";
+      var ok = feedback.dataset.feedback !== "refused";
       [0, ok ? null : 0.18].forEach(function (delay) {
         if (delay === null) return;
         var tone = audio.createOscillator();

@@ -45,7 +45,8 @@ def test_scan_enter_next_scan(world, live_server, page):
     page.wait_for_function("document.activeElement.dataset.shortcut === '1'")  # Enter confirms
     page.keyboard.press("Enter")
     page.wait_for_selector(".flash-success")
-    station_ready(page)
+    station_ready(page, first.public_id)  # the card stays, the field has the focus
+    _focus_on(page, "code")
     page.keyboard.press("Shift+Tab")  # focus leaves the field, as it does when people click around
     # the next scan lands in the field even though focus is elsewhere
     page.keyboard.type(second.public_id)
