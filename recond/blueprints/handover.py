@@ -58,7 +58,8 @@ def release(public_id: str):
         # The same page, with what is missing and the links to record it.
         return _page(public_id, refusal=refusal), refusal.status
     db.session.commit()
-    flash(_l("Handed over. Print the receipt for the beneficiary."), "success")
+    # No flash: the page itself now says the device was handed over, with the receipt (one
+    # message, not the same news twice).
     return redirect(url_for("handover.show", public_id=device.public_id))
 
 

@@ -8,9 +8,10 @@ from recond.blueprints.navigation import ENTRIES, entries_for
 from recond.models import Role
 
 # Public on purpose: signing in (and its second factor), choosing the language, the health
-# check, the OpenAPI document, the public page where anyone checks a certificate of
-# sanitisation, and the links sent by e-mail (invitation, password reset).
+# check, the site's icon, the OpenAPI document, the public page where anyone checks a
+# certificate of sanitisation, and the links sent by e-mail (invitation, password reset).
 PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health",
+                    "home.favicon",
                     "api.openapi", "certificates.verify", "static", "account_links.accept",
                     "account_links.forgot", "account_links.reset"}
 
