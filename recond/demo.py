@@ -17,7 +17,7 @@ from recond.distribution import (
     beneficiaries, deliveries, equipment_requests, payments, pricing, structures, training,
 )
 from recond.collection import deposits, donors
-from recond.workshop import os_catalogue, sanitisation
+from recond.workshop import certificates, os_catalogue, sanitisation
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind as K, Role, Tier
@@ -163,6 +163,8 @@ def load(password: str | None = None) -> dict[str, str]:
     lifecycle.perform(technician, devices[16], "recycle", {"reason": "Disque défaillant, carte mère HS"})
     bench(devices[17], "receive")
     bench(desktop, "grade", "B")
+    # The donor's certificate of sanitisation for what its deposit has had wiped so far.
+    certificates.issue_for_deposit(technician, lot_a)
 
     request = equipment_requests.submit(structure, purpose="beneficiaries", lines=[("laptop", 4)],
                                         justification="Ateliers d'autonomie numérique du mardi")

@@ -1,6 +1,6 @@
-"""Every page of every demo role in a real Chromium, at 390 px (a phone) and 1280 px: none
-scrolls sideways (WCAG 1.4.10, reflow) and axe-core finds no violation; each role's home page
-is kept as a screenshot at both widths (test-artifacts/home/).
+"""Every page of every demo role in a real Chromium, at 390 px (a phone), 320 px and 1280 px:
+none scrolls sideways (WCAG 1.4.10, reflow) and axe-core finds no violation; each role's home
+page is kept as a screenshot at 390 and 1280 px (test-artifacts/home/<backend>/).
 
 The pages are found, not listed: each role's navigation (recond/blueprints/navigation.py, as the
 header shows it) and its home, then every link those pages lead to, one page per kind (a Flask
@@ -20,7 +20,7 @@ from recond.extensions import db
 from tests.browser.conftest import ARTIFACTS
 from tests.conftest import PASSWORD
 
-PHONE, DESKTOP = 390, 1280
+NARROWEST, PHONE, DESKTOP = 320, 390, 1280  # WCAG 1.4.10: reflow from 320 CSS px
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 # What a page links to that is a file, not a page (labels, receipts, certificates, exports).
 FILES = (".pdf", ".png", ".svg", ".zpl", ".csv", ".xlsx", ".json", ".ico")
@@ -82,23 +82,11 @@ def _visit(page, url: str):
         raise
 
 
-def _check_role(app, page, base: str, email: str, role: str, shots: Path) -> tuple[list, int]:
-    """Crawl what this user reaches; return the problems found and the number of pages."""
+def _crawl(app, page, base: str, role: str, start: list[str], shots: Path,
+           problems: list[str]) -> int:
+    """Visit one page per endpoint reachable from `start`; return how many pages."""
     adapter = app.url_map.bind("127.0.0.1")
-    problems: list[str] = []
-    _sign_in(page, base, email)
-    page.set_viewport_size({"width": PHONE, "height": 800})
-    page.goto(f"{base}/")
-    # The folded menu opens, fits, and lists the navigation.
-    page.get_by_role("button", name="Menu").click()
-    menu = page.eval_on_selector_all("#site-menu nav a", "links => links.map(a => a.href)")
-    if not menu or not page.is_visible("#site-menu nav a"):
-        problems.append(f"{role} /: the menu opened on a phone shows no link")
-    if (wide := _too_wide(page)) or (found := _axe(page)):
-        problems.append(f"{role} / with the menu open at {PHONE} px: {wide or found}")
-    queue = deque(["/"] + [urlsplit(href).path for href in menu])
-    seen: set[str] = set()
-    pages = 0
+    queue, seen, pages = deque(start), set(), 0
     while queue:
         path = queue.popleft()
         endpoint = _endpoint(adapter, urlsplit(path).path)
@@ -112,20 +100,37 @@ def _check_role(app, page, base: str, email: str, role: str, shots: Path) -> tup
         pages += 1
         if response.status >= 400:
             problems.append(f"{role} {path}: HTTP {response.status}")
-        for width in (PHONE, DESKTOP):
+        for width in (PHONE, NARROWEST, DESKTOP):
             page.set_viewport_size({"width": width, "height": 800})
             if wide := _too_wide(page):
                 problems.append(f"{role} {path} at {width} px: {wide}")
             # axe-core on every page as a phone shows it (menu folded, tables in their scrolling
-            # boxes); on a wide screen the home page, where the whole menu shows. About a second
-            # a run: every page at both widths would double the test's time for the same rules.
+            # boxes); on a wide screen the home page, where the whole menu shows. About half a
+            # second a run: every page at every width would triple the test's time.
             if (width == PHONE or path == "/") and (violations := _axe(page)):
                 problems.append(f"{role} {path} at {width} px, axe-core: {violations}")
-            if path == "/":
+            if path == "/" and width != NARROWEST:
                 page.screenshot(path=str(shots / f"{role}-{width}.png"), full_page=True)
         queue.extend(link for link in _links(page, base)
                      if _endpoint(adapter, urlsplit(link).path) not in seen)
-    return problems, pages
+    return pages
+
+
+def _check_role(app, page, base: str, email: str, role: str, shots: Path) -> tuple[list, int]:
+    """Crawl what this user reaches; return the problems found and the number of pages."""
+    problems: list[str] = []
+    _sign_in(page, base, email)
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    page.goto(f"{base}/")
+    # The folded menu opens, fits, and lists the navigation.
+    page.get_by_role("button", name="Menu").click()
+    menu = page.eval_on_selector_all("#site-menu nav a", "links => links.map(a => a.href)")
+    if not menu or not page.is_visible("#site-menu nav a"):
+        problems.append(f"{role} /: the menu opened on a phone shows no link")
+    if (wide := _too_wide(page)) or (found := _axe(page)):
+        problems.append(f"{role} / with the menu open at {PHONE} px: {wide or found}")
+    start = ["/"] + [urlsplit(href).path for href in menu]
+    return problems, _crawl(app, page, base, role, start, shots, problems)
 
 
 def test_no_page_of_any_role_scrolls_sideways_or_fails_axe(app, live_server, page):
@@ -134,6 +139,10 @@ def test_no_page_of_any_role_scrolls_sideways_or_fails_axe(app, live_server, pag
     shots = ARTIFACTS / "home" / app.config["RECOND_BACKEND"]
     shots.mkdir(parents=True, exist_ok=True)
     problems, pages = [], {}
+    # Signed out: the sign-in page and what it links to (password reset, certificate check).
+    page.context.clear_cookies()
+    pages["anonymous"] = _crawl(app, page, live_server, "anonymous", ["/login", "/verify"],
+                                shots, problems)
     roles_done = set()
     for email, role, _org, _name in demo.USERS:
         # One user per role, plus a second structure (its request is for its own use).
