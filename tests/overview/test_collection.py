@@ -1,11 +1,10 @@
 """A collection partner's to-do list: pledges to collect, receptions closed with discrepancies
-— its own deposits only; and a donor's deposits and certificates."""
+— its own deposits only."""
 from datetime import date, timedelta
 
 from recond.collection import deposits, reception
 from recond.extensions import db
-from recond.overview import collection, donations, todo_for
-from recond.workshop import certificates
+from recond.overview import collection, todo_for
 
 
 def _collected(world, lot):
@@ -51,20 +50,5 @@ def test_a_reception_closed_as_expected_is_no_discrepancy(world):
     assert collection.receptions_with_discrepancies(world["collector_a"]) == []
 
 
-def test_a_donor_reads_its_deposits_and_their_certificates_only(world):
-    mine, theirs = world.device("wiped"), world.device("wiped", lot="b")
-    world.device("released")
-    mine_certificate = certificates.issue_for_device(world["tech_a"], mine)
-    certificates.issue_for_device(world["tech_b"], theirs)
-    db.session.commit()
-    [(lot, summary)] = donations.deposits(world["donor_x"])
-    assert lot == world.deposits["a"] and (summary["registered"], summary["released"]) == (2, 1)
-    assert donations.certificates(world["donor_x"]) == [(mine_certificate, None, mine.public_id)]
-    whole = certificates.issue_for_deposit(world["tech_a"], world.deposits["a"])
-    db.session.commit()
-    assert donations.certificates(world["donor_x"])[0] == (whole, world.deposits["a"].number, None)
-
-
-def test_each_side_reads_only_its_own_lists(world):
+def test_a_collection_partner_reads_only_the_collections_side(world):
     assert set(todo_for(world["collector_a"])) == {"pledges", "discrepancies"}
-    assert set(todo_for(world["donor_x"])) == {"donations", "certificates"}
