@@ -18,21 +18,13 @@ from werkzeug.routing import RequestRedirect
 from recond import demo
 from recond.extensions import db
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_structure_journey import _sign_in
 from tests.conftest import PASSWORD
 
 NARROWEST, PHONE, DESKTOP = 320, 390, 1280  # WCAG 1.4.10: reflow from 320 CSS px
 AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 # What a page links to that is a file, not a page (labels, receipts, certificates, exports).
 FILES = (".pdf", ".png", ".svg", ".zpl", ".csv", ".xlsx", ".json", ".ico")
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    page.wait_for_url(f"{base}/")
 
 
 def _endpoint(adapter, path: str) -> str | None:
@@ -134,7 +126,7 @@ def _check_role(app, page, base: str, email: str, role: str, shots: Path) -> tup
 
 
 def test_no_page_of_any_role_scrolls_sideways_or_fails_axe(app, live_server, page):
-    logins = demo.load(PASSWORD)
+    demo.load(PASSWORD)  # one user per role, with this password
     db.session.commit()
     shots = ARTIFACTS / "home" / app.config["RECOND_BACKEND"]
     shots.mkdir(parents=True, exist_ok=True)
@@ -150,7 +142,6 @@ def test_no_page_of_any_role_scrolls_sideways_or_fails_axe(app, live_server, pag
         roles_done.add(str(role))
         found, pages[key] = _check_role(app, page, live_server, email, key, shots)
         problems.extend(found)
-        assert email in logins
     assert not problems, "\n".join(problems)
     # The crawl reached the detail pages, not only the menus.
     assert pages["coordinator"] >= 20 and pages["technician"] >= 12 and pages["structure"] >= 12, pages
