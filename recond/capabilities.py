@@ -43,6 +43,7 @@ _ACTIONS: dict[str, Capability] = {
     "act.release": _cap((S,), "devices allocated to the structure"),
     "act.return": _cap((T,), "the workshop's devices"),
     "act.recycle": _cap((T,), "the workshop's devices"),
+    "act.dismantle": _cap((T,), "the workshop's devices"),
 }
 
 TABLE: dict[str, Capability] = {
@@ -82,8 +83,14 @@ TABLE: dict[str, Capability] = {
                             _l("Only collection partners and coordinators log deposits.")),
     "deposits.valuation": _cap((C, L, D), "deposits in scope",
                                _l("Your role may not record a valuation.")),
-    "deposits.donation_receipt": _cap((A, C, L, D), "deposits in scope",
-                                      _l("Your role may not read donation receipts.")),
+    # Donation receipts (Cerfa n° 16216): issued in the name of the deposit's collection
+    # partner, the beneficiary of the gift, by the coordination or an administrator.
+    "donation_receipts.read": _cap((A, C, L, D), "receipts of deposits in scope: the donor "
+                                   "its own, the collection partner those in its name",
+                                   _l("Your role may not read donation receipts.")),
+    "donation_receipts.issue": _cap((A, C), "every deposit whose reception is closed",
+                                    _l("Only the coordination and administrators issue "
+                                       "donation receipts.")),
     "deposits.receive": _cap((T,), "the workshop's deposits",
                              _l("Only the workshop's technicians receive deposits.")),
     "devices.register": _cap((C, L, T), "deposits in scope, while their reception is open",
@@ -109,8 +116,10 @@ TABLE: dict[str, Capability] = {
                                   "certificates of sanitisation.")),
     "certificates.read": _cap((A, C, L, T, D), "devices in scope",
                               _l("Your role may not read certificates.")),
-    "recycling": _cap((T,), "the workshop's lots",
-                      _l("Only the workshop's technicians handle recycling lots.")),
+    "recycling.read": _cap((A, C, T), "the workshop's lots; the coordination all",
+                           _l("Your role may not read recycling lots.")),
+    "recycling.hand_over": _cap((T,), "the workshop's lots",
+                                _l("Only the workshop's technicians hand recycling lots over.")),
     "os_catalogue.edit": _cap((A,), "the whole catalogue",
                               _l("Only administrators edit the catalogue of operating systems.")),
     # Distribution.

@@ -56,7 +56,8 @@ CATEGORIES: dict[str, Category] = {
 }
 
 GRADES = ("A", "B", "C")
-# What each cosmetic grade means, so that two technicians grade alike; shown on the grade form.
+# What each cosmetic grade means, so that two technicians grade alike; shown on the grade form
+# with the battery each needs (recond.workshop.grading, RECOND_GRADE_BATTERY_MIN).
 GRADE_DEFINITIONS = {
     "A": _l("Like new: no visible mark at arm's length; screen without scratch."),
     "B": _l("Light wear: small scratches or marks on the case; screen without mark that shows "
@@ -64,7 +65,8 @@ GRADE_DEFINITIONS = {
     "C": _l("Visible wear: marked case, worn keys or a light mark on the screen; works fully."),
 }
 
-# How the codes of an action's choices read in a form (others read as they are: fr, A…).
+# How the codes of an action's choices read in a form (others read as they are: fr, A…);
+# "weee" and "parts" were the recycle action's channels, still read in older history rows.
 CHOICE_LABELS = {
     "weee": _l("WEEE recycling (take-back organisation)"),
     "parts": _l("Spare parts (dismantled at the workshop)"),
@@ -96,7 +98,8 @@ DETAIL_LABELS = {
     "magnifier": _l("Magnifier enabled"),
     "battery_health": _l("Battery health, in percent"),
     "recycling_lot": _l("Recycling lot"),
-    "channel": _l("Leaves as"),
+    "weight_grams": _l("Weight"),
+    "channel": _l("Leaves as"),  # history rows written before parts had their own action
     "grade": _l("Cosmetic grade"),
     "checklist": _l("Functional checklist"),
     "price_cents": _l("Remaining charge"),

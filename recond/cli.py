@@ -1,20 +1,25 @@
-"""The `recond` command: schema, demo data, users, tokens, the worker, and serving."""
+"""The `recond` command: schema, demo data, users, tokens, the history's check, backups, the
+worker, and serving."""
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from pathlib import Path
 
 import click
+from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
-from recond import create_app, demo
+from recond import backups, create_app, database_roles, demo, logs
 from recond.identity import accounts, passwords, security_log
 from recond.distribution import beneficiaries, open_data, training
 from recond.config import ConfigError
 from recond.errors import DomainError
 from recond.extensions import db
+from recond.lifecycle import chain
 
 
 def _fail(error: DomainError) -> None:
@@ -29,6 +34,13 @@ def init_command() -> None:
     training.seed_default_topics()
     db.session.commit()
     click.echo(f"Schema up to date on {db.engine.url.render_as_string(hide_password=True)}")
+    role = database_roles.runtime_role(current_app.config)
+    if role is not None:
+        click.echo(f"The application's role {role} has its row rights and owns nothing.")
+    elif db.engine.dialect.name == "postgresql":
+        click.echo("Note: the application's role owns the schema, so it could set the history's "
+                   "triggers aside. Set RECOND_MIGRATION_DATABASE_URL to the owner's URL "
+                   "(README, Production).", err=True)
 
 
 @click.command("demo")
@@ -143,6 +155,73 @@ def purge_security_log_command(days: int | None) -> None:
     click.echo(f"{count} security events removed.")
 
 
+@click.command("verify-history")
+@click.option("--no-seal", is_flag=True, help="Check only; add no checkpoint.")
+def verify_history_command(no_seal: bool) -> None:
+    """Check every device's history chain and the checkpoints, then seal what is older than two
+    hours in a new checkpoint. Exit status 1, naming the first broken link, when it fails.
+    Run it daily (deploy/recond-verify-history.timer)."""
+    report = chain.verify(seal_margin=None if no_seal else chain.SEAL_MARGIN)
+    db.session.commit()
+    if not report.intact:
+        for problem in report.breaks[:1] + report.problems:
+            click.echo(f"History broken: {problem}", err=True)
+        if report.broken > 1:
+            click.echo(f"{report.broken} events in all do not match their link; the next ones: "
+                       + "; ".join(f"#{b.event_id}" for b in report.breaks[1:]), err=True)
+        sys.exit(1)
+    checkpoint = report.last_checkpoint
+    sealed = (f"; checkpoint #{checkpoint.id} through event #{checkpoint.through_event_id}, "
+              f"link {checkpoint.link}" if checkpoint else "; no checkpoint yet")
+    click.echo(f"History verified: {report.events} events on {report.devices} devices{sealed}"
+               + (" (new)" if report.sealed else ""))
+
+
+@click.command("backup")
+@click.argument("destination", type=click.Path(path_type=Path), default=".")
+def backup_command(destination: Path) -> None:
+    """Write a backup archive: the database (pg_dump, or SQLite's online backup) and the
+    instance's generated secret and outbox. DESTINATION: a file, or a folder (default: here)
+    to write recond-YYYYMMDD-HHMMSS.tar in. Run it daily (deploy/recond-backup.timer)."""
+    try:
+        path = backups.backup(destination)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Backup written to {path}")
+    for name in ("RECOND_SECRET_KEY", "RECOND_HISTORY_KEY"):
+        if os.environ.get(name):
+            click.echo(f"{name} comes from the environment and is not in the archive: keep it "
+                       f"with the configuration.", err=True)
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_command(archive: Path) -> None:
+    """Restore a backup archive into the configured database, which must be empty, then check
+    the history. Stop the application and workers first; run `recond init` afterwards."""
+    try:
+        restored = backups.restore(archive)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error))
+    click.echo(f"Restored the {restored.backend} backup of {restored.created_at} "
+               f"(schema revision {restored.revision}).")
+    head = ScriptDirectory(str(Path(current_app.root_path) / "migrations")).get_current_head()
+    if restored.revision != head:
+        click.echo(f"This version's schema is {head}: run `recond init`, then "
+                   f"`recond verify-history`.")
+        return
+    if restored.secret_key and not os.environ.get("RECOND_SECRET_KEY"):
+        current_app.config["SECRET_KEY"] = restored.secret_key  # the history's key, unless set
+    db.session.remove()
+    db.engine.dispose()
+    report = chain.verify(seal_margin=None)
+    if not report.intact:
+        for problem in report.breaks[:1] + report.problems:
+            click.echo(f"History broken: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"History verified: {report.events} events on {report.devices} devices.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
@@ -152,6 +231,7 @@ def worker_command(burst: bool) -> None:
     connection = jobs.redis_connection()
     if connection is None:
         raise click.ClickException("RECOND_REDIS_URL is not set: jobs run inline, no worker needed.")
+    logs.attach(logging.getLogger("rq"))  # rq's own lines as JSON too, not its coloured text
     worker = jobs.Worker([jobs.queue()], connection=connection)
     worker.work(burst=burst)
 
@@ -170,7 +250,8 @@ def serve_command(host: str, port: int) -> None:
 def register_commands(app) -> None:
     for command in (init_command, demo_command, create_organisation_command, create_user_command,
                     create_token_command, purge_beneficiaries_command, purge_security_log_command,
-                    import_structures_command, worker_command, serve_command):
+                    import_structures_command, verify_history_command, backup_command,
+                    restore_command, worker_command, serve_command):
         app.cli.add_command(command)
 
 

@@ -75,6 +75,28 @@ def _roles(name: str) -> frozenset[str]:
     return frozenset(raw)
 
 
+def _battery_minimums(name: str, default: dict[str, int]) -> dict[str, int]:
+    """`A:80,B:70,C:50`: the least battery health, in percent, each cosmetic grade accepts.
+    Grades left out keep their default; a better grade never asks for less than a lower one."""
+    raw = os.environ.get(name, "").strip()
+    values = dict(default)
+    try:
+        for part in filter(None, (p.strip() for p in raw.split(","))):
+            grade, _, percent = part.partition(":")
+            grade, percent = grade.strip().upper(), int(percent.strip())
+            if grade not in default or not 0 <= percent <= 100:
+                raise ValueError
+            values[grade] = percent
+    except ValueError:
+        values = {}
+    ordered = [values.get(g) for g in default]
+    if not values or ordered != sorted(ordered, reverse=True):
+        example = ",".join(f"{g}:{p}" for g, p in default.items())
+        raise ConfigError(f"{name}={raw!r} is not valid: expected grades and percentages such as "
+                          f"{example}, from 0 to 100, never higher for a lower grade.")
+    return values
+
+
 def _instance_secret(instance_path: str) -> str:
     """Generate the secret key once and keep it beside the SQLite file, readable by us only."""
     path = Path(instance_path) / "secret_key"
@@ -88,18 +110,30 @@ def _instance_secret(instance_path: str) -> str:
     return key
 
 
-def from_environment(instance_path: str) -> dict:
-    env = os.environ
-    database_url = env.get("RECOND_DATABASE_URL") or (
-        "sqlite:///" + str(Path(instance_path) / "recond.sqlite3")
-    )
+def _database_url(url: str) -> str:
     # psycopg 3 is the driver we ship; accept the plain URLs people copy from their host.
     for prefix in ("postgres://", "postgresql://"):
-        if database_url.startswith(prefix):
-            database_url = "postgresql+psycopg://" + database_url[len(prefix):]
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: str) -> dict:
+    env = os.environ
+    database_url = _database_url(env.get("RECOND_DATABASE_URL") or (
+        "sqlite:///" + str(Path(instance_path) / "recond.sqlite3")
+    ))
     public_url = (env.get("RECOND_PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # The owner's URL, for the migrations (and restore); the application runs as
+        # RECOND_DATABASE_URL's user, or RECOND_APP_DB_ROLE, granted its rights by the
+        # migrations (recond/database_roles.py). Unset: the migrations run as the application.
+        "MIGRATION_DATABASE_URI": _database_url(env.get("RECOND_MIGRATION_DATABASE_URL") or "") or None,
+        "APP_DB_ROLE": env.get("RECOND_APP_DB_ROLE") or None,
+        # The history's links are keyed with this, or with SECRET_KEY when unset
+        # (recond/lifecycle/chain.py): keep the old secret here when rotating SECRET_KEY.
+        "HISTORY_KEY": env.get("RECOND_HISTORY_KEY") or None,
         "REDIS_URL": env.get("RECOND_REDIS_URL") or None,
         "SECRET_KEY": env.get("RECOND_SECRET_KEY") or _instance_secret(instance_path),
         "PUBLIC_URL": public_url,
@@ -118,6 +152,10 @@ def from_environment(instance_path: str) -> dict:
         # allocation, and lasting at least this many minutes.
         "TRAINING_VALIDITY_DAYS": whole_number("RECOND_TRAINING_VALIDITY_DAYS", 180, 1, "days"),
         "TRAINING_MIN_MINUTES": whole_number("RECOND_TRAINING_MIN_MINUTES", 30, 1, "minutes"),
+        # Grading: the least battery health each cosmetic grade accepts (devices with a
+        # battery); below the lowest, the device goes to repair (a new battery) or to parts.
+        "GRADE_BATTERY_MIN": _battery_minimums("RECOND_GRADE_BATTERY_MIN",
+                                               {"A": 80, "B": 70, "C": 50}),
         "API_MAX_JSON_BYTES": 64 * 1024,
         # Sessions of staff handling personal data: ended after this long without a request,
         # and this long after signing in whatever happens.
@@ -140,6 +178,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": flag("RECOND_SECURE_COOKIES"),
         # A ping before every checkout costs a round-trip per request; recycling connections
         # covers server-side timeouts. Behind a pooler that drops connections, set PRE_PING=1.
+        # hide_parameters: an SQL error's text (and so the log) never carries the values
+        # bound to it — a password hash, a beneficiary's reference.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800,
-                                      "pool_pre_ping": flag("RECOND_DB_PRE_PING")},
+                                      "pool_pre_ping": flag("RECOND_DB_PRE_PING"),
+                                      "hide_parameters": True},
     }

@@ -12,12 +12,12 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from recond import lifecycle
-from recond.identity import accounts
+from recond.identity import accounts, organisations
 from recond.distribution import (
     beneficiaries, deliveries, equipment_requests, payments, pricing, structures, training,
 )
-from recond.collection import deposits, donors
-from recond.workshop import certificates, os_catalogue, sanitisation
+from recond.collection import deposits, donors, reception
+from recond.workshop import certificates, os_catalogue, recycling, sanitisation
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind as K, Role, Tier
@@ -160,8 +160,14 @@ def load(password: str | None = None) -> dict[str, str]:
     bench(devices[16], "receive")
     sanitisation.record(technician, devices[16].media[0], method="clear", passed=False,
                         technique="DoD short", tool="nwipe 0.36")
-    lifecycle.perform(technician, devices[16], "recycle", {"reason": "Disque défaillant, carte mère HS"})
+    lifecycle.perform(technician, devices[16], "recycle", {"reason": "Disque défaillant, carte mère HS",
+                                                           "weight_kg": "2,3"})
+    recycling.hand_over(technician, devices[16].recycling_lot_id, weight_kg="2,4",
+                        organisation="Ecologic (éco-organisme DEEE)")
+    # Another has a dead motherboard: its screen, keyboard and memory serve as spare parts.
     bench(devices[17], "receive")
+    lifecycle.perform(technician, devices[17], "dismantle",
+                      {"reason": "Carte mère HS ; écran, clavier et mémoire gardés en pièces"})
     bench(desktop, "grade", "B")
     # The donor's certificate of sanitisation for what its deposit has had wiped so far.
     certificates.issue_for_deposit(technician, lot_a)
@@ -204,5 +210,27 @@ def load(password: str | None = None) -> dict[str, str]:
     # One comes back: the battery no longer holds; it is wiped again before any new allocation.
     lifecycle.perform(technician, allocated[1][0], "return", {"reason": "Batterie défaillante"})
     lifecycle.perform(coordinator, desktop, "allocate", {"line_id": own_use.lines[0].id})
+    _receipt_ready(orgs, coordinator, collector, technician, lot_b)
     db.session.flush()
     return {email: password for email in users}
+
+
+def _receipt_ready(orgs, coordinator, collector, technician, lot) -> None:
+    """The profiles a donation receipt prints, and one gift whose receipt the coordination can
+    issue: everything of the Banque du Parvis arrived, the reception is closed, the value
+    declared."""
+    organisations.update_receipt_profile(
+        coordinator, orgs["Collecte Solidaire 92"], legal_form="Association loi 1901",
+        address="14 rue Salvador Allende", postcode="92000", commune="Nanterre",
+        tax_status="interet_general", signatory_name="Martine Leroy", signatory_position="Présidente",
+        purpose="Collecte et reconditionnement de matériel informatique donné par les entreprises, "
+                "au profit de l'inclusion numérique")
+    for name, form, address, postcode, commune in (
+            ("Assurances Seine Ouest", "SA", "1 place des Saisons", "92400", "Courbevoie"),
+            ("Banque du Parvis", "SA", "3 parvis de la Défense", "92800", "Puteaux"),
+            ("Énergies Boucle Nord", "SAS", "27 quai du Président Paul Doumer", "92400", "Courbevoie")):
+        donors.update_identity(collector, orgs[name], legal_form=form, address=address,
+                               postcode=postcode, commune=commune)
+    reception.close(technician, lot)
+    deposits.record_valuation(coordinator, lot, valuation_cents=184000, basis="cost_price",
+                              signatory="Paul Girard, directeur administratif et financier")

@@ -11,7 +11,7 @@ from recond.errors import NotFound
 from recond.extensions import db
 from recond.models import (
     Allocation, AllocationStatus, Certificate, DeliveryNote, DeliveryStatus, Deposit, Device,
-    DeviceEvent, EquipmentRequest, Organisation, Role, User,
+    DeviceEvent, EquipmentRequest, Organisation, RecyclingLot, Role, User,
 )
 
 
@@ -153,4 +153,13 @@ def note_scope(user: User) -> ColumnElement[bool]:
         # A note the workshop is still preparing is not the structure's business yet.
         return (DeliveryNote.structure_id == user.organisation_id) & \
             (DeliveryNote.status != DeliveryStatus.PREPARING)
+    return false()
+
+
+def recycling_lot_scope(user: User) -> ColumnElement[bool]:
+    """WEEE lots: the workshop's own; the coordination reads every workshop's."""
+    if user.sees_everything:
+        return true()
+    if user.role == Role.TECHNICIAN:
+        return RecyclingLot.workshop_id == user.organisation_id
     return false()

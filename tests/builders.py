@@ -64,6 +64,9 @@ class World:
             w.users["collector_a"], donor=w.orgs["donor_x"], workshop=w.orgs["workshop_a"])
         w.deposits["b"] = deposits.create_deposit(
             w.users["collector_b"], donor=w.orgs["donor_y"], workshop=w.orgs["workshop_b"])
+        for lot, collector in (("a", "collector_a"), ("b", "collector_b")):
+            # Collected, as a van brings them: the workshop receives only collected deposits.
+            deposits.mark_collected(w.users[collector], w.deposits[lot])
         w.images["computers"] = os_catalogue.add_image(
             w.users["admin"], name="Linux Mint", version="22", family="computers")
         w.images["phones"] = os_catalogue.add_image(
@@ -132,8 +135,9 @@ class World:
     def device(self, status: str = "registered", lot: str = "a", category: str = "laptop",
                structure: str = "structure_s", own_use: bool = False) -> Device:
         device = self.register(lot, category)
-        if status == "recycled":
-            lifecycle.perform(self.tech_for(device), device, "recycle", {"reason": "HS"})
+        if status in ("recycled", "dismantled"):
+            way_out = "recycle" if status == "recycled" else "dismantle"
+            lifecycle.perform(self.tech_for(device), device, way_out, {"reason": "HS"})
             db.session.commit()
             return device
         self.advance(device, status if status in PATH else "ready")

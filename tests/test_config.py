@@ -25,6 +25,9 @@ BAD = [
     ("RECOND_PROXY_COUNT", "two", "whole number of proxies"),
     ("RECOND_SMTP_URL", "http://mail.example.org", "smtp://user:password@host:587"),
     ("RECOND_REQUIRE_2FA_ROLES", "admin,wizard", "roles separated by commas"),
+    # A lower grade asking for a better battery than a higher one, a grade that does not exist.
+    ("RECOND_GRADE_BATTERY_MIN", "A:60,B:70", "never higher for a lower grade"),
+    ("RECOND_GRADE_BATTERY_MIN", "D:10", "such as A:80,B:70,C:50"),
 ]
 
 
@@ -74,9 +77,11 @@ def test_good_values_are_read(monkeypatch, tmp_path):
     monkeypatch.setenv("RECOND_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("RECOND_BENEFICIARY_RETENTION_MONTHS", " 36 ")
     monkeypatch.setenv("RECOND_SECURE_COOKIES", "1")
+    monkeypatch.setenv("RECOND_GRADE_BATTERY_MIN", " a:85, C:40 ")
     app = create_app()
     assert app.config["BENEFICIARY_RETENTION_MONTHS"] == 36
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["GRADE_BATTERY_MIN"] == {"A": 85, "B": 70, "C": 40}  # B keeps its default
 
 
 @pytest.mark.parametrize("proxies,forwarded,seen", [

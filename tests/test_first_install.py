@@ -56,8 +56,9 @@ def test_readme_production_commands_on_an_empty_database(tmp_path):
     with engine.connect() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    local = {"RECOND_DATABASE_URL": PG_URL.replace("postgresql+psycopg://", "postgresql://")
-             + f"?options=-csearch_path%3D{schema}",
+    url = PG_URL.replace("postgresql+psycopg://", "postgresql://") + f"?options=-csearch_path%3D{schema}"
+    # One role here: the two roles' grants are proven in tests/models/test_database_roles.py.
+    local = {"RECOND_DATABASE_URL": url, "RECOND_MIGRATION_DATABASE_URL": url,
              "RECOND_REDIS_URL": REDIS_URL, "RECOND_SECRET_KEY": secrets.token_hex(32)}
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECOND_")}
     env["RECOND_INSTANCE_PATH"] = str(tmp_path)

@@ -5,7 +5,7 @@ Layers, lowest first (README, "Working on Recond"):
 0. foundation — models, errors, clock, configuration, reference data, PDF and label rendering,
    the job queue, sending mail;
 1. scopes — what each actor may see;
-2. rules — what the lifecycle's guards and effects read: sanitisation, recycling, the OS
+2. rules — what the lifecycle's guards and effects read: sanitisation, recycling, grading, the OS
    catalogue, pricing, equipment requests, the training gate, payments; and device look-ups;
    the notices a decided request sends;
 3. lifecycle — the one writer of a status and of the history;
@@ -23,19 +23,21 @@ LAYERS = [
     ("foundation", ["recond.clock", "recond.config", "recond.errors", "recond.extensions",
                     "recond.models", "recond.public_id", "recond.siret", "recond.territories",
                     "recond.categories", "recond.documents", "recond.jobs", "recond.capabilities",
-                    "recond.money", "recond.whole_numbers", "recond.labels.media", "recond.labels.geometry",
+                    "recond.money", "recond.money_words", "recond.weights", "recond.whole_numbers", "recond.labels.media", "recond.labels.geometry",
                     "recond.labels.content", "recond.labels.pdf", "recond.labels.zpl",
                     "recond.labels.image", "recond.workshop.wipelogs", "recond.migrations",
                     # the lifecycle's vocabulary (statuses, their named groups): read by the rules
-                    "recond.lifecycle.statuses", "recond.mail"]),
+                    "recond.lifecycle.statuses", "recond.mail",
+                    # logs (the request side is blueprints/request_log), database roles, backups
+                    "recond.logs", "recond.database_roles", "recond.backups"]),
     ("scopes", ["recond.scopes"]),
-    ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling",
+    ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling", "recond.workshop.grading",
                "recond.workshop.os_catalogue", "recond.distribution.pricing",
                "recond.distribution.equipment_requests", "recond.distribution.training_gate",
                "recond.distribution.payments", "recond.scan", "recond.identity.notices"]),
     ("lifecycle", ["recond.lifecycle"]),
     ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
-                  "recond.overview", "recond.inventory", "recond.labels"]),
+                  "recond.overview", "recond.inventory", "recond.labels", "recond.verification"]),
     ("interfaces", ["recond.blueprints", "recond.cli", "recond.demo", "recond"]),
 ]
 REQUEST_GLOBALS = {("flask", "request"), ("flask", "g"), ("flask", "session"),

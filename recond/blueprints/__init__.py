@@ -4,13 +4,17 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
-        account, account_links, admin, allocation, api, api_account, api_collection, api_media, api_workshop, auth, beneficiaries,
-        certificates, deliveries, deposits, devices, donors, errors, handover, home, intake, labels,
-        media, organisations, people, presentation, recycling, requests, scan_station, security_admin, structures, training, wipe_logs,
+        account, account_links, admin, allocation, api, api_account, api_collection, api_media,
+        api_receipts, api_recycling, api_workshop, auth, beneficiaries, certificates, deliveries,
+        deposits, devices, donation_receipts, donors, errors, handover, home, intake, labels,
+        media, organisations, people, presentation, recycling, request_log, requests, scan_station,
+        security_admin, structures, training, wipe_logs,
     )
 
-    assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp is api.bp  # routes of the one /api/v1 blueprint
+    assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp \
+        is api_receipts.bp is api_recycling.bp is api.bp  # routes of the one /api/v1 blueprint
     presentation.init_app(app)
+    request_log.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
@@ -22,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(media.bp)
     app.register_blueprint(labels.bp)
     app.register_blueprint(certificates.bp)
+    app.register_blueprint(donation_receipts.bp)
     app.register_blueprint(scan_station.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(recycling.bp)

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from recond.documents import cerfa_16216 as cerfa
 from recond.errors import InvalidInput
 from recond.identity import passwords
 
@@ -23,6 +26,30 @@ class OrganisationForm(FlaskForm):
     def values(self) -> dict:
         return {name: (field.data or "") for name, field in self._fields.items()
                 if name not in ("csrf_token", "kind")}
+
+
+class ReceiptProfileForm(FlaskForm):
+    """What a donation receipt (Cerfa n° 16216) prints about an organisation. The status
+    options are the form's own wording, in French: the receipt is a French tax document."""
+    legal_form = StringField(_l("Legal form (association loi 1901, SAS…)"),
+                             validators=[Optional(), Length(max=100)])
+    address = StringField(_l("Street address"), validators=[Optional(), Length(max=300)])
+    postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=5)])
+    commune = StringField(_l("Commune"), validators=[Optional(), Length(max=120)])
+    rna = StringField(_l("RNA number (an association without SIREN)"),
+                      validators=[Optional(), Length(max=10)])
+    tax_status = SelectField(_l("Status on form 16216"), choices=lambda: [("", _l("—"))] + list(
+        cerfa.STATUSES.items()))
+    tax_status_detail = StringField(_l("Detail of the status (decree of recognition, other "
+                                       "organism…)"), validators=[Optional(), Length(max=300)])
+    purpose = TextAreaField(_l("Object"), validators=[Optional(), Length(max=500)])
+    signatory_name = StringField(_l("Signatory's name"), validators=[Optional(), Length(max=200)])
+    signatory_position = StringField(_l("Signatory's position (president, treasurer…)"),
+                                     validators=[Optional(), Length(max=200)])
+
+    def values(self) -> dict:
+        return {name: (field.data or "") for name, field in self._fields.items()
+                if name != "csrf_token"}
 
 
 class InviteForm(FlaskForm):

@@ -17,9 +17,7 @@ bp = Blueprint("allocation", __name__)
 @bp.route("/allocation")
 @requires("allocation.desk")
 def desk():
-    shown = allocations.desk()
-    return render_template("allocation/desk.html", lines=shown.lines, stock=shown.stock,
-                           proposals=shown.proposals, recipients=shown.recipients, grid=shown.grid)
+    return render_template("allocation/desk.html", desk=allocations.desk())
 
 
 @bp.route("/allocation/lines/<int:line_id>", methods=["POST"])
@@ -29,7 +27,9 @@ def allocate(line_id: int):
     if db.session.get(RequestLine, line_id) is None:
         raise NotFound(_l("Request line %(line)s does not exist.", line=line_id))
     device = scopes.get_visible_device(actor, request.form.get("device", "").strip().upper()[:16])
-    version = whole_number(request.form.get("version", ""), minimum=0)
+    # The desk's line form offers several devices, each with the version the page showed.
+    shown = request.form.get("version") or request.form.get(f"version-{device.public_id}", "")
+    version = whole_number(shown, minimum=0)
     beneficiary = request.form.get("beneficiary", "").strip()
     beneficiary_id = whole_number(beneficiary) if beneficiary else None
     if version is None or (beneficiary and beneficiary_id is None):

@@ -7,7 +7,7 @@ from typing import Any
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from recond.collection import deposits, donors, registration
+from recond.collection import deposits, donors, reception, registration
 from recond import jobs
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.api import _json_body, bp, device_json, job_json
@@ -18,15 +18,34 @@ from recond.models import Deposit, DeviceImport
 
 
 
-def deposit_json(deposit: Deposit) -> dict[str, Any]:
-    return {"number": deposit.number, "status": deposit.status,
+def deposit_json(deposit: Deposit, with_reception: bool = False) -> dict[str, Any]:
+    body = {"number": deposit.number, "status": deposit.status,
             "donor": {"id": deposit.donor_id, "name": deposit.donor.name},
             "collector": deposit.collector.name, "workshop": deposit.workshop.name,
             "items": [{"category": i.category, "quantity": i.quantity} for i in deposit.items],
             "available_from": deposit.available_from.isoformat() if deposit.available_from else None,
             "pickup_on": deposit.pickup_on.isoformat() if deposit.pickup_on else None,
-            "pickup_slot": deposit.pickup_slot, "summary": deposits.summary(deposit),
-            "discrepancies": deposit.discrepancies}
+            "pickup_slot": deposit.pickup_slot, "summary": deposits.summary(deposit)}
+    if with_reception:  # one deposit: its reception as the pages show it (reception.facts)
+        body.update(reception_json(reception.facts(deposit)))
+    return body
+
+
+def reception_json(facts: reception.ReceptionFacts) -> dict[str, Any]:
+    def code(device) -> dict[str, Any]:
+        return {"public_id": device.public_id, "serial": device.serial}
+    missing = [code(d) for d in facts.missing]
+    late = [code(a.device) | {"received_at": a.at.isoformat() + "Z"} for a in facts.late]
+    return {
+        "reception": {
+            "open": facts.is_open,
+            "closed_at": facts.closed_at.isoformat() + "Z" if facts.closed_at else None,
+            "expected": len(facts.expected), "received": [code(d) for d in facts.received],
+            "late": late, "missing": missing, "unexpected": facts.unexpected},
+        # What is still wrong once the reception is closed (before: null).
+        "discrepancies": None if facts.is_open else {
+            "missing": missing, "late": late, "unexpected": facts.unexpected},
+    }
 
 
 def import_json(device_import: DeviceImport, preview: importer.Preview | None = None) -> dict[str, Any]:
@@ -57,7 +76,7 @@ def list_deposits():
 @bp.route("/deposits/<number>")
 @requires("deposits.read")
 def get_deposit(number: str):
-    return jsonify(deposit_json(deposits.get_deposit(current_actor(), number)))
+    return jsonify(deposit_json(deposits.get_deposit(current_actor(), number), with_reception=True))
 
 
 @bp.route("/deposits", methods=["POST"])

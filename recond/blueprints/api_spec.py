@@ -7,6 +7,9 @@ from flask import current_app
 
 from recond import categories
 from recond.workshop import storage_media
+from recond.blueprints.api_spec_recycling import (
+    DISCREPANCIES_SCHEMA, RECEPTION_SCHEMA, recycling_paths,
+)
 from recond.lifecycle import ACTIONS, Status
 
 _FIELD_SCHEMAS = {"text": {"type": "string"}, "int": {"type": "integer", "minimum": 1},
@@ -14,6 +17,8 @@ _FIELD_SCHEMAS = {"text": {"type": "string"}, "int": {"type": "integer", "minimu
                                "description": "an active image of the OS catalogue"},
                   "bool": {"type": "boolean"},
                   "percent": {"type": "integer", "minimum": 0, "maximum": 100},
+                  "weight": {"type": ["string", "number"],
+                             "description": "kilograms, at most three decimals: \"7,4\" or 7.4"},
                   "checklist": {"type": "object", "additionalProperties": {"type": "boolean"}}}
 
 
@@ -42,6 +47,8 @@ def _action_payload_schema() -> dict[str, Any]:
             schema = dict(_FIELD_SCHEMAS.get(field.kind, {"type": "string"}))
             if field.kind == "choice":
                 schema = {"type": "string", "enum": list(field.choices)}
+            if field.needed_by:
+                schema["description"] = f"required when the category checks {field.needed_by}"
             properties[field.name] = schema
             if field.required:
                 required.append(field.name)
@@ -120,8 +127,10 @@ def openapi_document() -> dict[str, Any]:
                 "responses": {"200": ok({"$ref": "#/components/schemas/JobResult"}),
                               **_errors(401, 404)}}},
             **_collection_paths(ok, json_body),
+            **recycling_paths(ok, _errors),
             **_media_paths(ok, json_body, device_id),
             **_token_paths(),
+            **_receipt_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -165,7 +174,7 @@ def openapi_document() -> dict[str, Any]:
                     "pickup_on": {"type": ["string", "null"], "format": "date"},
                     "pickup_slot": {"type": ["string", "null"]},
                     "summary": {"type": "object", "additionalProperties": {"type": "integer"}},
-                    "discrepancies": {"type": ["object", "null"]}}},
+                    "reception": RECEPTION_SCHEMA, "discrepancies": DISCREPANCIES_SCHEMA}},
                 "Import": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "status": {"type": "string",
                         "enum": ["previewed", "queued", "committed", "failed"]},
@@ -409,3 +418,11 @@ def _token_paths() -> dict[str, Any]:
             "responses": {"200": {"description": "Revoked", "content": {
                 "application/json": {"schema": token}}}, **_errors(401, 404)}}},
     }
+
+
+
+def _receipt_paths() -> dict[str, Any]:
+    # Described beside their views, imported when the document is built: their module needs
+    # the api blueprint, whose module imports this one.
+    from recond.blueprints.api_receipts import openapi_paths
+    return openapi_paths(_errors)

@@ -1,7 +1,8 @@
-"""Certificates of sanitisation: issue, download, and the public page that checks a copy."""
+"""Certificates of sanitisation: issue, download, and the public page that checks a copy (of a
+certificate or of a donation receipt)."""
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from recond import scopes
+from recond import scopes, verification
 from recond.workshop import certificates
 from recond.collection import deposits
 from recond.blueprints.guard import current_actor, public, requires
@@ -43,6 +44,6 @@ def verify():
     code = (request.values.get("code") or "").strip()
     upload = request.files.get("document")
     digest = certificates.sha256_of(upload.read()) if upload and upload.filename else request.values.get("sha256")
-    result = certificates.check(code, digest) if code else None
+    result = verification.check(code, digest) if code else None
     return render_template("certificates/verify.html", code=code, result=result, digest=digest,
                            later_label=lambda action, on: certificates.LATER_FATES[action] % {"date": on})

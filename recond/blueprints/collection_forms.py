@@ -5,11 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, EmailField, IntegerField, SelectField, StringField,
+    BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from recond.categories import CATEGORIES
+from recond.errors import InvalidInput
+from recond.documents import cerfa_16216 as cerfa
 
 
 def category_choices(blank: bool = False) -> list[tuple[str, object]]:
@@ -21,6 +23,15 @@ class DonorForm(FlaskForm):
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     siret = StringField(_l("SIRET"), validators=[DataRequired(), Length(max=20)])
     address = StringField(_l("Head office address"), validators=[Optional(), Length(max=300)])
+
+
+class DonorIdentityForm(FlaskForm):
+    """What the donation receipt prints about the donor company."""
+    legal_form = StringField(_l("Legal form (SAS, SARL, association…)"),
+                             validators=[Optional(), Length(max=100)])
+    address = StringField(_l("Head office address"), validators=[Optional(), Length(max=300)])
+    postcode = StringField(_l("Postcode"), validators=[Optional(), Regexp(r"^\d{5}$")])
+    commune = StringField(_l("Commune"), validators=[Optional(), Length(max=120)])
 
 
 class SiteForm(FlaskForm):
@@ -60,10 +71,27 @@ class PickupForm(FlaskForm):
     slot = StringField(_l("Time slot"), validators=[DataRequired(), Length(max=40)])
 
 
+def basis_choices(blank: bool = False) -> list[tuple[str, object]]:
+    choices = list(cerfa.VALUATION_BASIS_LABELS.items())
+    return ([("", _l("—"))] if blank else []) + choices
+
+
 class ValuationForm(FlaskForm):
     # Parsed by money.parse_euros, the one money parser: to the cent, never rounded.
     amount = StringField(_l("Value declared by the donor (€)"), validators=[DataRequired(), Length(max=20)])
+    basis = SelectField(_l("Basis of the valuation"), choices=basis_choices)
     signatory = StringField(_l("Declared by (name, position)"), validators=[DataRequired(), Length(max=200)])
+
+
+class CorrectionForm(FlaskForm):
+    """A corrective receipt: why, and the new value when the donor declared one."""
+    reason = TextAreaField(_l("Why the receipt is corrected"),
+                           validators=[DataRequired(), Length(max=500)])
+    amount = StringField(_l("New value declared by the donor (€), if it changed"),
+                         validators=[Optional(), Length(max=20)])
+    basis = SelectField(_l("Basis of the new valuation"), choices=lambda: basis_choices(blank=True))
+    signatory = StringField(_l("New value declared by (name, position)"),
+                            validators=[Optional(), Length(max=200)])
 
 
 class RegisterForm(FlaskForm):
@@ -84,3 +112,10 @@ class UploadForm(FlaskForm):
 class CommitForm(FlaskForm):
     all_or_nothing = BooleanField(_l("All or nothing: import nothing if any row has an error"),
                                   default=True)
+
+
+def refusal(form: FlaskForm) -> InvalidInput:
+    """What a form that did not validate answers: each field's label and messages (422)."""
+    return InvalidInput("; ".join(f"{form[name].label.text}: {' '.join(errors)}"
+                                  for name, errors in form.errors.items()),
+                        details={"fields": form.errors})

@@ -4,11 +4,11 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.workshop import certificates
-from recond.collection import deposits, donors, reception
+from recond.collection import deposits, donation_receipts, donors, reception
 from recond import money
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import (
-    CommitForm, PickupForm, PledgeForm, RegisterForm, UploadForm, ValuationForm,
+    CommitForm, CorrectionForm, PickupForm, PledgeForm, RegisterForm, UploadForm, ValuationForm,
 )
 from recond.blueprints.workshop_forms import ScanForm
 from recond.errors import InvalidInput
@@ -60,9 +60,11 @@ def show(number: str):
     return render_template(
         "deposits/show.html", deposit=deposit, devices=devices, imports=imports,
         summary=deposits.summary(deposit), status_labels=deposits.STATUS_LABELS,
+        reception=reception.facts(deposit), may_receive=reception.may_receive(actor, deposit),
         pickup_form=PickupForm(), valuation_form=ValuationForm(), upload_form=UploadForm(),
         register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm(),
-        certificates=certificates.of_deposit(deposit), **deposits.permissions(actor, deposit))
+        certificates=certificates.of_deposit(deposit), correction_form=CorrectionForm(prefix="correction"),
+        donation_receipts=donation_receipts.state(actor, deposit), **deposits.permissions(actor, deposit))
 
 
 @bp.route("/<number>/pickup", methods=["POST"])
@@ -97,7 +99,7 @@ def valuation(number: str):
     deposit = deposits.record_valuation(
         actor, deposits.get_deposit(actor, number),
         valuation_cents=money.parse_euros(form.amount.data, ceiling_cents=1_000_000_000),
-        signatory=form.signatory.data)
+        signatory=form.signatory.data, basis=form.basis.data)
     db.session.commit()
     return redirect(url_for("deposits.show", number=deposit.number))
 
@@ -107,13 +109,6 @@ def valuation(number: str):
 def receipt(number: str):
     deposit, content = deposits.receipt_pdf(current_actor(), number)
     return _pdf(content, f"bordereau-{deposit.number}.pdf")
-
-
-@bp.route("/<number>/donation-receipt.pdf")
-@requires("deposits.donation_receipt")
-def donation_receipt(number: str):
-    deposit, content = deposits.donation_receipt_pdf(current_actor(), number)
-    return _pdf(content, f"recu-don-{deposit.number}.pdf")
 
 
 @bp.route("/<number>/reception", methods=["GET", "POST"])
@@ -128,8 +123,8 @@ def receive(number: str):
         db.session.commit()
         form = ScanForm(formdata=None)
     return render_template("deposits/reception.html", deposit=deposit, form=form, result=result,
-                           state=reception.state(deposit),
-                           reception_open=deposits.reception_open(deposit))
+                           facts=reception.facts(deposit),
+                           may_receive=reception.may_receive(actor, deposit))
 
 
 @bp.route("/<number>/reception/close", methods=["POST"])

@@ -10,7 +10,7 @@ from recond.blueprints.guard import current_actor, requires
 from recond.categories import CATEGORIES, OUTCOME_LABELS
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.lifecycle import ACTIONS
+from recond.lifecycle import ACTIONS, chain
 from recond.whole_numbers import whole_number
 
 
@@ -34,6 +34,7 @@ def show(public_id: str):
     allocation = lifecycle.active_allocation(device)
     return render_template(
         "devices/show.html", device=device, events=inventory.history(device),
+        history_break=chain.first_break(device),
         visible_details=lambda event: scopes.visible_details(actor, event),
         actions=lifecycle.available_actions(actor, device),
         category=CATEGORIES.get(device.category), allocation=allocation,

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from recond import logs
 from recond.blueprints.guard import Unauthenticated, wants_json
 from recond.errors import DomainError, InvalidInput
 from recond.extensions import db
@@ -26,6 +27,7 @@ _HTTP_MESSAGES = {
     422: ("invalid", _l("Some values are wrong.")),
     500: ("server_error", _l("Something went wrong on our side. It has been logged.")),
 }
+_UNLOGGED_500 = ("server_error", _l("Something went wrong on our side."))
 
 
 def error_response(status: int, code: str, message, details: dict | None = None):
@@ -90,5 +92,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
-        log.exception("unexpected error on %s %s", request.method, request.path)
-        return error_response(500, *_HTTP_MESSAGES[500])
+        logged = logs.error(log, "unexpected error on %s %s", request.method,
+                            logs.redact_path(request.path))
+        return error_response(500, *(_HTTP_MESSAGES[500] if logged else _UNLOGGED_500))

@@ -1,11 +1,11 @@
 """Organisations, kept by administrators and the coordination: the list, creating one, its
-edit, deactivating and reactivating it."""
+edit, its profile for donation receipts, deactivating and reactivating it."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.identity import organisations
 from recond.blueprints.guard import current_actor, requires
-from recond.blueprints.account_forms import OrganisationForm
+from recond.blueprints.account_forms import OrganisationForm, ReceiptProfileForm
 from recond.extensions import db
 
 bp = Blueprint("organisations", __name__, url_prefix="/admin/organisations")
@@ -49,6 +49,22 @@ def show(org_id: int):
     return render_template("organisations/show.html", org=org, form=form,
                            kinds=organisations.KIND_LABELS,
                            may_deactivate=organisations.can_keep(actor, org)), \
+        422 if form.errors else 200
+
+
+@bp.route("/<int:org_id>/receipt-profile", methods=["GET", "POST"])
+@requires("organisations.keep")
+def receipt_profile(org_id: int):
+    actor = current_actor()
+    org = organisations.get_organisation(actor, org_id)
+    form = ReceiptProfileForm(obj=org)
+    if form.validate_on_submit():
+        organisations.update_receipt_profile(actor, org, **form.values())
+        db.session.commit()
+        flash(_l("Saved."), "success")
+        return redirect(url_for("organisations.receipt_profile", org_id=org.id))
+    return render_template("organisations/receipt_profile.html", org=org, form=form,
+                           issuer=organisations.issues_donation_receipts(org)), \
         422 if form.errors else 200
 
 

@@ -1,18 +1,19 @@
 """What templates share: the current user, what they may do (`can`, the navigation), labels of
 statuses and actions, money (`money` for people, `euros` to pre-fill a field, both from
-`recond.money`), language."""
+`recond.money`), weights (`weight`, from `recond.weights`), language."""
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
-from recond import capabilities, categories, money, public_id
+from recond import capabilities, categories, money, public_id, weights
 from recond.distribution import deliveries, equipment_requests, payments, pricing
-from recond.workshop import sanitisation, storage_media, wipe_evidence
+from recond.workshop import grading, sanitisation, storage_media, wipe_evidence
 from recond.blueprints.guard import current_actor
 from recond.blueprints.navigation import entries_for
 from recond.collection.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
+from recond.documents import cerfa_16216
 from recond.extensions import login_manager
 from recond.lifecycle import STATUS_LABELS, Status
 from recond.lifecycle.actions import ACTIONS
@@ -44,10 +45,12 @@ def init_app(app: Flask) -> None:
             "category_label": lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c,
             "territory_label": lambda t: TERRITORY_LABELS.get(t, t or "—"),
             "money": money.format_money,
+            "weight": weights.format_kg,
             "euros": money.format_euros,
             "display_id": public_id.display,
             "check_label": lambda k: categories.CHECK_LABELS.get(k, k),
-            "grade_definition": lambda g: categories.GRADE_DEFINITIONS.get(g, ""),
+            "grade_definition": lambda g: grading.definition(g) if g in categories.GRADES else "",
+            "battery_rule": grading.battery_rule,
             "choice_label": lambda c: categories.CHOICE_LABELS.get(
                 c, storage_media.DESTRUCTION_LABELS.get(c, storage_media.DESTINATION_LABELS.get(c, c))),
             "outcome_label": lambda o: categories.OUTCOME_LABELS.get(o, o),
@@ -64,6 +67,7 @@ def init_app(app: Flask) -> None:
             "size_label": wipe_evidence.format_size,
             "delivery_kind": lambda k: deliveries.KIND_LABELS.get(k, k),
             "percent": lambda x: "—" if x is None else f"{round(x * 100)} %",
+            "valuation_basis": lambda b: cerfa_16216.VALUATION_BASIS_LABELS.get(b, b or "—"),
         }
 
     @app.after_request

@@ -16,14 +16,14 @@ from sqlalchemy import func, select
 from recond import capabilities, categories, scopes
 from recond.collection import donors
 from recond.clock import utcnow
-from recond.collection import (
-    deposit_receipt_pdf as deposit_receipt, donation_receipt_pdf as donation_receipt,
-)
+from recond.collection import deposit_receipt_pdf as deposit_receipt
+from recond.documents import cerfa_16216 as cerfa
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.lifecycle import statuses
 from recond.models import (
-    Deposit, DepositItem, DepositStatus, Device, Organisation, OrganisationKind, User,
+    Deposit, DepositItem, DepositStatus, Device, DonationReceipt, Organisation, OrganisationKind,
+    User,
 )
 from recond.models.deposit import PICKUP_PENDING, RECEPTION_OPEN
 
@@ -87,36 +87,56 @@ def mark_collected(actor: User, deposit: Deposit) -> Deposit:
     return deposit
 
 
-def record_valuation(actor: User, deposit: Deposit, *, valuation_cents: int, signatory: str) -> Deposit:
-    """The value the donor company declares for its tax receipt: entered, never estimated."""
-    capabilities.require(actor, "deposits.valuation")
+def locked(actor: User, deposit: Deposit) -> Deposit:
+    """The deposit, visible to the actor, locked and read afresh: a change of the declared
+    value and the issue of a receipt on one deposit happen one after the other."""
     get_deposit(actor, deposit.number)
-    if not isinstance(valuation_cents, int) or valuation_cents < 0 or not signatory.strip():
-        raise InvalidInput(_l("A valuation has an amount and the name of who declares it."))
+    return db.session.scalar(select(Deposit).where(Deposit.id == deposit.id)
+                             .with_for_update().execution_options(populate_existing=True))
+
+
+def record_valuation(actor: User, deposit: Deposit, *, valuation_cents: int, signatory: str,
+                     basis: str) -> Deposit:
+    """The value the donor company declares for its tax receipt: entered, never estimated,
+    with its basis. Once a receipt is issued the value is locked: a new one comes with a
+    corrective receipt."""
+    capabilities.require(actor, "deposits.valuation")
+    deposit = locked(actor, deposit)
+    issued = receipt_number(deposit)
+    if issued is not None:
+        raise Refused(_l("Receipt n° %(number)s was issued with this value, which can no longer "
+                         "change here: the coordination issues a corrective receipt with the new "
+                         "value.", number=issued), code="valuation_locked")
+    if not isinstance(valuation_cents, int) or valuation_cents < 0 or not signatory.strip() \
+            or basis not in cerfa.VALUATION_BASES:
+        raise InvalidInput(_l("A valuation has an amount, its basis (cost price or stock value) "
+                              "and the name of who declares it."))
     deposit.valuation_cents, deposit.valuation_signatory = valuation_cents, signatory.strip()[:200]
+    deposit.valuation_basis = basis
     db.session.flush()
     return deposit
 
 
+def receipt_number(deposit: Deposit) -> str | None:
+    """The latest donation receipt issued for the deposit: while there is one, the declared
+    value is locked."""
+    return db.session.scalar(select(DonationReceipt.number).where(
+        DonationReceipt.deposit_id == deposit.id).order_by(DonationReceipt.id.desc()).limit(1))
+
+
 def permissions(actor: User, deposit: Deposit) -> dict[str, bool]:
-    """What the deposit's page offers this actor now (the actions themselves check again)."""
+    """What the deposit's page offers this actor now (the actions themselves check again;
+    receiving is `reception.may_receive`)."""
     return {
         "may_print_labels": capabilities.can(actor, "labels.print"),
-        "may_read_donation_receipt": capabilities.can(actor, "deposits.donation_receipt")
-        and deposit.valuation_cents is not None,
         "may_issue_certificate": capabilities.can(actor, "certificates.issue"),
         "may_plan_pickup": capabilities.can(actor, "deposits.manage")
         and deposit.status in PICKUP_PENDING,
         "may_register": capabilities.can(actor, "devices.register")
         and deposit.status in RECEPTION_OPEN,
-        "may_receive": capabilities.can(actor, "deposits.receive")
-        and deposit.status in RECEPTION_OPEN,
-        "may_record_valuation": capabilities.can(actor, "deposits.valuation"),
+        "may_record_valuation": capabilities.can(actor, "deposits.valuation")
+        and receipt_number(deposit) is None,
     }
-
-
-def reception_open(deposit: Deposit) -> bool:
-    return deposit.status in RECEPTION_OPEN
 
 
 def summary(deposit: Deposit) -> dict[str, int]:
@@ -142,7 +162,8 @@ def summaries(lots: list[Deposit]) -> dict[int, dict[str, int]]:
                 "awaiting": count(statuses.AWAITING_WORKSHOP),
                 "in_progress": count(statuses.AT_WORKSHOP),
                 "reused": count(statuses.REUSED), "released": count(statuses.HANDED_OVER),
-                "recycled": count(statuses.TERMINAL)}
+                "recycled": count(statuses.RECYCLED_AS_WEEE),
+                "dismantled": count(statuses.DISMANTLED_FOR_PARTS)}
     return {d.id: of(d) for d in lots}
 
 
@@ -173,13 +194,6 @@ def receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
     """The deposit receipt, for everyone who may see the deposit."""
     deposit = get_deposit(actor, number)
     return deposit, deposit_receipt.build(deposit, sum(devices_by_category(deposit).values()))
-
-
-def donation_receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
-    """The tax receipt: for the donor company, its collection partner and the coordination."""
-    capabilities.require(actor, "deposits.donation_receipt")
-    deposit = get_deposit(actor, number)
-    return deposit, donation_receipt.build(deposit, devices_by_category(deposit))
 
 
 def workshop(organisation_id: int) -> Organisation:

@@ -1,11 +1,12 @@
-"""Donor companies, their sites and contacts, as a collection partner manages them."""
+"""Donor companies, their identity (legal form and address, as their receipts print them),
+sites and contacts, as a collection partner manages them."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from recond import capabilities, scopes
-from recond.identity import accounts
+from recond.identity import accounts, organisations
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
 from recond.models import DonorContact, DonorSite, Organisation, OrganisationKind, User
@@ -65,6 +66,14 @@ def add_contact(actor: User, donor: Organisation, *, name: str, title: str = "",
     db.session.add(contact)
     db.session.flush()
     return contact
+
+
+def update_identity(actor: User, donor: Organisation, **values) -> Organisation:
+    """The legal form and full address its donation receipts print."""
+    _managed(actor, donor)
+    organisations.set_postal_identity(donor, values)
+    db.session.flush()
+    return donor
 
 
 def _managed(actor: User, donor: Organisation) -> None:

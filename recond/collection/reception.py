@@ -1,9 +1,15 @@
 """Receiving a deposit at the workshop: each device scanned off the van is received through
-the lifecycle; the deposit page shows what was expected, received, missing or unexpected;
-closing the reception keeps the discrepancies."""
+the lifecycle, once its collection partner marked the deposit collected; closing the reception
+keeps what it found, and a device that turns up afterwards is received as a late arrival.
+
+`facts` is the one account of a reception — expected, received, late, missing, unexpected —
+that the reception page, the deposit page and the API all read: a device counts as received
+from the history row where it left `registered`, and as late when that row is later than the
+reception's closing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -12,24 +18,92 @@ from recond import capabilities, lifecycle, public_id, scan
 from recond.clock import utcnow
 from recond.collection.deposits import get_deposit
 from recond.errors import InvalidInput, Refused
+from recond.lifecycle.workshop_steps import never_collected
 from recond.extensions import db
-from recond.models import Deposit, DepositStatus, Device, ReceptionScan, User
-from recond.models.deposit import RECEPTION_OPEN
+from recond.models import Deposit, DepositStatus, Device, DeviceEvent, ReceptionScan, User
+from recond.models.deposit import PICKUP_PENDING, RECEPTION_OPEN
 
 
 @dataclass
 class ScanResult:
-    outcome: str  # received, already_received, unexpected
+    outcome: str  # received, late, already_received, unexpected
     device: Device | None
     code: str
 
 
-def _open_reception(actor: User, deposit: Deposit) -> None:
+@dataclass(frozen=True)
+class Arrival:
+    device: Device
+    at: datetime  # when it left `registered` (received, or sent out straight away)
+    late: bool  # after the reception was closed
+
+
+@dataclass(frozen=True)
+class ReceptionFacts:
+    deposit: Deposit
+    expected: list[Device]  # every device registered on the deposit
+    arrivals: list[Arrival]
+    missing: list[Device]  # never arrived
+    unexpected: list[str]  # codes scanned at its reception that match none of its devices
+
+    @property
+    def received(self) -> list[Device]:
+        """Every device that arrived, late arrivals included."""
+        return [a.device for a in self.arrivals]
+
+    @property
+    def late(self) -> list[Arrival]:
+        return [a for a in self.arrivals if a.late]
+
+    @property
+    def is_open(self) -> bool:
+        return self.deposit.status in RECEPTION_OPEN
+
+    @property
+    def started(self) -> bool:
+        """Collected: from now on what has not arrived is missing."""
+        return self.deposit.status not in PICKUP_PENDING
+
+    @property
+    def closed_at(self) -> datetime | None:
+        return self.deposit.reception_closed_at
+
+
+def is_late(deposit: Deposit, arrived_at: datetime) -> bool:
+    """The one rule: a device is late when it arrived after its reception was closed."""
+    return deposit.reception_closed_at is not None and arrived_at > deposit.reception_closed_at
+
+
+def facts(deposit: Deposit) -> ReceptionFacts:
+    arrived = (select(DeviceEvent.device_id, func.min(DeviceEvent.at).label("at"))
+               .join(Device, Device.id == DeviceEvent.device_id)
+               .where(Device.deposit_id == deposit.id,
+                      DeviceEvent.from_status == lifecycle.Status.REGISTERED)
+               .group_by(DeviceEvent.device_id).subquery())
+    rows = db.session.execute(select(Device, arrived.c.at)
+                              .outerjoin(arrived, arrived.c.device_id == Device.id)
+                              .where(Device.deposit_id == deposit.id).order_by(Device.id)).all()
+    unexpected = db.session.scalars(
+        select(ReceptionScan.code).where(ReceptionScan.deposit_id == deposit.id,
+                                         ReceptionScan.outcome == "unexpected")
+        .group_by(ReceptionScan.code).order_by(func.min(ReceptionScan.id))).all()
+    return ReceptionFacts(
+        deposit, [device for device, _at in rows],
+        [Arrival(device, at, is_late(deposit, at)) for device, at in rows if at is not None],
+        [device for device, at in rows if at is None], list(unexpected))
+
+
+def may_receive(actor: User, deposit: Deposit) -> bool:
+    """Whether the deposit's reception page takes scans: collected, open or closed (late
+    arrivals), for the workshop's technicians."""
+    return capabilities.can(actor, "deposits.receive") and deposit.status not in PICKUP_PENDING
+
+
+def _receiving(actor: User, deposit: Deposit) -> None:
     capabilities.require(actor, "deposits.receive")
     get_deposit(actor, deposit.number)
-    if deposit.status not in RECEPTION_OPEN:
-        raise Refused(_l("The reception of %(number)s is closed.", number=deposit.number),
-                      code="reception_closed")
+    if deposit.status in PICKUP_PENDING:
+        raise Refused(never_collected(deposit), code="not_collected")
 
 
 def find_in_deposit(deposit: Deposit, typed: str) -> Device | None:
@@ -47,7 +121,9 @@ def find_in_deposit(deposit: Deposit, typed: str) -> Device | None:
 
 
 def scan_in(actor: User, deposit: Deposit, typed: str) -> ScanResult:
-    _open_reception(actor, deposit)
+    """One code off the van. After the reception was closed, a device of the deposit still
+    registered is received all the same, as a late arrival."""
+    _receiving(actor, deposit)
     typed = (typed or "").strip()
     if not typed or len(typed) > scan.MAX_CODE_LENGTH:
         raise InvalidInput(_l("Nothing was scanned."), code="empty_code")
@@ -55,8 +131,8 @@ def scan_in(actor: User, deposit: Deposit, typed: str) -> ScanResult:
     if device is None:
         outcome = "unexpected"
     elif device.status == lifecycle.Status.REGISTERED:
-        lifecycle.perform(actor, device, "receive", {"note": f"réception {deposit.number}"})
-        outcome = "received"
+        event = lifecycle.perform(actor, device, "receive", {"note": f"réception {deposit.number}"})
+        outcome = "late" if is_late(deposit, event.at) else "received"
     else:
         outcome = "already_received"
     db.session.add(ReceptionScan(deposit_id=deposit.id, code=typed[:300],
@@ -66,25 +142,17 @@ def scan_in(actor: User, deposit: Deposit, typed: str) -> ScanResult:
     return ScanResult(outcome, device, typed)
 
 
-def state(deposit: Deposit) -> dict:
-    devices = db.session.scalars(select(Device).where(Device.deposit_id == deposit.id)
-                                 .order_by(Device.id)).all()
-    unexpected = db.session.scalars(
-        select(ReceptionScan.code).where(ReceptionScan.deposit_id == deposit.id,
-                                         ReceptionScan.outcome == "unexpected")
-        .group_by(ReceptionScan.code).order_by(func.min(ReceptionScan.id))).all()
-    return {"expected": devices,
-            "received": [d for d in devices if d.status != lifecycle.Status.REGISTERED],
-            "missing": [d for d in devices if d.status == lifecycle.Status.REGISTERED],
-            "unexpected": list(unexpected)}
-
-
 def close(actor: User, deposit: Deposit) -> Deposit:
-    _open_reception(actor, deposit)
-    found = state(deposit)
+    """The reception ends; what it found is kept as found at that moment (`discrepancies`).
+    What is true later — a late arrival — is in `facts`."""
+    _receiving(actor, deposit)
+    if deposit.status not in RECEPTION_OPEN:
+        raise Refused(_l("The reception of %(number)s is closed.", number=deposit.number),
+                      code="reception_closed")
+    found = facts(deposit)
     deposit.discrepancies = {
-        "missing": [{"public_id": d.public_id, "serial": d.serial} for d in found["missing"]],
-        "unexpected": found["unexpected"],
+        "missing": [{"public_id": d.public_id, "serial": d.serial} for d in found.missing],
+        "unexpected": found.unexpected,
     }
     deposit.status = DepositStatus.RECEIVED
     deposit.reception_closed_at, deposit.reception_closed_by_id = utcnow(), actor.id

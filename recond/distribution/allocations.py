@@ -4,6 +4,11 @@ fairness view (allocated against requested, per structure, per territory, and th
 
 `desk()` is the desk page's read model: every line with its proposals and recipients, in a
 fixed number of queries however many lines wait (one per line would not survive a busy month).
+The page is built around the line, the unit a coordinator fills: one form per line with one
+beneficiary choice, one device choice (the oldest ready preselected) and one button, so twenty
+allocations in a row are twenty clicks down the page. A device that fits several lines is shown
+once, under the oldest request that still needs it (`offers`), naming the other lines it fits;
+a line that cannot be served now gets the reason (`blocked`) shown beside its disabled button.
 
 The allocation itself is the lifecycle's `allocate` action: its guards hold whatever this
 module proposes (the line's approved quantity, one live device per beneficiary unless a reason
@@ -14,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -22,7 +28,8 @@ from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, Device, DeviceEvent,
-    EquipmentRequest, Organisation, OrganisationKind, PriceGrid, RequestLine, RequestStatus,
+    EquipmentRequest, Organisation, OrganisationKind, PriceGrid, Purpose, RequestLine,
+    RequestStatus,
 )
 from recond.territories import LABELS as TERRITORY_LABELS
 from recond.whole_numbers import whole_number
@@ -39,6 +46,11 @@ class OpenLine:
     @property
     def remaining(self) -> int:
         return self.line.approved_quantity - self.allocated
+
+    @property
+    def for_beneficiaries(self) -> bool:
+        """The device goes to one of the structure's beneficiaries (not to its own use)."""
+        return self.line.request.purpose == Purpose.BENEFICIARIES
 
 
 def open_lines() -> list[OpenLine]:
@@ -152,6 +164,13 @@ def waiting_beneficiaries(structure_id: int) -> list[Beneficiary]:
 
 
 @dataclass
+class Offer:
+    """A proposed device as the desk shows it: once, with the other lines it would fit."""
+    device: Device
+    also_fits: list[OpenLine]
+
+
+@dataclass
 class Desk:
     """What the allocation desk shows, read at once."""
     lines: list[OpenLine]
@@ -159,6 +178,8 @@ class Desk:
     recipients: dict[int, Recipients]      # structure id -> its beneficiaries
     stock: list[tuple[str, str | None, int]]
     grid: PriceGrid | None                 # the price grid in force (none: allocation is refused)
+    offers: dict[int, list[Offer]]         # line id -> the devices shown under it, each once
+    blocked: dict[int, str | None]         # line id -> why it cannot be allocated now, if so
 
 
 def desk(limit: int = PROPOSALS) -> Desk:
@@ -167,12 +188,55 @@ def desk(limit: int = PROPOSALS) -> Desk:
     those candidates carry, the structures' beneficiaries, the stock and the grid."""
     lines = open_lines()
     candidates = _candidates({o.line.category for o in lines})
+    proposed = {o.line.id: [d for d in candidates[o.line.category] if meets(d, o.line)][:limit]
+                for o in lines}
+    found = _recipients({o.line.request.structure_id for o in lines})
+    grid = pricing.current_grid()
+    offers = _offers(lines, proposed)
     return Desk(
-        lines=lines,
-        proposals={o.line.id: [d for d in candidates[o.line.category] if meets(d, o.line)][:limit]
-                   for o in lines},
-        recipients=_recipients({o.line.request.structure_id for o in lines}),
-        stock=stock(), grid=pricing.current_grid())
+        lines=lines, proposals=proposed, recipients=found, stock=stock(), grid=grid,
+        offers=offers,
+        blocked={o.line.id: _blocked(o, found[o.line.request.structure_id], proposed[o.line.id],
+                                     offers[o.line.id], grid) for o in lines})
+
+
+def _offers(lines: list[OpenLine], proposed: dict[int, list[Device]]) -> dict[int, list[Offer]]:
+    """Each proposed device under one line only: the lines, oldest request first, each take the
+    devices they still need; a device left over goes under the first line it fits. Any line it
+    fits would accept it (the allocation checks the line, not this page); this only keeps the
+    same device from being offered in several places at once."""
+    fits: dict[int, list[OpenLine]] = defaultdict(list)
+    for open_ in lines:
+        for device in proposed[open_.line.id]:
+            fits[device.id].append(open_)
+    home: dict[int, int] = {}
+    for open_ in lines:
+        taken = 0
+        for device in proposed[open_.line.id]:
+            if taken >= open_.remaining:
+                break
+            if device.id not in home:
+                home[device.id] = open_.line.id
+                taken += 1
+    for device_id, fitting in fits.items():
+        home.setdefault(device_id, fitting[0].line.id)
+    return {open_.line.id: [Offer(d, [o for o in fits[d.id] if o is not open_])
+                            for d in proposed[open_.line.id] if home[d.id] == open_.line.id]
+            for open_ in lines}
+
+
+def _blocked(open_: OpenLine, people: Recipients, proposed: list[Device], offered: list[Offer],
+             grid: PriceGrid | None) -> str | None:
+    """Why the desk cannot allocate to this line now (the allocation would refuse it too)."""
+    if grid is None:
+        return _l("No price grid is in force: publish one before allocating.")
+    if open_.for_beneficiaries and not people:
+        return _l("The structure has recorded no beneficiary yet.")
+    if not proposed:
+        return _l("No ready device meets this line.")
+    if not offered:
+        return _l("The devices meeting this line are offered under older requests first.")
+    return None
 
 
 def stock() -> list[tuple[str, str | None, int]]:

@@ -2,6 +2,10 @@
 create, the list each may see, the edit, and deactivation (its users signed out, its rows and
 history kept).
 
+An organisation's profile for donation receipts (Cerfa n° 16216) is kept here too: its legal
+form and full address, and, for a collection partner (the beneficiary that issues receipts),
+its RNA number, status on the form's list, object and signatory.
+
 Structures are the directory's entries (`recond.distribution.structures` owns their fields);
 donor companies are created by their collection partner (`recond.collection.donors`), and
 appear here for administrators.
@@ -16,6 +20,7 @@ from sqlalchemy import ColumnElement, false, select
 from recond import clock
 from recond.identity import accounts, security_log
 from recond.distribution import structures
+from recond.documents import cerfa_16216 as cerfa
 from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind, Role, User
@@ -133,6 +138,45 @@ def reactivate(actor: User, org: Organisation) -> Organisation:
     db.session.flush()
     security_log.record("organisation_reactivated", actor=actor, organisation_id=org.id)
     return org
+
+
+def issues_donation_receipts(org: Organisation) -> bool:
+    """A collection partner takes the gifts, so it issues their receipts."""
+    return org.kind == OrganisationKind.COLLECTOR
+
+
+def update_receipt_profile(actor: User, org: Organisation, **values: Any) -> Organisation:
+    """What a donation receipt prints about the organisation, filled once: legal form, full
+    address, and for an issuer its RNA, status (from the form's list), object and signatory."""
+    org = get_organisation(actor, org.id)
+    set_postal_identity(org, values)
+    if issues_donation_receipts(org):
+        if "rna" in values:
+            rna = (values["rna"] or "").strip().upper() or None
+            if rna is not None and not (len(rna) == 10 and rna[0] == "W" and rna[1:].isdigit()):
+                raise InvalidInput(_l("An RNA number is W followed by 9 digits, such as "
+                                      "W922001234."), code="invalid_rna")
+            org.rna = rna
+        if "tax_status" in values:
+            status = (values["tax_status"] or "").strip() or None
+            if status is not None and status not in cerfa.STATUSES:
+                raise InvalidInput(_l("Choose the status from the list of form 16216."),
+                                   code="invalid_status")
+            org.tax_status = status
+        for key, limit in (("tax_status_detail", 300), ("purpose", 500), ("signatory_name", 200),
+                           ("signatory_position", 200)):
+            if key in values:
+                setattr(org, key, (values[key] or "").strip()[:limit] or None)
+    db.session.flush()
+    return org
+
+
+def set_postal_identity(org: Organisation, values: dict[str, Any]) -> None:
+    """The legal form and the full address a receipt prints (donor or beneficiary)."""
+    _set_contact(org, {k: values[k] for k in ("address", "postcode") if k in values})
+    for key, limit in (("legal_form", 100), ("commune", 120)):
+        if key in values:
+            setattr(org, key, (values[key] or "").strip()[:limit] or None)
 
 
 def _set_contact(org: Organisation, values: dict[str, Any]) -> None:

@@ -3,7 +3,7 @@
     registered -receive-> received -wipe-> wiped -install_os-> os_installed -grade-> ready
     ready -allocate-> reserved -deliver-> delivered -release-> released
     reserved -cancel_allocation-> ready;  delivered|released -return-> received
-    registered..ready -recycle-> recycled
+    registered..ready -recycle-> recycled (WEEE);  registered..ready -dismantle-> dismantled (parts)
 """
 from recond.lifecycle.actions import ACTIONS, Action, active_allocation
 from recond.lifecycle.engine import (

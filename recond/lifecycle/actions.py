@@ -11,16 +11,17 @@ from sqlalchemy.exc import IntegrityError
 
 from recond import capabilities, categories, money
 from recond.distribution import equipment_requests, payments, pricing, training_gate
-from recond.workshop import os_catalogue, recycling, sanitisation
+from recond.workshop import os_catalogue, sanitisation
 from recond.clock import utcnow
 from recond.categories import Category
 from recond.errors import Conflict
+from recond.lifecycle import workshop_steps as bench
 from recond.lifecycle.fields import Field
 from recond.lifecycle.statuses import WITH_STRUCTURE, Status
 from recond.extensions import db
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, DeliveryItem, DeliveryNote,
-    DeliveryStatus, Device, OsImage, Purpose, RequestLine, Role, TestReport, Tier, User,
+    DeliveryStatus, Device, OsImage, Purpose, RequestLine, Role, Tier, User,
 )
 
 
@@ -81,7 +82,7 @@ def _every_medium_sanitised(ctx: Context) -> list:
     return reasons
 
 
-# --- install_os, grade --------------------------------------------------------------------------
+# --- install_os ----------------------------------------------------------------------------------
 
 def _image_fits(ctx: Context) -> list:
     image = db.session.get(OsImage, ctx.values["image_id"])
@@ -95,31 +96,6 @@ def _set_os(ctx: Context) -> None:
     image = ctx.terms
     ctx.device.operating_system = image.label
     ctx.record.update(os=image.label, image_sha256=image.image_sha256)
-
-
-def _grade_sources(category: Category) -> frozenset[Status]:
-    if category.has_os:
-        return frozenset({Status.OS_INSTALLED})
-    if category.has_storage:
-        return frozenset({Status.WIPED})
-    return frozenset({Status.RECEIVED})
-
-
-def _checklist_passes(ctx: Context) -> list:
-    failed = [str(categories.CHECK_LABELS.get(k, k)) for k, ok in ctx.values["checklist"].items()
-              if not ok]
-    if failed:
-        return [_l("The device failed: %(items)s. Send it to repair or recycling instead.",
-                   items=", ".join(failed))]
-    return []
-
-
-def _set_grade(ctx: Context) -> None:
-    ctx.device.grade = ctx.values["grade"]
-    db.session.add(TestReport(
-        device_id=ctx.device.id, cycle=ctx.device.cycle, checklist=ctx.values["checklist"],
-        battery_health=ctx.values.get("battery_health"), grade=ctx.values["grade"],
-        outcome="ready", note=ctx.values.get("note", ""), tested_by_id=ctx.actor.id))
 
 
 # --- allocate -----------------------------------------------------------------------------------
@@ -337,21 +313,6 @@ def _hand_over(ctx: Context) -> None:
         training_gate.open_gate(allocation)
 
 
-def _into_recycling_lot(ctx: Context) -> None:
-    """WEEE: into the workshop's open lot. Parts: dismantled at the workshop, no lot yet."""
-    if ctx.values.get("channel", "weee") == "parts":
-        return
-    lot = recycling.open_lot(ctx.device.workshop_id or ctx.actor.organisation_id)
-    ctx.device.recycling_lot_id = lot.id
-    ctx.record["recycling_lot"] = lot.number
-
-
-def _battery_readable(ctx: Context) -> list:
-    if ctx.values.get("battery_health") is None and "battery" in ctx.category.checklist:
-        return [_l("Give the battery's health in percent, as the test tool reports it.")]
-    return []
-
-
 def _next_cycle(ctx: Context) -> None:
     _end_allocation(AllocationStatus.RETURNED)(ctx)
     ctx.device.cycle += 1  # sanitisation of the previous stay no longer counts
@@ -359,11 +320,13 @@ def _next_cycle(ctx: Context) -> None:
 
 
 _REASON = Field("reason", "text", _l("Reason"))
+# What the workshop may still send out for good: everything before it leaves the workshop.
+_LEAVES_FROM = (Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED, Status.READY)
 _NOTE = Field("note", "text", _l("Note"), required=False)
 
 ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("receive", _l("Receive"), _l("Received at the workshop"), Status.RECEIVED,
-           _from(Status.REGISTERED), (_NOTE,)),
+           _from(Status.REGISTERED), (_NOTE,), (bench.from_a_collected_deposit,)),
     Action("wipe", _l("Mark wiped"), _l("Data wiped"), Status.WIPED,
            lambda c: frozenset({Status.RECEIVED}) if c.has_storage else frozenset(),
            (_NOTE,), (_every_medium_sanitised,)),
@@ -375,11 +338,12 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
             Field("screen_reader", "bool", _l("Screen reader enabled"), required=False),
             Field("magnifier", "bool", _l("Magnifier enabled"), required=False), _NOTE),
            (_image_fits,), _set_os),
-    Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, _grade_sources,
+    Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, bench.grade_sources,
            (Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
             Field("checklist", "checklist", _l("Functional checklist")),
-            Field("battery_health", "percent", _l("Battery health, in percent"), required=False), _NOTE),
-           (_checklist_passes, _battery_readable), _set_grade),
+            Field("battery_health", "percent", _l("Battery health, in percent"), required=False,
+                  needed_by="battery"), _NOTE),
+           (bench.checklist_passes, bench.battery_fits_the_grade), bench.set_grade),
     Action("allocate", _l("Allocate"), _l("Allocated"), Status.RESERVED, _from(Status.READY),
            (Field("line_id", "int", _l("Request line")),
             Field("beneficiary_id", "int", _l("Beneficiary"), required=False),
@@ -397,9 +361,9 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("return", _l("Take back"), _l("Taken back"), Status.RECEIVED,
            _from(*WITH_STRUCTURE), (_REASON,), effect=_next_cycle),
     Action("recycle", _l("Recycle (WEEE)"), _l("Sent to recycling (WEEE)"), Status.RECYCLED,
-           _from(Status.REGISTERED, Status.RECEIVED, Status.WIPED, Status.OS_INSTALLED,
-                 Status.READY),
-           (_REASON, Field("channel", "choice", _l("Leaves as"), required=False,
-                           choices=("weee", "parts"))),
-           effect=_into_recycling_lot),
+           _from(*_LEAVES_FROM), (_REASON, Field("weight_kg", "weight", _l("Weight (kg)"),
+                                                 required=False)),
+           (bench.from_a_collected_deposit,), bench.into_recycling_lot),
+    Action("dismantle", _l("Dismantle for spare parts"), _l("Dismantled for spare parts"),
+           Status.DISMANTLED, _from(*_LEAVES_FROM), (_REASON,), (bench.from_a_collected_deposit,)),
 )}

@@ -1,10 +1,12 @@
-"""The engine: the one place that changes a device's status and writes its history.
+"""The engine: the one place that changes a device's status and writes its history, each row
+chained to the device's previous one (`recond.lifecycle.chain`).
 
 Every function takes the actor explicitly, flushes and never commits: the request or the job
 that called it commits once, or rolls everything back.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +18,7 @@ from recond import capabilities, categories, public_id, scopes
 from recond.clock import utcnow
 from recond.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
 from recond.extensions import db
-from recond.lifecycle import bulk_insert
+from recond.lifecycle import bulk_insert, chain
 from recond.lifecycle.actions import ACTIONS, Action, Context
 from recond.lifecycle.statuses import STATUS_LABELS, Status, status_write
 from recond.models import (
@@ -90,10 +92,7 @@ def register(actor: User, deposit: Deposit, *, category: str, brand: str = "", m
     for medium in media:
         device.media.append(StorageMedium(**medium))
     db.session.flush()
-    db.session.add(DeviceEvent(device_id=device.id, action="register", from_status=None,
-                               to_status=Status.REGISTERED, actor_id=actor.id,
-                               organisation_id=actor.organisation_id,
-                               payload={"deposit": deposit.number}))
+    _append(actor, device, "register", None, {"deposit": deposit.number}, new_device=True)
     db.session.flush()
     return device
 
@@ -110,6 +109,7 @@ def register_many(actor: User, deposit: Deposit, rows: list[dict[str, Any]],
             raise InvalidInput(_l("Unknown category “%(category)s”.", category=row["category"]))
     codes = _unused_public_ids(len(rows))
     now = utcnow()
+    secret = chain.key()
     done = 0
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
@@ -122,11 +122,13 @@ def register_many(actor: User, deposit: Deposit, rows: list[dict[str, Any]],
                     "created_at": now, "updated_at": now} for i, r in enumerate(part)]
         with status_write():  # bulk inserts bypass the ORM's attribute events; still the engine
             ids = bulk_insert.devices(devices)
-        bulk_insert.rows(DeviceEvent.__table__, [
-            {"device_id": device_id, "action": "register", "from_status": None,
-             "to_status": Status.REGISTERED.value, "actor_id": actor.id,
-             "organisation_id": actor.organisation_id, "at": now,
-             "payload": {"deposit": deposit.number}} for device_id in ids])
+        events = [{"device_id": device_id, "action": "register", "from_status": None,
+                   "to_status": Status.REGISTERED.value, "actor_id": actor.id,
+                   "organisation_id": actor.organisation_id, "at": now,
+                   "payload": {"deposit": deposit.number}} for device_id in ids]
+        for event in events:  # each device's first event: its chain starts here
+            event["link"] = chain.link(secret, chain.GENESIS, event)
+        bulk_insert.rows(DeviceEvent.__table__, events)
         bulk_insert.rows(StorageMedium.__table__, [
             {"device_id": device_id, "kind": m.get("kind") or "hdd", "brand": "", "model": "",
              "serial": m.get("serial"), "capacity_gb": m.get("capacity_gb"), "removed_at": None}
@@ -161,12 +163,8 @@ def note(actor: User, device: Device, action: str, payload: dict[str, Any]) -> D
     ago (a `wipe` checking its media) gets a conflict instead of passing on stale facts.
     """
     public = device.public_id
-    device.updated_at = utcnow()
-    event = DeviceEvent(device_id=device.id, action=action, from_status=None,
-                        to_status=device.status, actor_id=actor.id,
-                        organisation_id=actor.organisation_id, payload=payload)
-    db.session.add(event)
     try:
+        event = _append(actor, device, action, None, payload)
         db.session.flush()
     except StaleDataError:
         raise _conflict(public) from None
@@ -184,11 +182,32 @@ def _transition(actor: User, device: Device, action: str, target: Status,
     from_status = device.status
     with status_write():
         device.status = target
-    event = DeviceEvent(device_id=device.id, action=action, from_status=from_status,
-                        to_status=target, actor_id=actor.id,
-                        organisation_id=actor.organisation_id, payload=record)
-    db.session.add(event)
+    event = _append(actor, device, action, from_status, record)
     db.session.flush()
+    return event
+
+
+def _append(actor: User, device: Device, action: str, from_status: str | None,
+            payload: dict[str, Any], *, new_device: bool = False) -> DeviceEvent:
+    """Write one history row, linked to the device's last one.
+
+    The link is taken under the device's optimistic version: the device is touched here, so this
+    transaction's flush bumps `device.version` (UPDATE … WHERE version = what we read). If another
+    transaction wrote an event for this device since we read the device, our flush or commit
+    fails with a conflict; the transaction that commits read the last link after the other one
+    committed. The chain cannot fork, and needs no lock of its own.
+    """
+    if not new_device:
+        device.updated_at = utcnow()
+    # What is linked is exactly what the database will give back (JSON), never a dict that
+    # someone could still change before the flush.
+    event = DeviceEvent(device_id=device.id, action=action, from_status=from_status,
+                        to_status=device.status, actor_id=actor.id,
+                        organisation_id=actor.organisation_id, at=utcnow(),
+                        payload=json.loads(json.dumps(payload)))
+    previous = chain.GENESIS if new_device else chain.last_link(device.id)
+    event.link = chain.link(chain.key(), previous, event)
+    db.session.add(event)
     return event
 
 
@@ -205,13 +224,13 @@ def _conflict(public: str) -> Conflict:
 def _parse(action: Action, category, payload: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise InvalidInput(_l("The action's details must be an object."))
-    known = {f.name for f in action.fields}
-    unknown = sorted(set(payload) - known)
+    known = {f.name: f for f in action.fields}
+    unknown = sorted(set(payload) - set(known))
     errors: dict[str, str] = {name: str(_l("is not a field of this action")) for name in unknown}
     values: dict[str, Any] = {}
     for field in action.fields:
         if field.name not in payload:
-            if field.required:
+            if field.required_for(category):
                 errors[field.name] = str(_l("is required"))
             continue
         try:
@@ -219,7 +238,10 @@ def _parse(action: Action, category, payload: dict[str, Any]) -> dict[str, Any]:
         except ValueError as problem:
             errors[field.name] = str(problem.args[0])
     if errors:
-        listed = "; ".join(f"{name} {message}" for name, message in errors.items())
+        # A person reads the field's label in their language; the API keeps the names in details.
+        listed = "; ".join(str(_l("“%(field)s” %(problem)s",
+                                  field=known[name].label if name in known else name,
+                                  problem=message)) for name, message in errors.items())
         raise InvalidInput(_l("Some details are wrong: %(errors)s.", errors=listed),
                            details={"fields": errors})
     return values

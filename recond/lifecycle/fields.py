@@ -7,17 +7,29 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from recond.categories import Category
+from recond.errors import InvalidInput
+from recond.weights import parse_kg
 from recond.whole_numbers import whole_number
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text | int | percent | choice | checklist | bool | os_image
+    kind: str  # text | int | percent | weight | choice | checklist | bool | os_image
     label: Any
     required: bool = True
     choices: tuple[str, ...] = ()
     max_length: int = 500
+    # Required for the categories whose checklist has this check, not asked of the others
+    # (the battery's health: a laptop has a battery, a desktop has none).
+    needed_by: str | None = None
+
+    def applies_to(self, category: Category | None) -> bool:
+        return self.needed_by is None or (category is not None
+                                          and self.needed_by in category.checklist)
+
+    def required_for(self, category: Category | None) -> bool:
+        return self.required or (self.needed_by is not None and self.applies_to(category))
 
     def parse(self, raw: Any, category: Category | None) -> Any:
         """Return the clean value, or raise ValueError with a message for a person."""
@@ -46,6 +58,13 @@ class Field:
             if number is None:
                 raise ValueError(_l("must be a percentage from 0 to 100"))
             return number
+        if self.kind == "weight":
+            try:
+                return parse_kg(raw if isinstance(raw, (str, int, float)) and
+                                not isinstance(raw, bool) else "")
+            except InvalidInput:
+                raise ValueError(_l("must be a weight in kg, like 7,4 (at most three "
+                                    "decimals)")) from None
         if self.kind == "choice":
             if raw not in self.choices:
                 raise ValueError(_l("must be one of %(choices)s", choices=", ".join(self.choices)))
@@ -75,6 +94,6 @@ def from_form(fields: tuple[Field, ...], category: Category | None, form) -> dic
             payload[field.name] = {item: form.get(f"check-{item}") == "yes" for item in items}
         elif field.kind == "bool":
             payload[field.name] = form.get(field.name) == "yes"
-        elif form.get(field.name, "") != "" or field.required:
+        elif form.get(field.name, "") != "" or field.required_for(category):
             payload[field.name] = form.get(field.name, "")
     return payload

@@ -23,6 +23,7 @@ class Status(StrEnum):
     DELIVERED = "delivered"
     RELEASED = "released"
     RECYCLED = "recycled"
+    DISMANTLED = "dismantled"
 
 
 # Named groups: what a status means for a step of the journey.
@@ -33,7 +34,9 @@ SANITISABLE = frozenset({Status.RECEIVED})  # media are wiped, destroyed or remo
 REUSED = frozenset({Status.READY, Status.RESERVED, Status.DELIVERED, Status.RELEASED})
 WITH_STRUCTURE = frozenset({Status.DELIVERED, Status.RELEASED})  # what the workshop takes back
 HANDED_OVER = frozenset({Status.RELEASED})  # with the beneficiary (or the structure's own use)
-TERMINAL = frozenset({Status.RECYCLED})  # left the chain for good (WEEE)
+RECYCLED_AS_WEEE = frozenset({Status.RECYCLED})  # handed to a take-back organisation
+DISMANTLED_FOR_PARTS = frozenset({Status.DISMANTLED})  # its parts serve at the workshop
+TERMINAL = RECYCLED_AS_WEEE | DISMANTLED_FOR_PARTS  # left the chain for good
 
 STATUS_LABELS = {
     Status.REGISTERED: _l("registered"),
@@ -45,6 +48,7 @@ STATUS_LABELS = {
     Status.DELIVERED: _l("delivered"),
     Status.RELEASED: _l("released"),
     Status.RECYCLED: _l("recycled"),
+    Status.DISMANTLED: _l("dismantled for parts"),
 }
 
 _engine_writing: ContextVar[bool] = ContextVar("recond_lifecycle_writing", default=False)

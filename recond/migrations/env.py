@@ -4,6 +4,10 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from recond import database_roles
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -17,6 +21,12 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
+    # The owner's URL when there is one: the application's own role may not change the schema.
+    if current_app.config.get("MIGRATION_DATABASE_URI"):
+        if "recond_migration_engine" not in current_app.extensions:
+            current_app.extensions["recond_migration_engine"] = create_engine(
+                current_app.config["MIGRATION_DATABASE_URI"], poolclass=NullPool)
+        return current_app.extensions["recond_migration_engine"]
     return current_app.extensions['migrate'].db.engine
 
 
@@ -101,6 +111,10 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            # In the same transaction: the schema and the runtime role's rights change together.
+            role = database_roles.runtime_role(current_app.config)
+            if role is not None:
+                database_roles.grant_runtime_rights(connection, role)
 
 
 if context.is_offline_mode():

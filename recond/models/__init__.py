@@ -5,7 +5,8 @@ from recond.models.deposit import (
     Deposit, DepositItem, DepositStatus, DeviceImport, ReceptionScan,
 )
 from recond.models.device import Device, StorageMedium
-from recond.models.history import DeviceEvent
+from recond.models.donation_receipt import DonationReceipt
+from recond.models.history import DeviceEvent, HistoryCheckpoint
 from recond.models.sanitisation import (
     Certificate, SanitisationEvidence, SanitisationMethod, SanitisationRecord, Verification,
 )
@@ -30,7 +31,7 @@ from recond.models.security_event import SecurityEvent
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
-    "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "EquipmentRequest", "Organisation",
+    "DonationReceipt", "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "HistoryCheckpoint", "EquipmentRequest", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
     "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",

@@ -50,6 +50,8 @@ class Deposit(db.Model):
     # Declared by the donor company for its tax receipt; Recond never estimates it.
     valuation_cents: Mapped[int | None]
     valuation_signatory: Mapped[str | None] = mapped_column(String(200))
+    # On what basis the donor valued its gift (recond.documents.cerfa_16216.VALUATION_BASES).
+    valuation_basis: Mapped[str | None] = mapped_column(String(20))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -85,7 +87,7 @@ class ReceptionScan(db.Model):
     deposit_id: Mapped[int] = mapped_column(ForeignKey("deposit.id"), index=True)
     code: Mapped[str] = mapped_column(String(300))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
-    outcome: Mapped[str] = mapped_column(String(20))  # received, already_received, unexpected
+    outcome: Mapped[str] = mapped_column(String(20))  # received, late, already_received, unexpected
     scanned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     scanned_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -6,7 +6,7 @@ turns two simultaneous actions on one device into one success and one conflict.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
@@ -16,6 +16,8 @@ from recond.models.deposit import Deposit
 
 class Device(db.Model):
     __tablename__ = "device"
+    __table_args__ = (CheckConstraint("weight_grams IS NULL OR weight_grams > 0",
+                                      name="weight_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True)
@@ -39,6 +41,8 @@ class Device(db.Model):
     # `wipe` guard then has nothing to wait for (a returned device is looked at again).
     no_storage_cycle: Mapped[int | None]
     recycling_lot_id: Mapped[int | None] = mapped_column(ForeignKey("recycling_lot.id"), index=True)
+    # Weighed when it left as WEEE (the hand-over slip lists it); unknown otherwise.
+    weight_grams: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

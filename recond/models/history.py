@@ -1,7 +1,10 @@
-"""The device history: one row per accepted action, never updated nor deleted.
+"""The device history: one row per accepted action, never updated nor deleted, each row
+chained to the device's previous one by a keyed hash (`link`); and the checkpoints that seal
+the whole history now and then (`recond.lifecycle.chain` says why both).
 
-The application only ever inserts here; the migration adds triggers that make the database
-itself refuse UPDATE and DELETE on this table.
+The application only ever inserts here; the migrations add triggers that make the database
+itself refuse UPDATE and DELETE on these tables, and the application's database role is granted
+no more than SELECT and INSERT on them.
 """
 from datetime import datetime
 from typing import Any
@@ -27,6 +30,23 @@ class DeviceEvent(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # HMAC-SHA256 (hex) of the device's previous link and this row's content: written by the
+    # engine with the row, checked by `recond verify-history` and the device page.
+    link: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+
+class HistoryCheckpoint(db.Model):
+    """A seal over every history row up to `through_event_id`: how many there were and a digest
+    of their links, chained to the previous checkpoint. Written by `recond verify-history`."""
+
+    __tablename__ = "history_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    through_event_id: Mapped[int]
+    events: Mapped[int]
+    digest: Mapped[str] = mapped_column(String(64))
+    link: Mapped[str] = mapped_column(String(64))

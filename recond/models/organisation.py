@@ -34,6 +34,17 @@ class Organisation(db.Model):
     commune: Mapped[str | None] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(30))
     email: Mapped[str | None] = mapped_column(String(254))
+    legal_form: Mapped[str | None] = mapped_column(String(100))  # SAS, association loi 1901…
+    # What a donation receipt (Cerfa n° 16216) says of the organisation that issues it: its
+    # RNA number (an association without SIREN), its status on the form's list (a code of
+    # recond.documents.cerfa_16216.STATUSES, with the detail some need, such as a decree's
+    # date), its object, and who signs.
+    rna: Mapped[str | None] = mapped_column(String(10))
+    tax_status: Mapped[str | None] = mapped_column(String(30))
+    tax_status_detail: Mapped[str | None] = mapped_column(String(300))
+    purpose: Mapped[str | None] = mapped_column(String(500))
+    signatory_name: Mapped[str | None] = mapped_column(String(200))
+    signatory_position: Mapped[str | None] = mapped_column(String(200))
     # Structures: the open-data "lieux de médiation numérique" identity and description.
     # `qpv` is set by the coordination (the open-data file does not say it) and kept by imports.
     lieu_id: Mapped[str | None] = mapped_column(String(120), unique=True)

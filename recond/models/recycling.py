@@ -3,10 +3,11 @@ collects them, weighed."""
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
 from recond.extensions import db
+from recond.models.organisation import Organisation
 
 
 LOT_OPEN, LOT_HANDED_OVER = "open", "handed_over"
@@ -25,6 +26,9 @@ class RecyclingLot(db.Model):
     handed_over_at: Mapped[datetime | None]
     handed_over_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    workshop: Mapped[Organisation] = relationship()
+    handed_over_by: Mapped["User | None"] = relationship("User")
 
     @property
     def is_open(self) -> bool:

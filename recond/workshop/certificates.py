@@ -2,8 +2,6 @@
 kept as issued with their SHA-256, and checkable by anyone with the code printed on them."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,17 +9,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from recond import capabilities, public_id, scopes
+from recond import capabilities, scopes
 from recond.collection import deposits
 from recond.workshop import sanitisation
 from recond.categories import CATEGORIES
 from recond.clock import utcnow
 from recond.workshop import certificate_pdf as document
+from recond.documents import codes
 from recond.errors import NotFound, Refused
 from recond.extensions import db
 from recond.models import Certificate, Deposit, Device, DeviceEvent, User
 
-_DESTINATION = {"recycled": "recyclage (DEEE)"}
+_DESTINATION = {"recycled": "recyclage (DEEE)", "dismantled": "démontage (pièces détachées)"}
 _TITLES = {"technician": "technicien", "coordinator": "coordination"}
 
 
@@ -92,6 +91,7 @@ def check(code: str, sha256: str | None = None) -> dict:
 # What the public page may say happened to a covered device after the certificate: the kind
 # of event and its date, never who (no structure, no beneficiary) nor at what price.
 LATER_FATES = {"recycle": _l("recycled (WEEE) on %(date)s"),
+               "dismantle": _l("dismantled for spare parts on %(date)s"),
                "return": _l("taken back to the workshop on %(date)s"),
                "wipe": _l("wiped again on %(date)s (a newer certificate covers that wipe)")}
 
@@ -123,8 +123,7 @@ def later_fate(certificate: Certificate) -> list[dict]:
     return [{"device": public, "events": events} for public, events in fates.items()]
 
 
-def sha256_of(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+sha256_of = codes.sha256_of
 
 
 def _may_issue(actor: User) -> None:
@@ -159,7 +158,7 @@ def _issue(actor: User, devices: list[Device], title: str, *, device: Device | N
                 performer=performer,
                 destination=_DESTINATION.get(item.status, "réemploi (don solidaire)"),
                 **_log_details(record)))
-    code = _new_code()
+    code = codes.new_code()
     content = document.build(
         code=code, verify_url=f"{current_app.config['PUBLIC_URL']}/verify", title=title,
         workshop=actor.organisation.name, validator=actor.name,
@@ -213,9 +212,3 @@ def _destruction_entry(item: Device, medium) -> document.Entry:
         when=(record.finished_at or record.performed_at).strftime("%d/%m/%Y"),
         performer=f"{record.destroyed_by} (enregistré par {_performer(record)})",
         destination="détruit (support retiré de l'appareil)", reference=record.reference or "")
-
-
-def _new_code() -> str:
-    """12 characters of the public ID alphabet (no O/0, I/1), read as three groups of four."""
-    raw = "".join(secrets.choice(public_id.ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"

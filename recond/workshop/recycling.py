@@ -1,19 +1,37 @@
 """Recycling lots (WEEE): each workshop has one open lot that recycled devices join; handing it
-over to the take-back organisation records its weight and opens the next one."""
+over to the take-back organisation records its weight and opens the next one. What a lot
+holds — its devices, their weights where known, the figures its slip prints — is read here,
+by the lot's page, its PDF slip and the API alike."""
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal, InvalidOperation
+from collections import Counter
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from recond.clock import utcnow
-from recond import capabilities
+from recond import capabilities, scopes
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.models import Device, RecyclingLot, User
 from recond.models.recycling import LOT_HANDED_OVER, LOT_OPEN
+from recond.weights import parse_kg
+
+
+@dataclass(frozen=True)
+class LotContents:
+    """A lot as its slip states it: the devices, how many of each category, their weights."""
+    lot: RecyclingLot
+    devices: list[Device]
+    by_category: dict[str, int]
+    weighed: int  # devices whose own weight is known
+    weighed_grams: int  # the sum of those weights
+
+    @property
+    def count(self) -> int:
+        return len(self.devices)
 
 
 def open_lot(workshop_id: int) -> RecyclingLot:
@@ -29,9 +47,30 @@ def open_lot(workshop_id: int) -> RecyclingLot:
 
 
 def lots(actor: User) -> list[RecyclingLot]:
-    _technician(actor)
-    return db.session.scalars(select(RecyclingLot).where(
-        RecyclingLot.workshop_id == actor.organisation_id).order_by(RecyclingLot.id.desc())).all()
+    """The lots this actor may read, newest first: a workshop its own, the coordination all."""
+    capabilities.require(actor, "recycling.read")
+    return db.session.scalars(select(RecyclingLot).where(scopes.recycling_lot_scope(actor))
+                              .order_by(RecyclingLot.id.desc())).all()
+
+
+def listing(actor: User) -> list[tuple[RecyclingLot, int]]:
+    """The lots this actor may read, each with how many devices it holds (one query more)."""
+    found = lots(actor)
+    counts = dict(db.session.execute(
+        select(Device.recycling_lot_id, func.count(Device.id))
+        .where(Device.recycling_lot_id.in_([lot.id for lot in found]))
+        .group_by(Device.recycling_lot_id)).all()) if found else {}
+    return [(lot, counts.get(lot.id, 0)) for lot in found]
+
+
+def get_lot(actor: User, number: str) -> RecyclingLot:
+    capabilities.require(actor, "recycling.read")
+    lot = db.session.scalar(select(RecyclingLot).where(
+        RecyclingLot.number == (number or "").strip().upper()[:20],
+        scopes.recycling_lot_scope(actor)))
+    if lot is None:
+        raise NotFound(_l("No such recycling lot in what you may see."))
+    return lot
 
 
 def devices_of(lot: RecyclingLot) -> list[Device]:
@@ -39,8 +78,20 @@ def devices_of(lot: RecyclingLot) -> list[Device]:
                               .order_by(Device.id)).all()
 
 
+def contents(lot: RecyclingLot) -> LotContents:
+    devices = devices_of(lot)
+    weights = [d.weight_grams for d in devices if d.weight_grams is not None]
+    return LotContents(lot, devices, dict(sorted(Counter(d.category for d in devices).items())),
+                       len(weights), sum(weights))
+
+
+def may_hand_over(actor: User, lot: RecyclingLot) -> bool:
+    return lot.is_open and capabilities.can(actor, "recycling.hand_over") \
+        and lot.workshop_id == actor.organisation_id
+
+
 def hand_over(actor: User, lot_id: int, *, weight_kg: str, organisation: str) -> RecyclingLot:
-    _technician(actor)
+    capabilities.require(actor, "recycling.hand_over")
     lot = db.session.get(RecyclingLot, lot_id)
     if lot is None or lot.workshop_id != actor.organisation_id:
         raise NotFound(_l("No such recycling lot in your workshop."))
@@ -48,17 +99,10 @@ def hand_over(actor: User, lot_id: int, *, weight_kg: str, organisation: str) ->
         raise Refused(_l("This lot was already handed over."), code="already_handed_over")
     if not devices_of(lot):
         raise Refused(_l("This lot is empty."), code="empty_lot")
-    try:
-        grams = int((Decimal(str(weight_kg).replace(",", ".")) * 1000).to_integral_value())
-    except (InvalidOperation, ValueError):
-        grams = 0
-    if grams <= 0 or grams > 100_000_000 or not organisation.strip():
-        raise InvalidInput(_l("Say the lot's weight in kg and the organisation taking it back."))
+    if not (organisation or "").strip():
+        raise InvalidInput(_l("Say which organisation takes the lot back."))
+    grams = parse_kg(weight_kg)
     lot.weight_grams, lot.take_back_organisation = grams, organisation.strip()[:200]
     lot.status, lot.handed_over_at, lot.handed_over_by_id = LOT_HANDED_OVER, utcnow(), actor.id
     db.session.flush()
     return lot
-
-
-def _technician(actor: User) -> None:
-    capabilities.require(actor, "recycling")

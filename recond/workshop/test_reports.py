@@ -1,5 +1,6 @@
 """Functional tests that fail: the report is kept, and the device goes where the technician
-decides — back to the bench for repair (it stays), or out as spare parts or WEEE recycling.
+decides — back to the bench for repair (it stays; a worn battery is replaced), or out as
+spare parts (`dismantle`) or WEEE recycling (`recycle`).
 A test that passes is recorded by the `grade` action itself."""
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from recond.lifecycle import ACTIONS
 from recond.models import Device, TestReport, User
 
 OUTCOMES = ("repair", "parts", "recycle")
+# A device that leaves: spare parts are dismantled at the workshop, WEEE joins the open lot.
+_LEAVES_BY = {"parts": "dismantle", "recycle": "recycle"}
 
 
 def may_record(actor: User, device: Device) -> bool:
@@ -34,11 +37,9 @@ def record_failure(actor: User, device: Device, *, checklist: dict[str, Any], ou
     if outcome not in OUTCOMES:
         raise InvalidInput(_l("The outcome of a failed test is repair, parts or recycle."))
     fields = {f.name: f for f in ACTIONS["grade"].fields}
-    try:
-        checks = fields["checklist"].parse(checklist, category)
-        battery = None if battery_health in (None, "") else fields["battery_health"].parse(battery_health, category)
-    except ValueError as problem:
-        raise InvalidInput(problem.args[0]) from None
+    checks = _parsed(fields["checklist"], checklist, category)
+    battery = None if battery_health in (None, "") else \
+        _parsed(fields["battery_health"], battery_health, category)
     failed = [str(categories.CHECK_LABELS.get(k, k)) for k, ok in checks.items() if not ok]
     note = (note or "").strip()[:500]
     if not failed and not note:
@@ -46,12 +47,19 @@ def record_failure(actor: User, device: Device, *, checklist: dict[str, Any], ou
     report = TestReport(device_id=device.id, cycle=device.cycle, checklist=checks,
                         battery_health=battery, outcome=outcome, note=note, tested_by_id=actor.id)
     db.session.add(report)
-    if outcome in ("parts", "recycle"):
+    if outcome in _LEAVES_BY:
         reason = note or ", ".join(failed)
-        lifecycle.perform(actor, device, "recycle", {
-            "reason": reason[:500], "channel": "parts" if outcome == "parts" else "weee"})
+        lifecycle.perform(actor, device, _LEAVES_BY[outcome], {"reason": reason[:500]})
     db.session.flush()
     return report
+
+
+def _parsed(field: lifecycle.Field, raw: Any, category) -> Any:
+    try:
+        return field.parse(raw, category)
+    except ValueError as problem:  # named by its label, in the reader's language
+        raise InvalidInput(_l("“%(field)s” %(problem)s", field=field.label,
+                              problem=problem.args[0]), details={"field": field.name}) from None
 
 
 def reports(device: Device) -> list[TestReport]:

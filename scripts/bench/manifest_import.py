@@ -103,12 +103,13 @@ def floor_insert(db, url, lot, actor, manifest: Path) -> int:
     devices = [(f"B{i:07d}", lot.id, lot.workshop_id, "laptop", r[1], r[2], r[0], r[0].upper(), r[7],
                 '{"ram_gb": 8, "storage_gb": 256}', "registered", 1, 1, now, now)
                for i, r in enumerate(rows)]
+    # A link's worth of bytes per history row (the import computes a real one for each).
     events = [(first + i, "register", None, "registered", actor.id, actor.organisation_id, now,
-               '{"deposit": "%s"}' % lot.number) for i in range(len(rows))]
+               '{"deposit": "%s"}' % lot.number, "0" * 64) for i in range(len(rows))]
     media = [(first + i, "ssd", "", "", None, 256) for i in range(len(rows))]
     device_cols = ("public_id, deposit_id, workshop_id, category, brand, model, serial, serial_key, "
                    "asset_tag, specs, status, cycle, version, created_at, updated_at")
-    event_cols = "device_id, action, from_status, to_status, actor_id, organisation_id, at, payload"
+    event_cols = "device_id, action, from_status, to_status, actor_id, organisation_id, at, payload, link"
     media_cols = "device_id, kind, brand, model, serial, capacity_gb"
     raw = db.session.connection().connection.dbapi_connection
     cursor = raw.cursor()

@@ -68,6 +68,7 @@ def seed(url: str, instance: str, devices: int, spare: int) -> tuple[str, list[s
         tech = accounts.create_user("tech@bench.test", role="technician", organisation=workshop,
                                     password="bench password")
         lot = deposits.create_deposit(admin, donor=donor, workshop=workshop, collector=collector)
+        deposits.mark_collected(admin, lot)  # the workshop receives only collected deposits
         token = accounts.create_token(tech)
         db.session.commit()
         ids = dict(workshop=workshop.id, deposit=lot.id, tech=tech.id)

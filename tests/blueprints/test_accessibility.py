@@ -57,6 +57,10 @@ def assert_accessible(html: str) -> None:
             assert labelled, f"{tag} {field} has no label"
     for th in page.all("th"):
         assert th.get("scope") in ("col", "row")
+    # Unique ids (a label, a heading, a hint points at one element); WTForms' hidden CSRF inputs
+    # (`id="csrf_token"` in each form of a page) point at nothing and are left aside.
+    ids = [a["id"] for _t, a in page.tags if a.get("id") and a.get("type") != "hidden"]
+    assert len(ids) == len(set(ids)), f"ids used twice: {sorted({i for i in ids if ids.count(i) > 1})}"
     for img in page.all("img"):
         assert "alt" in img
     for attrs in page.all("script") + page.all("link") + page.all("img"):
@@ -130,6 +134,7 @@ def test_collection_pages(world, browser):
     browser.post_form("/", "/logout", {})
     browser.login("tech_a@example.org")
     assert_accessible(browser.client.get(f"/deposits/{number}/reception").text)
+    assert_accessible(browser.client.get(f"/deposits/{number}").text)  # its reception listed
 
 
 def test_wipe_log_pages(world, browser):
@@ -170,6 +175,8 @@ def test_recycling_page(world, browser):
     response = browser.client.get("/recycling/")
     assert response.status_code == 200 and "DEEE-" in response.text
     assert_accessible(response.text)
+    number = re.search(r"DEEE-\d+", response.text).group(0)
+    assert_accessible(browser.client.get(f"/recycling/{number}").text)
 
 
 def test_structure_pages(world, browser):

@@ -59,7 +59,7 @@ def test_one_device_with_its_history(world, api):
     body = api("tech_a", "get", f"/api/v1/devices/{device.public_id.lower()}").json
     assert body["status"] == "wiped" and body["url"] == f"https://recond.test/d/{device.public_id}"
     assert [h["action"] for h in body["history"]] == ["register", "receive", "wipe"]
-    assert body["actions"] == ["install_os", "recycle"]
+    assert body["actions"] == ["install_os", "recycle", "dismantle"]
 
 
 def test_another_organisations_device_is_404(world, api):

@@ -61,12 +61,17 @@ def test_deposit_isolation(world):
 def test_the_donor_records_its_valuation_the_collector_cannot_invent_it_elsewhere(world):
     deposit = world.deposits["a"]
     deposits.record_valuation(world["donor_x"], deposit, valuation_cents=150000,
-                              signatory="Sophie Martin, DAF")
-    assert deposit.valuation_cents == 150000
+                              signatory="Sophie Martin, DAF", basis="stock_value")
+    assert (deposit.valuation_cents, deposit.valuation_basis) == (150000, "stock_value")
     with pytest.raises(NotFound):
-        deposits.record_valuation(world["donor_y"], deposit, valuation_cents=1, signatory="X")
+        deposits.record_valuation(world["donor_y"], deposit, valuation_cents=1, signatory="X",
+                                  basis="cost_price")
     with pytest.raises(InvalidInput):
-        deposits.record_valuation(world["donor_x"], deposit, valuation_cents=-5, signatory="X")
+        deposits.record_valuation(world["donor_x"], deposit, valuation_cents=-5, signatory="X",
+                                  basis="cost_price")
+    with pytest.raises(InvalidInput):  # the basis says how the donor valued it: always
+        deposits.record_valuation(world["donor_x"], deposit, valuation_cents=5, signatory="X",
+                                  basis="market_value")
 
 
 def test_summary_for_donors(world):

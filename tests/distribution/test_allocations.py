@@ -177,3 +177,37 @@ def test_the_desk_refuses_a_forged_number_with_422_not_500(world, browser, field
     assert response.status_code == 422 and "Rechargez la page" in response.text
     db.session.expire_all()
     assert lifecycle.active_allocation(device) is None
+
+
+def test_the_desk_says_why_a_line_cannot_be_allocated_as_the_allocation_would_refuse(world):
+    """`blocked` gives the reason the lifecycle's guard would give: no grid in force."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from recond.clock import utcnow
+    from recond.errors import DomainError
+    from recond.models import PriceGrid
+
+    device = world.device("ready")
+    line = world.approved_line(quantity=1)
+    person = world.beneficiary()
+    assert allocations.desk().blocked == {line.id: None}
+    db.session.execute(update(PriceGrid).values(effective_from=utcnow() + timedelta(days=1)))
+    db.session.commit()
+    assert "No price grid is in force" in str(allocations.desk().blocked[line.id])
+    with pytest.raises(DomainError):
+        lifecycle.perform(world["coordinator"], device, "allocate",
+                          {"line_id": line.id, "beneficiary_id": person.id})
+    db.session.rollback()
+
+
+def test_the_desk_shows_a_device_under_one_line_naming_the_others_it_fits(world):
+    first, second = world.device("ready"), world.device("ready")
+    older, newer = world.approved_line(quantity=1), world.approved_line("structure_t", quantity=1)
+    shown = allocations.desk()
+    assert [(o.device, [f.line for f in o.also_fits]) for o in shown.offers[older.id]] \
+        == [(first, [newer])]
+    assert [(o.device, [f.line for f in o.also_fits]) for o in shown.offers[newer.id]] \
+        == [(second, [older])]
+    assert shown.proposals[older.id] == shown.proposals[newer.id] == [first, second]

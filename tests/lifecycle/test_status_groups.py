@@ -22,9 +22,12 @@ def test_the_groups_follow_the_actions():
     assert statuses.SANITISABLE == ACTIONS["wipe"].sources(LAPTOP)
     assert statuses.WITH_STRUCTURE == ACTIONS["return"].sources(LAPTOP)
     assert statuses.HANDED_OVER == {ACTIONS["release"].target}
-    assert statuses.TERMINAL == {ACTIONS["recycle"].target}
-    # What the workshop may still send to recycling: everything before it leaves the workshop.
-    assert ACTIONS["recycle"].sources(LAPTOP) == statuses.WORKSHOP_QUEUE | {Status.READY}
+    assert statuses.RECYCLED_AS_WEEE == {ACTIONS["recycle"].target}
+    assert statuses.DISMANTLED_FOR_PARTS == {ACTIONS["dismantle"].target}
+    assert statuses.TERMINAL == statuses.RECYCLED_AS_WEEE | statuses.DISMANTLED_FOR_PARTS
+    # What the workshop may still send out (WEEE or parts): everything before it leaves.
+    for way_out in ("recycle", "dismantle"):
+        assert ACTIONS[way_out].sources(LAPTOP) == statuses.WORKSHOP_QUEUE | {Status.READY}
 
 
 def test_deposit_and_delivery_groups():

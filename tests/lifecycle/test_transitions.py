@@ -21,10 +21,12 @@ DESIGN = {
     "release": ({S.DELIVERED}, S.RELEASED),
     "return": ({S.DELIVERED, S.RELEASED}, S.RECEIVED),
     "recycle": ({S.REGISTERED, S.RECEIVED, S.WIPED, S.OS_INSTALLED, S.READY}, S.RECYCLED),
+    "dismantle": ({S.REGISTERED, S.RECEIVED, S.WIPED, S.OS_INSTALLED, S.READY}, S.DISMANTLED),
 }
 ROLES = {
     "receive": {Role.TECHNICIAN}, "wipe": {Role.TECHNICIAN}, "install_os": {Role.TECHNICIAN},
     "grade": {Role.TECHNICIAN}, "recycle": {Role.TECHNICIAN}, "return": {Role.TECHNICIAN},
+    "dismantle": {Role.TECHNICIAN},
     "allocate": {Role.COORDINATOR}, "cancel_allocation": {Role.COORDINATOR},
     "deliver": {Role.STRUCTURE}, "release": {Role.STRUCTURE},
 }
@@ -80,7 +82,7 @@ def test_every_action_from_every_status(world, status):
 
 
 def _minimal_payload(action):
-    return {"return": {"reason": "x"}, "recycle": {"reason": "x"},
+    return {"return": {"reason": "x"}, "recycle": {"reason": "x"}, "dismantle": {"reason": "x"},
             "allocate": {"line_id": 1}}.get(action, {})
 
 

@@ -69,8 +69,9 @@ def test_install_os_needs_wiped_and_an_image_of_the_catalogue(world):
     with pytest.raises(Refused, match="not possible while the device is received"):
         lifecycle.perform(world["tech_a"], device, "install_os", payload)
     world.advance(device, "wiped")
-    with pytest.raises(InvalidInput, match="keyboard"):
+    with pytest.raises(InvalidInput, match="“Keyboard” must be one of") as wrong:
         lifecycle.perform(world["tech_a"], device, "install_os", payload | {"keyboard": "dvorak"})
+    assert list(wrong.value.details["fields"]) == ["keyboard"]  # the name, for programs
     with pytest.raises(Refused, match="not in the catalogue"):  # a phone's OS on a laptop
         lifecycle.perform(world["tech_a"], device, "install_os",
                           payload | {"image_id": world.images["phones"].id})
@@ -111,7 +112,7 @@ def test_grade_needs_the_os_and_a_full_passing_checklist(world):
     with pytest.raises(Refused, match="failed: Battery"):
         lifecycle.perform(world["tech_a"], device, "grade", {
             "grade": "B", "checklist": checklist | {"battery": False}, "battery_health": 40})
-    with pytest.raises(Refused, match="battery's health"):
+    with pytest.raises(InvalidInput, match="“Battery health, in percent” is required"):
         lifecycle.perform(world["tech_a"], device, "grade", {"grade": "B", "checklist": checklist})
     with pytest.raises(InvalidInput, match="percentage"):
         lifecycle.perform(world["tech_a"], device, "grade",
@@ -177,15 +178,17 @@ def test_a_technician_acts_only_on_devices_of_their_workshop(world):
         lifecycle.perform(world["tech_a"], device, "receive")
 
 
-def test_a_device_dismantled_for_parts_does_not_join_the_weee_lot(world):
+def test_a_device_dismantled_for_parts_is_not_weee(world):
     device = world.advance(world.register(), "received")
-    event = lifecycle.perform(world["tech_a"], device, "recycle",
-                              {"reason": "écran HS, clavier et RAM récupérés", "channel": "parts"})
-    assert device.status == "recycled" and device.recycling_lot_id is None
-    assert event.payload["channel"] == "parts"
-    with pytest.raises(InvalidInput):
+    event = lifecycle.perform(world["tech_a"], device, "dismantle",
+                              {"reason": "écran HS, clavier et RAM récupérés"})
+    assert device.status == "dismantled" and device.recycling_lot_id is None
+    assert event.action == "dismantle" and str(lifecycle.ACTIONS["dismantle"].done) == \
+        "Dismantled for spare parts"
+    assert lifecycle.available_actions(world["tech_a"], device) == []
+    with pytest.raises(InvalidInput, match="not a field"):  # parts are no recycling channel
         lifecycle.perform(world["tech_a"], world.register(), "recycle",
-                          {"reason": "HS", "channel": "landfill"})
+                          {"reason": "HS", "channel": "parts"})
 
 
 def test_every_test_is_reported_whatever_its_outcome(world):
@@ -200,7 +203,7 @@ def test_every_test_is_reported_whatever_its_outcome(world):
     assert (report.outcome, report.battery_health, report.checklist["keyboard"]) == ("repair", 71, False)
     functional_tests.record_failure(world["tech_a"], parts, outcome="parts",
                                     checklist=checklist | {"screen": False})
-    assert parts.status == "recycled" and parts.recycling_lot_id is None
+    assert parts.status == "dismantled" and parts.recycling_lot_id is None
     with pytest.raises(InvalidInput, match="what failed"):
         functional_tests.record_failure(world["tech_a"], repair, outcome="recycle", checklist=checklist)
     world.advance(repair, "ready")

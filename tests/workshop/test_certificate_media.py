@@ -60,6 +60,14 @@ def test_verify_states_that_the_device_was_recycled_later(world, client):
     assert "Rien n'a changé" not in text
 
 
+def test_verify_states_that_the_device_was_dismantled_for_parts_later(world, client):
+    device, certificate = _certified_device(world)
+    lifecycle.perform(world["tech_a"], device, "dismantle", {"reason": "carte mère HS"})
+    db.session.commit()
+    text = _verify(client, certificate.code)
+    assert "démonté pour pièces détachées le" in text and "recyclé" not in text
+
+
 def test_verify_states_a_return_and_a_new_wipe_without_personal_data(world, client):
     device = world.device("delivered")
     certificate = certificates.issue_for_device(world["tech_a"], device)
