@@ -1,13 +1,14 @@
 """A collection partner's to-do list: the pledges to pick up (planned or not yet) and the
-deposits whose reception closed with devices missing or unexpected."""
+deposits whose reception closed with devices still missing or codes unexpected (counted as
+recond.collection.reception counts them)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from recond.collection import reception
 from recond.extensions import db
 from recond.models import Deposit, DepositStatus, User
 from recond.models.deposit import PICKUP_PENDING
@@ -15,13 +16,6 @@ from recond.scopes import deposit_scope
 
 LIMIT = 200
 RECENT = 20  # closed receptions with discrepancies shown, the latest first
-
-
-@dataclass
-class Discrepancy:
-    deposit: Deposit
-    missing: int
-    unexpected: int
 
 
 def pledges_to_collect(user: User) -> list[Deposit]:
@@ -33,20 +27,17 @@ def pledges_to_collect(user: User) -> list[Deposit]:
                   Deposit.id).limit(LIMIT)).all()
 
 
-def receptions_with_discrepancies(user: User) -> list[Discrepancy]:
-    # What closing found is kept as JSON: read back here rather than queried, on the latest
-    # closed receptions only (a fixed number of rows, whatever the history).
-    closed = db.session.scalars(
-        select(Deposit).where(deposit_scope(user), Deposit.status == DepositStatus.RECEIVED)
+def receptions_with_discrepancies(user: User) -> list[reception.Tally]:
+    """Closed receptions where devices are still missing (late arrivals no longer count) or
+    codes came that matched none of the deposit's devices, the latest closed first."""
+    query = reception.tallies()
+    expected, arrived, unexpected = (query.selected_columns[name]
+                                     for name in ("expected", "arrived", "unexpected"))
+    return [reception.Tally(*row) for row in db.session.execute(
+        query.where(deposit_scope(user), Deposit.status == DepositStatus.RECEIVED,
+                    (expected > arrived) | (unexpected > 0))
         .options(joinedload(Deposit.donor))
-        .order_by(Deposit.reception_closed_at.desc(), Deposit.id.desc()).limit(5 * RECENT)).all()
-    found = []
-    for deposit in closed:
-        kept = deposit.discrepancies or {}
-        missing, unexpected = len(kept.get("missing") or []), len(kept.get("unexpected") or [])
-        if missing or unexpected:
-            found.append(Discrepancy(deposit, missing, unexpected))
-    return found[:RECENT]
+        .order_by(Deposit.reception_closed_at.desc(), Deposit.id.desc()).limit(RECENT))]
 
 
 def todo(user: User) -> dict[str, Any]:

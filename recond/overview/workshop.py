@@ -1,6 +1,7 @@
 """A workshop's to-do list: its devices waiting at each step of the bench (the oldest first,
 with the next few to take), the media whose wipe failed and must be destroyed or removed
-(recond.workshop.sanitisation says which), and the deposits whose reception is under way."""
+(recond.workshop.sanitisation says which), and the collected deposits whose reception is
+still open (counted as recond.collection.reception counts them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -8,15 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, distinct, exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from recond.extensions import db
 from recond.lifecycle import Status
-from recond.models import (
-    Deposit, DepositStatus, Device, ReceptionScan, StorageMedium, User,
-)
-from recond.models.deposit import RECEPTION_OPEN
+from recond.collection import reception
+from recond.models import Deposit, DepositStatus, Device, StorageMedium, User
 from recond.scopes import deposit_scope, device_scope
 from recond.workshop import sanitisation
 
@@ -46,14 +45,6 @@ class Stage:
         return self.status == Status.RESERVED
 
 
-@dataclass
-class Reception:
-    deposit: Deposit
-    expected: int
-    received: int
-    unexpected: int
-
-
 def stages(user: User) -> list[Stage]:
     """Each step with devices waiting, in the bench's order."""
     waiting = [status for status, _next in STAGES]
@@ -81,26 +72,13 @@ def failed_wipes(user: User) -> list[StorageMedium]:
         .order_by(Device.updated_at, StorageMedium.id).limit(LIMIT)).all()
 
 
-def receptions_to_close(user: User) -> list[Reception]:
-    """Deposits collected (or already being scanned in) whose reception is still open."""
-    devices = (select(Device.deposit_id, func.count(Device.id).label("expected"),
-                      func.count(case((Device.status != Status.REGISTERED, Device.id))).label("received"))
-               .group_by(Device.deposit_id).subquery())
-    unexpected = (select(ReceptionScan.deposit_id,
-                         func.count(distinct(ReceptionScan.code)).label("n"))
-                  .where(ReceptionScan.outcome == "unexpected")
-                  .group_by(ReceptionScan.deposit_id).subquery())
-    scanned = exists().where(ReceptionScan.deposit_id == Deposit.id)
-    rows = db.session.execute(
-        select(Deposit, func.coalesce(devices.c.expected, 0), func.coalesce(devices.c.received, 0),
-               func.coalesce(unexpected.c.n, 0))
-        .outerjoin(devices, devices.c.deposit_id == Deposit.id)
-        .outerjoin(unexpected, unexpected.c.deposit_id == Deposit.id)
-        .where(deposit_scope(user), Deposit.status.in_(RECEPTION_OPEN),
-               or_(Deposit.status == DepositStatus.COLLECTED, scanned))
+def receptions_to_close(user: User) -> list[reception.Tally]:
+    """Collected deposits whose reception is still open, the longest waiting first."""
+    query = reception.tallies()
+    return [reception.Tally(*row) for row in db.session.execute(
+        query.where(deposit_scope(user), Deposit.status == DepositStatus.COLLECTED)
         .options(joinedload(Deposit.donor))
-        .order_by(Deposit.collected_at, Deposit.id).limit(LIMIT)).all()
-    return [Reception(*row) for row in rows]
+        .order_by(Deposit.collected_at, Deposit.id).limit(LIMIT))]
 
 
 def todo(user: User) -> dict[str, Any]:

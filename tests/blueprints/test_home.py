@@ -7,11 +7,10 @@ from recond import lifecycle
 EMPTY = {
     "structure_s": ["Aucun appareil n’attend sa remise.", "Aucune livraison n’est en route.",
                     "Aucune demande n’attend la décision de la coordination."],
-    "tech_a": ["Aucun appareil n’attend à l’atelier.", "Aucun effacement échoué n’attend.",
-               "Aucune réception n’est en cours."],
+    "tech_a": ["Aucun appareil n’attend à l’atelier.", "Aucun effacement échoué n’attend."],
     "coordinator": ["Aucune demande n’attend de décision.",
                     "Chaque ligne accordée a ses appareils.", "Aucun appareil n’est prêt."],
-    # (The world's two deposits are pledges of donors X and Y: never empty for these two.)
+    # (The world's two deposits, collected, are open receptions of donors X and Y.)
     "collector_b": ["Aucune réception close n’a trouvé d’écart."],
     "donor_y": ["Aucun certificat pour l’instant"],
 }

@@ -1,6 +1,6 @@
 """A workshop's to-do list: its devices waiting at each step (the oldest first), the failed
 wipes to settle (the same media sanitisation blocks), the receptions under way — its own."""
-from datetime import date, timedelta
+from datetime import date
 
 from recond.collection import deposits, reception
 from recond.extensions import db
@@ -53,31 +53,26 @@ def test_a_passed_wipe_after_a_failure_still_waits_for_the_destruction(world):
     assert sanitisation.missing_sanitisation(device)
 
 
-def test_receptions_under_way_until_closed(world):
-    lot = world.deposits["a"]
+def test_receptions_open_on_collected_deposits_until_closed(world):
+    lot = world.deposits["a"]  # collected, as the world's deposits come
     expected = [world.register() for _ in range(3)]
-    assert workshop.receptions_to_close(world["tech_a"]) == []  # pledged, nothing scanned yet
-    deposits.plan_pickup(world["collector_a"], lot, on=date.today() - timedelta(days=1), slot="9 h")
-    deposits.mark_collected(world["collector_a"], lot)
+    pledge = deposits.create_deposit(world["collector_a"], donor=world.orgs["donor_x"],
+                                     workshop=world.orgs["workshop_a"], items=[("laptop", 2)])
+    db.session.commit()
     reception.scan_in(world["tech_a"], lot, expected[0].public_id)
     reception.scan_in(world["tech_a"], lot, "NOT-ON-THE-LIST")
     reception.scan_in(world["tech_a"], lot, "NOT-ON-THE-LIST")
     db.session.commit()
-    [under_way] = workshop.receptions_to_close(world["tech_a"])
-    assert (under_way.deposit, under_way.expected, under_way.received, under_way.unexpected) == \
-        (lot, 3, 1, 1)
-    assert workshop.receptions_to_close(world["tech_b"]) == []
+    [under_way] = workshop.receptions_to_close(world["tech_a"])  # not the pledge
+    assert (under_way.deposit, under_way.expected, under_way.arrived, under_way.unexpected,
+            under_way.missing) == (lot, 3, 1, 1, 2)
+    facts = reception.facts(lot)  # the reception's own account, counted the same
+    assert (len(facts.expected), len(facts.received), len(facts.unexpected)) == (3, 1, 1)
+    assert [r.deposit for r in workshop.receptions_to_close(world["tech_b"])] == [world.deposits["b"]]
     reception.close(world["tech_a"], lot)
     db.session.commit()
     assert workshop.receptions_to_close(world["tech_a"]) == []
-
-
-def test_a_pledge_already_being_scanned_in_is_a_reception_under_way(world):
-    lot = world.deposits["a"]
-    device = world.register()
-    reception.scan_in(world["tech_a"], lot, device.public_id)
-    db.session.commit()
-    assert [r.deposit for r in workshop.receptions_to_close(world["tech_a"])] == [lot]
+    assert pledge.status == "pledged"
 
 
 def test_a_technician_reads_only_the_workshops_side(world):
