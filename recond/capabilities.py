@@ -136,6 +136,10 @@ TABLE: dict[str, Capability] = {
     "structures.keep": _cap((A, C), "the whole directory",
                             _l("Only coordinators and administrators keep the directory of "
                                "structures.")),
+    # The help a device's public page offers whoever holds it (support line, guides, places).
+    "public_help.edit": _cap((A, C), "the one set of help links of the public device pages",
+                             _l("Only coordinators and administrators set the help of the "
+                                "public device pages.")),
     "structures.read": _cap((A, C, S), "the whole directory; a structure its own page"),
     "structures.edit_own": _cap((S,), "the structure's own contact details",
                                 _l("You may not edit this structure.")),

@@ -225,15 +225,23 @@ def restore_command(archive: Path) -> None:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst: bool) -> None:
-    """Run an rq worker on RECOND_REDIS_URL."""
-    from recond import jobs
+    """Run an rq worker on RECOND_REDIS_URL.
+
+    SIGTERM (what process managers send) stops it once its job is done; a second SIGTERM, or
+    SIGKILL, stops it at once, and the job is retried or its import marked failed. Give it a
+    stop timeout longer than the longest job, and stop its process group (rq's scheduler, which
+    puts retried jobs back in the queue, runs in a child process)."""
+    from recond import database, jobs
+    from recond.collection.manifests import importer
 
     connection = jobs.redis_connection()
     if connection is None:
         raise click.ClickException("RECOND_REDIS_URL is not set: jobs run inline, no worker needed.")
     logs.attach(logging.getLogger("rq"))  # rq's own lines as JSON too, not its coloured text
-    worker = jobs.Worker([jobs.queue()], connection=connection)
-    worker.work(burst=burst)
+    database.name_connections("worker")
+    worker = jobs.Worker([jobs.queue()], connection=connection,
+                         maintenance=[importer.fail_lost_imports])
+    worker.work(burst=burst, with_scheduler=True)
 
 
 @click.command("serve")

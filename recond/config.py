@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from recond import database
+
 
 class ConfigError(ValueError):
     """A RECOND_* variable holds a value we cannot use. Its text is one line for the operator."""
@@ -32,11 +34,11 @@ def whole_number(name: str, default: int, minimum: int = 0, unit: str = "") -> i
     return value
 
 
-def flag(name: str) -> bool:
+def flag(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name, "").strip()
     if raw not in ("", "0", "1"):
         raise ConfigError(f"{name}={raw!r} is not valid: expected 1 (on) or 0 (off).")
-    return raw == "1"
+    return default if raw == "" else raw == "1"
 
 
 def _timezone(name: str, default: str) -> str:
@@ -176,11 +178,6 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": flag("RECOND_SECURE_COOKIES"),
-        # A ping before every checkout costs a round-trip per request; recycling connections
-        # covers server-side timeouts. Behind a pooler that drops connections, set PRE_PING=1.
-        # hide_parameters: an SQL error's text (and so the log) never carries the values
-        # bound to it — a password hash, a beneficiary's reference.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800,
-                                      "pool_pre_ping": flag("RECOND_DB_PRE_PING"),
-                                      "hide_parameters": True},
+        # Pooled connections survive a database restart or failover (recond.database).
+        "SQLALCHEMY_ENGINE_OPTIONS": database.engine_options(flag("RECOND_DB_PRE_PING", True)),
     }

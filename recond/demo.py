@@ -14,7 +14,8 @@ from sqlalchemy import select
 from recond import lifecycle
 from recond.identity import accounts, organisations
 from recond.distribution import (
-    beneficiaries, deliveries, equipment_requests, payments, pricing, structures, training,
+    beneficiaries, deliveries, equipment_requests, payments, pricing, public_help, structures,
+    training,
 )
 from recond.collection import deposits, donors, reception
 from recond.workshop import certificates, os_catalogue, recycling, sanitisation
@@ -187,6 +188,12 @@ def load(password: str | None = None) -> dict[str, str]:
     structures.update_structure(coordinator, orgs["Centre social Les Fossés-Jean"], qpv=True,
                                 address="2 rue de la Paix", postcode="92700", phone="01 47 00 00 00",
                                 email="numerique@fosses-jean.example")
+    # What a device's public page (its label's QR code) offers whoever holds it.
+    public_help.update(coordinator, {
+        "support_phone": "01 99 00 12 34", "support_hours": "du lundi au vendredi, 9 h – 17 h",
+        "places_url": "https://cartographie.societenumerique.gouv.fr/",
+        "guide:Linux Mint": "https://linuxmint-user-guide.readthedocs.io/fr/latest/",
+        "guide:Ubuntu": "https://doc.ubuntu-fr.org/debutant"})
     line = request.lines[0]
     allocated = []
     for device, person in zip(devices[5:9], people):

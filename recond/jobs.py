@@ -9,15 +9,23 @@ once. A job that needs rows its caller writes is queued only after the caller's 
 worker finds them: the domain returns a `Deferred`, the view commits once and calls
 `enqueue_committed`, which refuses to run inside an open transaction and, when Redis refuses
 the job, undoes (and commits) what was prepared for it before answering 503.
+
+Faults: a job queued with `retries` is tried again, with backoff, when it fails — a lost
+database connection mid-job, or a worker gone (rq's abandoned jobs) — so such a job must be
+idempotent: one that commits records a `JobReceipt` in the same transaction, and a retry that
+finds it returns what was done instead of doing it again. When Redis cannot be reached, a job
+small enough runs inline (the caller says so), anything else answers 503. The worker runs
+maintenance tasks (finding imports whose job is lost) at start and every `lost_after()`.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
@@ -25,16 +33,25 @@ from flask_babel import lazy_gettext as _l
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from rq import Queue, SimpleWorker
+from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.job import Job, NoSuchJobError
+from sqlalchemy import delete
 
 from recond import clock
 from recond.errors import Unavailable
 from recond.extensions import db
+from recond.models import JobReceipt
 
+log = logging.getLogger(__name__)
 BEAT_KEY = "recond:job-beat:{}"
 # A job whose heartbeat is this many beats old has lost its worker (kill -9, a machine gone).
 MISSED_BEATS = 4
+# Pauses before the second, third and fourth try of a job that failed (a database restart
+# takes seconds; a failover, a minute).
+RETRY_SECONDS = (2, 15, 60)
+RECEIPT_DAYS = 7  # long after any retry
+# A web request gives up on Redis quickly: an unreachable Redis is a 503, not a hung worker.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 _REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
@@ -53,8 +70,14 @@ class JobHandle:
 
 
 def redis_connection() -> Redis | None:
+    """The app's Redis client (one connection pool per URL and process), or None: no Redis."""
     url = current_app.config.get("REDIS_URL")
-    return Redis.from_url(url) if url else None
+    if not url:
+        return None
+    clients = current_app.extensions.setdefault("recond.redis", {})
+    if url not in clients:
+        clients[url] = Redis.from_url(url, **REDIS_TIMEOUTS)
+    return clients[url]
 
 
 def queue() -> Queue:
@@ -73,21 +96,34 @@ def new_id() -> str:
 
 
 def enqueue(func: Callable, *args: Any, actor_id: int | None = None, job_id: str | None = None,
-            timeout: int | None = None) -> JobHandle:
+            timeout: int | None = None, retries: bool = False,
+            inline_if_unavailable: bool = False) -> JobHandle:
     """Run `func(*args)` now (no Redis) or queue it; the job remembers who asked, and in which
-    language, so that its messages come back in the caller's language."""
+    language, so that its messages come back in the caller's language.
+
+    `retries`: the job is idempotent, and tried again with backoff should it fail.
+    `inline_if_unavailable`: the job is small enough to run in the request when Redis cannot
+    be reached; otherwise that is `Unavailable` (503)."""
     connection = redis_connection()
     meta = {"actor_id": actor_id, "locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])}
     if connection is None:
-        return JobHandle(id=f"inline-{uuid.uuid4().hex}", status="finished", result=func(*args),
-                         meta=meta)
+        return _inline(func, args, meta)
     try:
         job = Queue(current_app.config["RQ_QUEUE"], connection=connection).enqueue(
             func, *args, meta=meta, job_id=job_id, job_timeout=timeout,
-            result_ttl=24 * 3600, failure_ttl=24 * 3600)
+            result_ttl=24 * 3600, failure_ttl=24 * 3600,
+            retry=Retry(max=len(RETRY_SECONDS), interval=list(RETRY_SECONDS)) if retries else None)
     except _REDIS_DOWN:
+        if inline_if_unavailable:
+            log.warning("background jobs unavailable: running %s in the request", func.__name__)
+            return _inline(func, args, meta)
         raise unavailable() from None
     return JobHandle(id=job.id, status="queued", meta=job.meta)
+
+
+def _inline(func: Callable, args: tuple, meta: dict[str, Any]) -> JobHandle:
+    return JobHandle(id=f"inline-{uuid.uuid4().hex}", status="finished", result=func(*args),
+                     meta=meta)
 
 
 @dataclass(frozen=True)
@@ -101,6 +137,7 @@ class Deferred:
     job_id: str
     timeout: int | None = None
     undo: Callable[[], None] | None = None
+    retries: bool = False
 
 
 def enqueue_committed(deferred: Deferred | None) -> JobHandle | None:
@@ -116,7 +153,7 @@ def enqueue_committed(deferred: Deferred | None) -> JobHandle | None:
         raise RuntimeError("enqueue_committed runs after the commit of the rows the job reads")
     try:
         return enqueue(deferred.func, *deferred.args, actor_id=deferred.actor_id,
-                       job_id=deferred.job_id, timeout=deferred.timeout)
+                       job_id=deferred.job_id, timeout=deferred.timeout, retries=deferred.retries)
     except Unavailable:
         if deferred.undo is not None:
             deferred.undo()
@@ -167,6 +204,49 @@ def _silent(beat: bytes | None, started_at: datetime | None) -> bool:
     return clock.utcnow() - last.replace(tzinfo=None) > lost_after()
 
 
+# --- what a job committed, kept with its work ----------------------------------------------------
+
+def current_job_id() -> str | None:
+    """The id of the rq job running this code; None inline (in a request: nothing retries it)."""
+    job = get_current_job()
+    return job.id if job is not None else None
+
+
+def report_progress(done: int) -> None:
+    """Tell whoever polls the running job how far it got (a Redis blip loses a report, not the job)."""
+    job = get_current_job()
+    if job is None:
+        return
+    job.meta["done"] = done
+    try:
+        job.save_meta()
+    except _REDIS_DOWN:
+        pass
+
+
+def will_retry() -> bool:
+    """Whether rq tries the running job again should it fail now."""
+    job = get_current_job()
+    return bool(job is not None and job.retries_left)
+
+
+def receipt(job_id: str | None) -> JobReceipt | None:
+    """What the job `job_id` committed, if it did. A retry after a commit whose answer was lost
+    (the connection died just then) finds it, and does nothing twice."""
+    return db.session.get(JobReceipt, job_id) if job_id is not None else None
+
+
+def keep_receipt(job_id: str | None, result: Any) -> None:
+    """Record, in the transaction of the job's work, that the job did it."""
+    if job_id is not None:
+        db.session.add(JobReceipt(job_id=job_id, result=result))
+
+
+def forget_old_receipts() -> None:
+    cutoff = clock.utcnow() - timedelta(days=RECEIPT_DAYS)
+    db.session.execute(delete(JobReceipt).where(JobReceipt.finished_at < cutoff))
+
+
 # --- the worker ---------------------------------------------------------------------------------
 
 @contextmanager
@@ -196,9 +276,35 @@ def heartbeat(job_id: str, seconds: float) -> Iterator[None]:
 
 class Worker(SimpleWorker):
     """rq's SimpleWorker (jobs run in this process, inside the app context: no fork of the
-    database pool), running each job in its caller's language and with a heartbeat."""
+    database pool), running each job in its caller's language and with a heartbeat, each with
+    a fresh database session; and, besides rq's own maintenance (abandoned jobs retried or
+    failed), ours: `maintenance` callables, each committed on its own, at start and every
+    `lost_after()` — a failing one is logged and tried again next time, the worker goes on."""
+
+    def __init__(self, *args: Any, maintenance: Iterable[Callable[[], None]] = (),
+                 **kwargs: Any) -> None:
+        every = int(lost_after().total_seconds())
+        kwargs.setdefault("maintenance_interval", every)
+        # An idle rq worker waits for a job at most worker_ttl - 15 s, then runs its maintenance.
+        kwargs.setdefault("worker_ttl", every + 15)
+        super().__init__(*args, **kwargs)
+        self.maintenance = [forget_old_receipts, *maintenance]
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         locale = job.meta.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
-        with force_locale(locale), heartbeat(job.id, current_app.config["JOB_HEARTBEAT_SECONDS"]):
-            super().execute_job(job, queue)
+        try:
+            with force_locale(locale), heartbeat(job.id, current_app.config["JOB_HEARTBEAT_SECONDS"]):
+                super().execute_job(job, queue)
+        finally:
+            db.session.remove()  # nothing of one job's session leaks into the next
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        for task in self.maintenance:
+            try:
+                task()
+                db.session.commit()
+            except Exception:  # noqa: BLE001 - the database may be away: next round
+                log.exception("maintenance task %s failed", getattr(task, "__name__", task))
+                db.session.remove()
+        db.session.remove()

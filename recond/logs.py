@@ -5,7 +5,7 @@ error's traceback.
 What never enters a line: a form, a body or a query string (passwords and beneficiary
 references travel there), the token of an invitation or reset link (`redact_path`), an
 `extra` field whose name says secret (`SECRET_WORDS`). SQL parameters stay out of error texts
-(`hide_parameters` in config.py). The request side — ids, the request line — is registered by
+(`hide_parameters` in database.py). The request side — ids, the request line — is registered by
 `blueprints/request_log.py`, which alone reads the request.
 """
 from __future__ import annotations

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 
 from recond import clock, jobs
 from recond.extensions import db
-from recond.models import Device, DeviceImport
-from tests.test_cli import RECOND, env_for
+from recond.models import Device, DeviceEvent, DeviceImport
+from tests import workers
 from tests.test_jobs import _run_worker
 
 ROWS = 16_000  # eight chunks of 2,000: the job is still running when stopped after the first
@@ -43,10 +43,7 @@ def _upload(world, api, rows: int = ROWS) -> int:
 
 
 def _start_worker(app, redis_url, tmp_path) -> subprocess.Popen:
-    log = open(tmp_path / "worker.log", "w")
-    return subprocess.Popen([RECOND, "worker"], stdout=log, stderr=subprocess.STDOUT,
-                            env=env_for(app, RECOND_REDIS_URL=redis_url,
-                                        RECOND_QUEUE=app.config["RQ_QUEUE"]))
+    return workers.start(app, redis_url, tmp_path / "worker.log")
 
 
 def _wait_for_progress(worker: subprocess.Popen, job_id: str, tmp_path) -> int:
@@ -85,10 +82,8 @@ def test_a_killed_worker_leaves_a_failed_import_that_the_api_retries(app, world,
     worker = _start_worker(app, redis_url, tmp_path)
     try:
         done = _wait_for_progress(worker, job_id, tmp_path)
-        worker.send_signal(signal.SIGKILL)
     finally:
-        worker.kill()
-        worker.wait(timeout=60)
+        workers.stop(worker, signal.SIGKILL)
     assert 0 < done < ROWS
     assert _devices() == 0  # the job's transaction died with it: nothing half-imported
 
@@ -137,8 +132,7 @@ def test_a_cold_shutdown_fails_the_import_at_once_and_the_page_retries_it(app, w
         worker.send_signal(signal.SIGTERM)  # cold shutdown: SystemExit inside the job
         worker.wait(timeout=60)
     finally:
-        worker.kill()
-        worker.wait(timeout=60)
+        workers.stop(worker)
     log = (tmp_path / "worker.log").read_text()
     assert "cold shut down" in log, log
 
@@ -202,3 +196,26 @@ def test_a_batch_job_answers_in_its_callers_language(app, world, api, redis_url,
     body = api("tech_a", "get", queued.json["job"]["url"]).json
     assert body["results"][0]["code"] == "wrong_status"
     assert expected in body["results"][0]["message"]
+
+
+def test_a_retried_batch_that_had_committed_does_nothing_twice(app, world, api, redis_url):
+    """rq tries a job again when it fails; should its commit have reached the database while
+    the answer was lost, the retry (the same job again) finds its receipt and applies nothing."""
+    devices = [world.register() for _ in range(3)]
+    ids = [d.public_id for d in devices]
+    queued = api("tech_a", "post", "/api/v1/batch", json={"action": "receive", "devices": ids})
+    assert queued.status_code == 202
+    assert _run_worker(app, redis_url).returncode == 0
+    first = api("tech_a", "get", queued.json["job"]["url"]).json["results"]
+    assert [r["ok"] for r in first] == [True, True, True]
+
+    from recond.lifecycle.jobs import run_batch
+
+    again = jobs.queue().enqueue(run_batch, world["tech_a"].id, ids, "receive", {},
+                                 job_id=queued.json["job"]["id"],
+                                 meta={"actor_id": world["tech_a"].id, "locale": "en"})
+    assert _run_worker(app, redis_url).returncode == 0
+    assert jobs.fetch(again.id).result == first  # what the first run did, not "wrong status"
+    receives = db.session.scalar(select(func.count(DeviceEvent.id))
+                                 .where(DeviceEvent.action == "receive"))
+    assert receives == 3

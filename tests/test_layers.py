@@ -29,7 +29,9 @@ LAYERS = [
                     # the lifecycle's vocabulary (statuses, their named groups): read by the rules
                     "recond.lifecycle.statuses", "recond.mail",
                     # logs (the request side is blueprints/request_log), database roles, backups
-                    "recond.logs", "recond.database_roles", "recond.backups"]),
+                    "recond.logs", "recond.database_roles", "recond.backups",
+                    # database connections, and whether this instance can serve (the probes)
+                    "recond.database", "recond.readiness"]),
     ("scopes", ["recond.scopes"]),
     ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling", "recond.workshop.grading",
                "recond.workshop.os_catalogue", "recond.distribution.pricing",

@@ -7,8 +7,8 @@ def register_blueprints(app: Flask) -> None:
         account, account_links, admin, allocation, api, api_account, api_collection, api_media,
         api_receipts, api_recycling, api_workshop, auth, beneficiaries, certificates, deliveries,
         deposits, devices, donation_receipts, donors, errors, handover, home, intake, labels,
-        media, organisations, people, presentation, recycling, request_log, requests, scan_station,
-        security_admin, structures, training, wipe_logs,
+        media, organisations, outages, people, presentation, probes, public_help, recycling,
+        request_log, requests, scan_station, security_admin, structures, training, wipe_logs,
     )
 
     assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp \
@@ -16,8 +16,10 @@ def register_blueprints(app: Flask) -> None:
     presentation.init_app(app)
     request_log.init_app(app)
     errors.init_app(app)
+    outages.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(probes.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(donors.bp)
     app.register_blueprint(deposits.bp)
@@ -42,4 +44,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_links.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(security_admin.bp)
+    app.register_blueprint(public_help.bp)
     app.register_blueprint(api.bp)

@@ -161,8 +161,9 @@ def batch():
             or not devices or len(devices) > MAX_BATCH or not all(isinstance(d, str) for d in devices):
         raise InvalidInput(_l("A batch is {\"action\": …, \"devices\": [up to %(n)s IDs], "
                               "\"payload\": {…}}.", n=MAX_BATCH))
+    # Retried if it fails; run here when Redis is away (up to MAX_BATCH actions: seconds).
     handle = jobs.enqueue(lifecycle_jobs.run_batch, actor.id, [d.upper() for d in devices], action, payload,
-                          actor_id=actor.id)
+                          actor_id=actor.id, retries=True, inline_if_unavailable=True)
     response = jsonify(job=job_json(handle, url_for("api.job", job_id=handle.id)),
                        results=handle.result)
     response.status_code = 200 if handle.inline else 202

@@ -10,6 +10,7 @@ from recond.workshop import storage_media
 from recond.blueprints.api_spec_recycling import (
     DISCREPANCIES_SCHEMA, RECEPTION_SCHEMA, recycling_paths,
 )
+from recond.inventory.listing import GRADE_CHOICES, MAX_SEARCH, SORTS
 from recond.lifecycle import ACTIONS, Status
 
 _FIELD_SCHEMAS = {"text": {"type": "string"}, "int": {"type": "integer", "minimum": 1},
@@ -83,9 +84,11 @@ def openapi_document() -> dict[str, Any]:
                      "schema": {"type": "string", "enum": [s.value for s in Status]}},
                     {"name": "category", "in": "query",
                      "schema": {"type": "string", "enum": list(categories.CATEGORIES)}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1},
+                     "description": "Past the last page: no items (and the total)"},
                     {"name": "per_page", "in": "query",
                      "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                    *_device_list_parameters(),
                 ],
                 "responses": {"200": ok({"$ref": "#/components/schemas/DevicePage"}),
                               **_errors(401, 422)}}},
@@ -426,3 +429,20 @@ def _receipt_paths() -> dict[str, Any]:
     # the api blueprint, whose module imports this one.
     from recond.blueprints.api_receipts import openapi_paths
     return openapi_paths(_errors)
+
+
+def _device_list_parameters() -> list[dict]:
+    """The device list's search, filters and sort (recond.inventory.listing)."""
+    return [
+        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": MAX_SEARCH},
+         "description": "An ID, serial (of the device or one of its disks) or asset tag, whole; "
+                        "else words of the brand and model"},
+        {"name": "grade", "in": "query", "schema": {"type": "string", "enum": list(GRADE_CHOICES)}},
+        {"name": "deposit", "in": "query", "schema": {"type": "string", "maxLength": 40},
+         "description": "A deposit number"},
+        {"name": "workshop", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "structure", "in": "query", "schema": {"type": "integer", "minimum": 1},
+         "description": "Devices allocated to that structure (readers of allocation history)"},
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
+        {"name": "order", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
+    ]

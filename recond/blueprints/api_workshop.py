@@ -88,7 +88,10 @@ def print_labels():
     if fmt == "pdf" and printing.runs_in_background(labels, copies):
         printing.document(labels[:1], media, kind, start=start, copies=copies)  # check the options now
         handle = jobs.enqueue(printing.run_batch, actor.id, devices, deposit, kind, media.code,
-                              start, copies, actor_id=actor.id)
+                              start, copies, actor_id=actor.id, retries=True,
+                              inline_if_unavailable=printing.small_enough_inline(labels, copies))
+        if handle.inline:  # Redis away: made here
+            return file_response(handle.result, "application/pdf", f"labels-{deposit or len(labels)}")
         response = jsonify(job=job_json(handle, url_for("api.label_job", job_id=handle.id)))
         response.status_code = 202
         return response

@@ -1,15 +1,18 @@
-"""Device pages: the list, the page a QR code opens, and the action forms on it."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+"""Device pages: the list and its exports, the page a QR code opens (the full page for staff
+who may see the device, the public page for anyone else), and the action forms on it."""
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond import inventory, lifecycle, scopes
 from recond.workshop import (
     certificates, test_reports as functional_tests, os_catalogue, sanitisation, storage_media,
 )
-from recond.blueprints.guard import current_actor, requires
+from recond.blueprints.guard import current_actor, public, requires
 from recond.categories import CATEGORIES, OUTCOME_LABELS
 from recond.errors import InvalidInput
 from recond.extensions import db
+from recond.inventory.exports import MAX_ROWS as MAX_EXPORT
+from recond.inventory.listing import GRADE_CHOICES, PER_PAGE_CHOICES
 from recond.lifecycle import ACTIONS, chain
 from recond.whole_numbers import whole_number
 
@@ -20,22 +23,41 @@ bp = Blueprint("devices", __name__)
 @bp.route("/devices")
 @requires("devices.read")
 def index():
-    actor = current_actor()
-    page = inventory.search_by_query(actor, request.args)
-    return render_template("devices/index.html", page=page, categories=CATEGORIES,
-                           statuses=list(lifecycle.Status))
+    listing = inventory.device_list(current_actor(), request.args)
+    return render_template("devices/index.html", listing=listing, page=listing.page,
+                           query=listing.query, categories=CATEGORIES,
+                           statuses=list(lifecycle.Status), grades=GRADE_CHOICES,
+                           per_page_choices=PER_PAGE_CHOICES, max_export=MAX_EXPORT)
+
+
+@bp.route("/devices/export.<fmt>")
+@requires("devices.read")
+def export(fmt: str):
+    done = inventory.export(current_actor(), request.args, fmt)
+    return Response(done.content, content_type=done.mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{done.filename}"'})
 
 
 @bp.route("/d/<public_id>")
-@requires("devices.read")
+@public
 def show(public_id: str):
     actor = current_actor()
-    device = scopes.get_visible_device(actor, public_id.upper())
+    label = inventory.open_label(actor, public_id)
+    if label.card is not None:
+        response = Response(render_template("devices/public.html", card=label.card))
+    else:
+        response = Response(_full_page(actor, label.device))
+    # One address, two pages: what a cache keeps for one reader is not for the next.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add("Cookie")
+    return response
+
+
+def _full_page(actor, device) -> str:
     allocation = lifecycle.active_allocation(device)
     return render_template(
-        "devices/show.html", device=device, events=inventory.history(device),
+        "devices/show.html", device=device, history=inventory.readable_history(actor, device),
         history_break=chain.first_break(device),
-        visible_details=lambda event: scopes.visible_details(actor, event),
         actions=lifecycle.available_actions(actor, device),
         category=CATEGORIES.get(device.category), allocation=allocation,
         may_see_terms=allocation is not None and scopes.sees_allocation_terms(actor, allocation.structure_id),

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from recond import logs
+from recond.blueprints import outages
 from recond.blueprints.guard import Unauthenticated, wants_json
 from recond.errors import DomainError, InvalidInput
 from recond.extensions import db
@@ -94,4 +95,7 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         logged = logs.error(log, "unexpected error on %s %s", request.method,
                             logs.redact_path(request.path))
-        return error_response(500, *(_HTTP_MESSAGES[500] if logged else _UNLOGGED_500))
+        code, message = _HTTP_MESSAGES[500] if logged else _UNLOGGED_500
+        if wants_json():
+            return error_response(500, code, message)
+        return outages.plain_page(500, message)  # whatever broke, it renders

@@ -58,8 +58,7 @@ def release(public_id: str):
         # The same page, with what is missing and the links to record it.
         return _page(public_id, refusal=refusal), refusal.status
     db.session.commit()
-    # No flash: the page itself now says the device was handed over, with the receipt (one
-    # message, not the same news twice).
+    # No flash: the page it opens says "Handed over" once, beside the receipt to print.
     return redirect(url_for("handover.show", public_id=device.public_id))
 
 

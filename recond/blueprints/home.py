@@ -17,7 +17,8 @@ def index():
 @bp.route("/healthz")
 @public
 def health():
-    """The trivial endpoint: the framework's floor in benchmarks, and a probe for load balancers."""
+    """The trivial endpoint: the framework's floor in benchmarks, and the liveness probe (the
+    process answers; it stays ok while the database is away — readiness is `/readyz`)."""
     return jsonify(status="ok")
 
 

@@ -43,7 +43,10 @@ def batch():
     labels = printing.labels_for(actor, public_ids=ids, deposit_number=deposit, kind=kind)
     if form.fmt.data == "pdf" and printing.runs_in_background(labels, form.copies.data):
         handle = jobs.enqueue(printing.run_batch, actor.id, ids, deposit, kind, media.code,
-                              form.start.data, form.copies.data, actor_id=actor.id)
+                              form.start.data, form.copies.data, actor_id=actor.id, retries=True,
+                              inline_if_unavailable=printing.small_enough_inline(labels, form.copies.data))
+        if handle.inline:  # Redis away: made here
+            return file_response(handle.result, "application/pdf", f"etiquettes-{deposit or 'selection'}")
         return render_template("labels/job.html", url=url_for("labels.job", job_id=handle.id)), 202
     content, mimetype = printing.document(labels, media, kind, fmt=form.fmt.data,
                                           start=form.start.data, copies=form.copies.data,

@@ -33,6 +33,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("allocation.desk", "allocation.desk", _l("Allocation")),
     Entry("structures.keep", "structures.index", _l("Structures")),
     Entry("pricing.publish", "allocation.price_grid", _l("Prices")),
+    Entry("public_help.edit", "public_help.edit", _l("Public help")),
     Entry("deliveries.read", "deliveries.index", _l("Deliveries")),
     Entry("beneficiaries.keep", "beneficiaries.index", _l("Beneficiaries")),
     Entry("training.record", "training.sessions", _l("Training")),

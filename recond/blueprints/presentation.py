@@ -3,18 +3,20 @@ statuses and actions, money (`money` for people, `euros` to pre-fill a field, bo
 `recond.money`), weights (`weight`, from `recond.weights`), language."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
 from recond import capabilities, categories, money, public_id, weights
 from recond.distribution import deliveries, equipment_requests, payments, pricing
-from recond.workshop import grading, sanitisation, storage_media, wipe_evidence
+from recond.workshop import grading, os_catalogue, sanitisation, storage_media, wipe_evidence
 from recond.blueprints.guard import current_actor
 from recond.blueprints.navigation import entries_for
 from recond.collection.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.documents import cerfa_16216
 from recond.extensions import login_manager
+from recond.inventory.history import title as event_title
 from recond.lifecycle import STATUS_LABELS, Status
 from recond.lifecycle.actions import ACTIONS
 from recond.models import SanitisationMethod, SanitisationRecord
@@ -34,15 +36,17 @@ def init_app(app: Flask) -> None:
             "can": lambda capability: capabilities.can(actor, capability),
             "navigation": entries_for(actor) if actor else [],
             "lang": str(get_locale() or "fr"),
-            "status_label": lambda s: STATUS_LABELS.get(Status(s), s) if s else "—",
+            # Each code translated once per page: a list of 100 rows asks the same few.
+            "status_label": _remembered(lambda s: STATUS_LABELS.get(Status(s), s) if s else "—"),
             "action_label": lambda a: ACTIONS[a].label if a in ACTIONS else a,
-            "event_label": lambda a: ACTIONS[a].done if a in ACTIONS else storage_media.EVENT_LABELS.get(
-                a, _l("Registered")),
+            "event_label": event_title,
             "detail_label": lambda k: categories.DETAIL_LABELS.get(
                 k, storage_media.DETAIL_LABELS.get(k, k)),
             "when": format_datetime,
+            "number": format_decimal,
             "deposit_status": lambda s: DEPOSIT_STATUS_LABELS.get(s, s),
-            "category_label": lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c,
+            "category_label": _remembered(
+                lambda c: categories.CATEGORIES[c].label if c in categories.CATEGORIES else c),
             "territory_label": lambda t: TERRITORY_LABELS.get(t, t or "—"),
             "money": money.format_money,
             "weight": weights.format_kg,
@@ -51,8 +55,7 @@ def init_app(app: Flask) -> None:
             "check_label": lambda k: categories.CHECK_LABELS.get(k, k),
             "grade_definition": lambda g: grading.definition(g) if g in categories.GRADES else "",
             "battery_rule": grading.battery_rule,
-            "choice_label": lambda c: categories.CHOICE_LABELS.get(
-                c, storage_media.DESTRUCTION_LABELS.get(c, storage_media.DESTINATION_LABELS.get(c, c))),
+            "choice_label": choice_label,
             "outcome_label": lambda o: categories.OUTCOME_LABELS.get(o, o),
             "request_status": lambda s: equipment_requests.STATUS_LABELS.get(s, s),
             "purpose_label": lambda p: equipment_requests.PURPOSE_LABELS.get(p, p),
@@ -80,6 +83,27 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+def _remembered(label: Callable[[str], object]) -> Callable[[str], str]:
+    seen: dict = {}
+
+    def lookup(code):
+        if code not in seen:
+            seen[code] = str(label(code))
+        return seen[code]
+    return lookup
+
+
+def choice_label(code: str):
+    """How the code of an action form's choice reads (WEEE or parts, a keyboard, a language)."""
+    for labels in (categories.CHOICE_LABELS, storage_media.DESTRUCTION_LABELS,
+                   storage_media.DESTINATION_LABELS, os_catalogue.KEYBOARD_LABELS):
+        if code in labels:
+            return labels[code]
+    if code in os_catalogue.LANGUAGES:
+        return os_catalogue.language_label(code)
+    return code
 
 
 def record_parts(r: SanitisationRecord) -> list[str]:

@@ -2,6 +2,7 @@
 coordination's list of topics."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from recond.distribution import beneficiaries, training
 from recond.blueprints.guard import current_actor, requires
@@ -47,8 +48,10 @@ def new_session():
             absent=[p for p in people if marks[p.id] == "absent"],
             staff=(form.staff.data or "").splitlines())
         db.session.commit()
-        flash(_l("Session of %(date)s recorded with %(n)s attendees.", date=session.held_on.strftime("%d/%m/%Y"),
-                 n=len(session.attendances)), "success")
+        flash(ngettext("Session of %(date)s recorded with %(num)d attendee.",
+                       "Session of %(date)s recorded with %(num)d attendees.",
+                       len(session.attendances), date=session.held_on.strftime("%d/%m/%Y")),
+              "success")
         return redirect(safe_next(request.args.get("next"), url_for("training.sessions")))
     return render_template("training/new.html", form=form, people=people,
                            topics=training.topics(),

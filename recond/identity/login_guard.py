@@ -3,23 +3,27 @@ tokens (per address) are counted; past a few free tries each failure makes the n
 twice as long, and at the lock threshold the account or address is locked for a while.
 
 Counters live in the `limits` storage (the engine under Flask-Limiter): Redis when
-RECOND_REDIS_URL is set, so every gunicorn worker shares them; process memory otherwise.
+RECOND_REDIS_URL is set, so every gunicorn worker shares them; process memory otherwise, and
+while Redis cannot be reached.
 Waits are computed from `recond.clock`, so tests move the clock instead of sleeping; the
 storage's own expiry only forgets counters a day after the last failure.
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from limits.errors import StorageError
 from limits.storage import storage_from_string
 
 from recond import clock
 from recond.errors import TooManyAttempts
 
+log = logging.getLogger(__name__)
 FORGET_AFTER_SECONDS = 24 * 3600
 
 
@@ -44,12 +48,45 @@ def _rules() -> dict[str, Rule]:
             "token": Rule(free=10, lock_after=5 * lock_after)}
 
 
-def _storage():
-    storage = current_app.extensions.get("recond.attempts")
-    if storage is None:
-        url = current_app.config.get("REDIS_URL") or "memory://"
-        storage = current_app.extensions["recond.attempts"] = storage_from_string(url)
-    return storage
+class _Counters:
+    """The shared counters (Redis) or, while Redis cannot be reached, this process's memory:
+    signing in keeps working through a Redis outage, each process counting on its own until
+    Redis is back (guessing stays slowed, by each gunicorn worker instead of all together)."""
+
+    def __init__(self, url: str | None) -> None:
+        self.local = storage_from_string("memory://")
+        self.shared = storage_from_string(url, wrap_exceptions=True, socket_connect_timeout=1,
+                                          socket_timeout=2) if url else None
+
+    def _call(self, method: str, *args, **kwargs):
+        if self.shared is not None:
+            try:
+                return getattr(self.shared, method)(*args, **kwargs)
+            except StorageError as error:
+                log.warning("login counters unavailable in Redis, counting in memory: %s", error)
+        return getattr(self.local, method)(*args, **kwargs)
+
+    def get(self, key: str) -> int:
+        return self._call("get", key)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return self._call("incr", key, expiry, amount=amount)
+
+    def clear(self, key: str) -> None:
+        self._call("clear", key)
+
+    def reset(self) -> None:
+        self.local.reset()
+        if self.shared is not None:
+            self.shared.reset()
+
+
+def _storage() -> _Counters:
+    url = current_app.config.get("REDIS_URL")
+    counters = current_app.extensions.setdefault("recond.attempts", {})
+    if url not in counters:
+        counters[url] = _Counters(url)
+    return counters[url]
 
 
 def _key(scope: str, who: str, part: str) -> str:

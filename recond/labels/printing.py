@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from recond import capabilities, jobs, scopes
+from recond import capabilities, database, jobs, scopes
 from recond.collection import deposits
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
@@ -15,6 +15,8 @@ from recond.models import Device, User
 
 MAX_LABELS = 5000
 BACKGROUND_LABELS = 200  # above this many labels, with Redis, the PDF is made by a worker
+# With Redis away, a PDF of up to this many labels is made in the request (about 2.5 s).
+INLINE_LABELS = 1000
 
 
 def choose(media_code: str, kind: str) -> Media:
@@ -71,6 +73,10 @@ def runs_in_background(labels: list[LabelContent], copies: int) -> bool:
     return bool(current_app.config.get("REDIS_URL")) and len(labels) * copies > BACKGROUND_LABELS
 
 
+def small_enough_inline(labels: list[LabelContent], copies: int) -> bool:
+    return len(labels) * copies <= INLINE_LABELS
+
+
 def batch_job(actor: User, job_id: str) -> tuple[jobs.JobHandle, bytes | None]:
     """The actor's own batch job, and its PDF (None while it is being made)."""
     handle = jobs.fetch(job_id)
@@ -92,5 +98,5 @@ def run_batch(actor_id: int, public_ids: list[str], deposit_number: str | None, 
         content, _ = document(labels, choose(media_code, kind), kind, start=start, copies=copies)
         return content
     finally:
-        db.session.rollback()
+        database.rollback()
 

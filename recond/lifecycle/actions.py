@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -338,7 +339,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
             Field("screen_reader", "bool", _l("Screen reader enabled"), required=False),
             Field("magnifier", "bool", _l("Magnifier enabled"), required=False), _NOTE),
            (_image_fits,), _set_os),
-    Action("grade", _l("Grade"), _l("Tested and graded"), Status.READY, bench.grade_sources,
+    # "Grade" the verb: a button says what it does ("Évaluer"), the noun is a column's title.
+    Action("grade", lazy_pgettext("action", "Grade"), _l("Tested and graded"), Status.READY, bench.grade_sources,
            (Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
             Field("checklist", "checklist", _l("Functional checklist")),
             Field("battery_health", "percent", _l("Battery health, in percent"), required=False,

@@ -27,12 +27,14 @@ from recond.models.operating_system import OsImage
 from recond.models.recycling import RecyclingLot
 from recond.models.test_report import TestReport
 from recond.models.security_event import SecurityEvent
+from recond.models.job_receipt import JobReceipt
+from recond.models.public_help import PublicHelp
 
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
-    "Beneficiary", "Deposit", "DepositItem", "DepositStatus", "Device", "DeviceImport",
+    "Beneficiary", "Deposit", "JobReceipt", "DepositItem", "DepositStatus", "Device", "DeviceImport",
     "DonationReceipt", "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "HistoryCheckpoint", "EquipmentRequest", "Organisation",
-    "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PriceGrid", "Purpose", "RequestLine",
+    "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PublicHelp", "PriceGrid", "Purpose", "RequestLine",
     "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",
     "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",

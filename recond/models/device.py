@@ -6,7 +6,7 @@ turns two simultaneous actions on one device into one success and one conflict.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
@@ -16,8 +16,16 @@ from recond.models.deposit import Deposit
 
 class Device(db.Model):
     __tablename__ = "device"
-    __table_args__ = (CheckConstraint("weight_grams IS NULL OR weight_grams > 0",
-                                      name="weight_positive"),)
+    __table_args__ = (
+        CheckConstraint("weight_grams IS NULL OR weight_grams > 0", name="weight_positive"),
+        # The device list's sorts and filters (recond.inventory.listing): each sort key ends
+        # with the id that breaks ties, so a sorted page is read from an index, in order.
+        Index("ix_device_updated", "updated_at", "id"),
+        Index("ix_device_status_updated", "status", "updated_at", "id"),
+        Index("ix_device_brand_model", "brand", "model", "id"),
+        Index("ix_device_grade", "grade", "id"),
+        Index("ix_device_asset_tag", "asset_tag"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True)
@@ -69,7 +77,8 @@ class StorageMedium(db.Model):
     interface: Mapped[str | None] = mapped_column(String(20))  # sata, nvme, sas, ide, usb…
     brand: Mapped[str] = mapped_column(String(100), default="")
     model: Mapped[str] = mapped_column(String(200), default="")
-    serial: Mapped[str | None] = mapped_column(String(100))
+    # Indexed: the device list finds a device by one of its disks' serials.
+    serial: Mapped[str | None] = mapped_column(String(100), index=True)
     capacity_gb: Mapped[int | None]
     # When the medium left the device, and how: destroyed, kept (at the workshop), recycling,
     # or absent (recorded at registration, not found in the device). None: still in it.

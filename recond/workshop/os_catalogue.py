@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from babel import Locale, UnknownLocaleError
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -15,7 +17,19 @@ from recond.models import OsImage, User
 FAMILIES = ("computers", "phones")
 LANGUAGES = ("fr", "en", "ar", "es", "pt", "ro", "tr", "uk", "ru", "zh")
 KEYBOARDS = ("fr-azerty", "fr-bepo", "be-azerty", "ch-fr", "us-qwerty", "gb-qwerty", "ar")
+KEYBOARD_LABELS = {"fr-azerty": _l("French (AZERTY)"), "fr-bepo": _l("French (BÉPO)"),
+                   "be-azerty": _l("Belgian (AZERTY)"), "ch-fr": _l("Swiss French"),
+                   "us-qwerty": _l("American (QWERTY)"), "gb-qwerty": _l("British (QWERTY)"),
+                   "ar": _l("Arabic")}
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def language_label(code: str) -> str:
+    """A language code of the install form ("fr") as the reader's language names it."""
+    try:
+        return Locale.parse(code).get_display_name(get_locale() or "fr") or code
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def add_image(actor: User, *, name: str, version: str, family: str,

@@ -1,5 +1,6 @@
 """Details of everyday use (issue 12): the training date starts at today, the destructive
-"cancel the request" stands apart and asks for a confirmation, a handover says so once."""
+"cancel the request" stands apart and asks for a confirmation. (A handover saying so once:
+tests/inventory/test_history.py.)"""
 from flask import current_app
 
 from recond import clock
@@ -35,17 +36,3 @@ def test_cancelling_a_request_is_apart_from_the_decision_and_confirmed(world, br
     assert confirmed.status_code == 302
     db.session.expire_all()
     assert db.session.get(EquipmentRequest, request.id).status == "cancelled"
-
-
-def test_a_handover_says_it_once(world, browser):
-    device = world.device("delivered")
-    world.fulfil_release_conditions(device)
-    browser.login("structure_s@example.org")
-    url = f"/handover/{device.public_id}"
-    page = browser.client.get(url).text
-    db.session.expire_all()
-    released = browser.client.post(f"{url}/release", data={
-        "csrf_token": csrf_from(page), "version": str(db.session.get(type(device), device.id).version)},
-        follow_redirects=True)
-    assert released.status_code == 200
-    assert released.text.count("flash-success") == 1 and released.text.count("Remis le") == 1

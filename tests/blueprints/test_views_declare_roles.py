@@ -8,12 +8,14 @@ from recond.blueprints.navigation import ENTRIES, entries_for
 from recond.models import Role
 
 # Public on purpose: signing in (and its second factor), choosing the language, the health
-# check, the site's icon, the OpenAPI document, the public page where anyone checks a
-# certificate of sanitisation, and the links sent by e-mail (invitation, password reset).
+# and readiness probes, the site's icon, the OpenAPI document, the public page where anyone
+# checks a certificate of sanitisation, the links sent by e-mail (invitation, password reset),
+# and the page behind every label (the public page for anyone, the full page for staff who may
+# see the device).
 PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health",
-                    "home.favicon",
-                    "api.openapi", "certificates.verify", "static", "account_links.accept",
-                    "account_links.forgot", "account_links.reset"}
+                    "home.favicon", "probes.ready", "api.openapi", "certificates.verify", "static",
+                    "account_links.accept", "account_links.forgot", "account_links.reset",
+                    "devices.show"}
 
 
 def test_every_endpoint_declares_a_capability_of_the_table(app):
@@ -71,7 +73,7 @@ def test_require_refuses_with_the_capabilitys_own_words(app):
     assert not capabilities.can(None, "signed_in")
 
 
-@pytest.mark.parametrize("path", ["/", "/devices", "/d/BCDFGHJK"])
+@pytest.mark.parametrize("path", ["/", "/devices", "/devices/export.csv"])
 def test_pages_send_anonymous_visitors_to_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302

@@ -12,17 +12,19 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from recond import demo
 from recond.extensions import db
+from recond.models import Device
+from tests.browser import axe
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_structure_journey import _sign_in
 from tests.conftest import PASSWORD
 
 NARROWEST, PHONE, DESKTOP = 320, 390, 1280  # WCAG 1.4.10: reflow from 320 CSS px
-AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 # What a page links to that is a file, not a page (labels, receipts, certificates, exports).
 FILES = (".pdf", ".png", ".svg", ".zpl", ".csv", ".xlsx", ".json", ".ico")
 
@@ -56,13 +58,7 @@ def _too_wide(page) -> str | None:
 
 
 def _axe(page) -> list[str]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)  # through the DevTools protocol: the page's CSP does not apply
-    violations = page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ["violations"]});
-        return result.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "));
-    }""")
-    return violations
+    return [f"{v['id']}: {', '.join(v['nodes'])}" for v in axe.violations(page)]
 
 
 def _visit(page, url: str):
@@ -131,10 +127,12 @@ def test_no_page_of_any_role_scrolls_sideways_or_fails_axe(app, live_server, pag
     shots = ARTIFACTS / "home" / app.config["RECOND_BACKEND"]
     shots.mkdir(parents=True, exist_ok=True)
     problems, pages = [], {}
-    # Signed out: the sign-in page and what it links to (password reset, certificate check).
+    # Signed out: the sign-in page and what it links to (password reset, certificate check),
+    # and the public page behind a label.
     page.context.clear_cookies()
-    pages["anonymous"] = _crawl(app, page, live_server, "anonymous", ["/login", "/verify"],
-                                shots, problems)
+    label = db.session.scalar(select(Device.public_id).order_by(Device.id).limit(1))
+    pages["anonymous"] = _crawl(app, page, live_server, "anonymous",
+                                ["/login", "/verify", f"/d/{label}"], shots, problems)
     roles_done = set()
     for email, role, _org, _name in demo.USERS:
         # One user per role, plus a second structure (its request is for its own use).

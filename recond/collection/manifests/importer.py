@@ -5,8 +5,10 @@ runs inline or in the rq job (`run`, for files of `BACKGROUND_ROWS` rows and mor
 is configured); it imports in one transaction.
 
 A queued import whose job is lost (its worker killed, rq failed or forgot it) reads as failed
-to anyone who loads it, and is recorded failed by the next write (importing it again): its
-transaction died with the worker, so nothing was imported."""
+to anyone who loads it, and is recorded failed by the next write (importing it again) or by the
+worker's maintenance (`fail_lost_imports`): its transaction died with the worker, so nothing
+was imported. A job that loses its database connection is tried again by rq, and a retry
+never imports twice: the import's status changes in the transaction of its rows."""
 from __future__ import annotations
 
 import hashlib
@@ -16,10 +18,9 @@ from typing import Any, Callable
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from rq import get_current_job
 from sqlalchemy import select, update
 
-from recond import jobs, lifecycle
+from recond import database, jobs, lifecycle
 from recond.clock import utcnow
 from recond.collection.deposits import get_deposit
 from recond.errors import InvalidInput, NotFound, Refused
@@ -37,6 +38,9 @@ FAILURES = {
                       "imported. You can import the file again."),
     "interrupted": _l("The worker was shut down during this import: nothing was imported. "
                       "You can import the file again."),
+    "database_unavailable": _l("The database could not be reached during this import, even "
+                               "after several tries: nothing was imported. You can import the "
+                               "file again."),
 }
 
 
@@ -53,12 +57,12 @@ class Preview:
 def upload(actor: User, deposit: Deposit, filename: str, content: bytes) -> DeviceImport:
     """Keep the file and its automatic mapping; refuse at once what cannot be read."""
     lifecycle.check_can_register(actor, deposit)
-    table = reading.read(filename, content, current_app.config["MAX_CONTENT_LENGTH"])
+    sheet = reading.open_sheet(filename, content, current_app.config["MAX_CONTENT_LENGTH"])
     device_import = DeviceImport(
         deposit_id=deposit.id, filename=(filename or "manifest")[:255],
         sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
-        file_format=table.file_format, encoding=table.encoding, separator=table.separator,
-        mapping=columns.auto_mapping(table.headers), total_rows=len(table.rows),
+        file_format=sheet.file_format, encoding=sheet.encoding, separator=sheet.separator,
+        mapping=columns.auto_mapping(sheet.headers), total_rows=sum(1 for _row in sheet.rows()),
         created_by_id=actor.id)
     db.session.add(device_import)
     db.session.flush()
@@ -115,6 +119,16 @@ def _fail_if_job_lost(device_import: DeviceImport) -> None:
         db.session.refresh(device_import)
 
 
+def fail_lost_imports() -> int:
+    """The worker's maintenance: every queued import whose job is lost is marked failed, even
+    if nobody opens it (a deposit's list shows it failed, not queued for ever)."""
+    queued = db.session.scalars(select(DeviceImport).where(DeviceImport.status == "queued",
+                                                           DeviceImport.job_id.is_not(None))).all()
+    for device_import in queued:
+        _fail_if_job_lost(device_import)
+    return sum(1 for device_import in queued if device_import.status == "failed")
+
+
 def remap(actor: User, device_import: DeviceImport, mapping: dict[str, Any]) -> Preview:
     """The user corrects the columns: kept, with the valid rows counted again."""
     return record_preview(actor, set_mapping(actor, device_import, mapping))
@@ -123,7 +137,7 @@ def remap(actor: User, device_import: DeviceImport, mapping: dict[str, Any]) -> 
 def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any]) -> DeviceImport:
     """The user's correction of the automatic mapping: field -> column index (or absent)."""
     _still_open(device_import)
-    table = _table(device_import)
+    headers = _sheet(device_import).headers
     clean: dict[str, int] = {}
     for field, index in mapping.items():
         if field not in columns.FIELDS:
@@ -134,7 +148,7 @@ def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any
             index = int(index)
         except (TypeError, ValueError):
             raise InvalidInput(_l("Choose a column for “%(field)s”.", field=field)) from None
-        if not 0 <= index < len(table.headers):
+        if not 0 <= index < len(headers):
             raise InvalidInput(_l("Choose a column for “%(field)s”.", field=field))
         clean[field] = index
     device_import.mapping = clean
@@ -143,16 +157,20 @@ def set_mapping(actor: User, device_import: DeviceImport, mapping: dict[str, Any
 
 
 def preview(actor: User, device_import: DeviceImport) -> Preview:
-    """Every row checked against the mapping and the devices already known; writes nothing."""
-    table = _table(device_import)
-    checked = row_rules.check(table.headers, table.rows, device_import.mapping, table.lines)
-    errors = sum(1 for r in checked if not r.ok)
+    """Every row checked against the mapping and the devices already known; writes nothing.
+    The rows are checked as they are read; only the first PREVIEW_ROWS are kept."""
+    sheet = _sheet(device_import)
+    shown: list[row_rules.Row] = []
+    valid = errors = 0
+    for row in row_rules.check_each(sheet.rows(), device_import.mapping):
+        valid, errors = (valid + 1, errors) if row.ok else (valid, errors + 1)
+        if len(shown) < PREVIEW_ROWS:
+            shown.append(row)
     earlier = db.session.scalar(select(DeviceImport).where(
         DeviceImport.deposit_id == device_import.deposit_id,
         DeviceImport.sha256 == device_import.sha256, DeviceImport.status == "committed",
         DeviceImport.id != device_import.id).limit(1))
-    return Preview(device_import, table.headers, checked[:PREVIEW_ROWS], len(checked) - errors,
-                   errors, earlier)
+    return Preview(device_import, sheet.headers, shown, valid, errors, earlier)
 
 
 def record_preview(actor: User, device_import: DeviceImport) -> Preview:
@@ -181,7 +199,7 @@ def start(actor: User, device_import: DeviceImport, all_or_nothing: bool,
     job_id = jobs.new_id()
     previous = mark_queued(actor, device_import, all_or_nothing, job_id)
     return jobs.Deferred(run, (device_import.id, actor.id, all_or_nothing), actor_id=actor.id,
-                         job_id=job_id, timeout=JOB_TIMEOUT,
+                         job_id=job_id, timeout=JOB_TIMEOUT, retries=True,
                          undo=partial(unmark_queued, device_import, job_id, previous))
 
 
@@ -215,19 +233,26 @@ def import_rows(actor: User, device_import: DeviceImport, all_or_nothing: bool,
         raise Refused(_l("This file was already imported."), code="already_imported")
     deposit = device_import.deposit
     lifecycle.check_can_register(actor, deposit)
-    table = _table(device_import)
     if "category" not in device_import.mapping:
         raise InvalidInput(_l("Say which column holds the category."), code="unmapped_category")
-    checked = row_rules.check(table.headers, table.rows, device_import.mapping, table.lines)
-    bad = [r for r in checked if not r.ok]
-    if all_or_nothing and bad:
+    sheet = _sheet(device_import)
+    valid: list[dict[str, Any]] = []
+    bad: dict[int, list[str]] = {}  # the first PREVIEW_ROWS wrong rows, by line
+    bad_rows = 0
+    for row in row_rules.check_each(sheet.rows(), device_import.mapping):
+        if row.ok:
+            valid.append(device_values(row))
+            continue
+        bad_rows += 1
+        if len(bad) < PREVIEW_ROWS:
+            bad[row.line] = row.errors
+    if all_or_nothing and bad_rows:
         raise Refused(_l("%(n)s rows have errors: nothing was imported. Correct them, or import "
-                         "only the valid rows.", n=len(bad)), code="rows_with_errors",
-                      details={"errors": {r.line: r.errors for r in bad[:PREVIEW_ROWS]}})
-    valid = [r for r in checked if r.ok]
+                         "only the valid rows.", n=bad_rows), code="rows_with_errors",
+                      details={"errors": bad})
     if not valid:
         raise Refused(_l("No row can be imported."), code="nothing_to_import")
-    imported = lifecycle.register_many(actor, deposit, [device_values(r) for r in valid], progress)
+    imported = lifecycle.register_many(actor, deposit, valid, progress)
     device_import.status, device_import.imported_rows = "committed", imported
     device_import.valid_rows, device_import.all_or_nothing = len(valid), all_or_nothing
     device_import.committed_at = utcnow()
@@ -255,9 +280,9 @@ def _still_open(device_import: DeviceImport) -> None:
         raise Refused(_l("This file was already imported."), code="already_imported")
 
 
-def _table(device_import: DeviceImport) -> reading.Table:
-    return reading.read(device_import.filename, device_import.content,
-                        current_app.config["MAX_CONTENT_LENGTH"])
+def _sheet(device_import: DeviceImport) -> reading.Sheet:
+    return reading.open_sheet(device_import.filename, device_import.content,
+                              current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
@@ -265,30 +290,32 @@ def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
 
     Whatever stops it — a domain refusal, an error, or SystemExit on a cold shutdown of the
     worker — its transaction is rolled back and the import marked failed, never left queued."""
-    job = get_current_job()
-    job_id = job.id if job is not None else None
-
-    def report(done: int) -> None:
-        if job is not None:
-            job.meta["done"] = done
-            job.save_meta()
-
+    job_id = jobs.current_job_id()
     try:
         # Locked for the whole run: a reader never takes a running import for a lost one, and a
         # stale job never runs over an import that was failed and queued again meanwhile.
         device_import = db.session.scalar(
             select(DeviceImport).where(DeviceImport.id == import_id).with_for_update())
-        if device_import is None or device_import.status != "queued" or \
-                (job_id is not None and device_import.job_id != job_id):
+        ours = device_import is not None and (job_id is None or device_import.job_id == job_id)
+        if ours and device_import.status == "committed":
+            # A retry after a commit whose answer was lost (the connection died just then).
+            imported = device_import.imported_rows
+            db.session.rollback()
+            return {"imported": imported}
+        if not ours or device_import.status != "queued":
             db.session.rollback()
             return {"error": "not queued for this job", "code": "superseded"}
         actor = db.session.get(User, actor_id)
-        import_rows(actor, device_import, all_or_nothing, report)
+        import_rows(actor, device_import, all_or_nothing, jobs.report_progress)
         db.session.commit()
         return {"imported": device_import.imported_rows}
     except BaseException as error:
-        db.session.rollback()
-        if isinstance(error, Exception):
+        database.rollback()
+        if database.unreachable(error):
+            if jobs.will_retry():
+                raise  # rq tries again after a pause; the import stays queued for this job
+            code, message = "database_unavailable", None
+        elif isinstance(error, Exception):
             code, message = getattr(error, "code", "failed"), str(getattr(error, "message", error))
         else:
             code, message = "interrupted", None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -38,6 +38,9 @@ _UNITS = {"to": Fraction(1024), "tb": Fraction(1024), "tio": Fraction(1024),
           "go": Fraction(1), "gb": Fraction(1), "gio": Fraction(1), "g": Fraction(1),
           "mo": Fraction(1, 1024), "mb": Fraction(1, 1024), "mio": Fraction(1, 1024),
           "m": Fraction(1, 1024), None: Fraction(1)}
+
+
+CHUNK_ROWS = 1000  # rows checked, and their serials looked up, at a time
 
 
 class NotWhole(ValueError):
@@ -84,11 +87,18 @@ def check(headers: list[str], raw_rows: list[list[str]], mapping: dict[str, int]
           lines: list[int] | None = None) -> list[Row]:
     """lines: each raw row's number in the file (`reading.Table.lines`); without them the rows
     are taken to follow a header on line 1."""
-    rows = []
+    numbered = zip(lines if lines else range(2, len(raw_rows) + 2), raw_rows)
+    return list(check_each(numbered, mapping))
+
+
+def check_each(numbered: Iterable[tuple[int, list[str]]], mapping: dict[str, int]) -> Iterator[Row]:
+    """Each (number in the file, cells) checked, in order, as it comes: rows are held a chunk
+    at a time (the serials already known are looked up per chunk), never the whole file."""
     seen: dict[str, int] = {}
-    for offset, raw in enumerate(raw_rows):
+    chunk: list[Row] = []
+    for line, raw in numbered:
         cells = {f: (raw[i] if i < len(raw) else "") for f, i in mapping.items()}
-        row = Row(line=lines[offset] if lines else offset + 2, cells=cells)
+        row = Row(line=line, cells=cells)
         _check_row(row)
         key = row.values.get("serial_key")
         if key:
@@ -97,9 +107,13 @@ def check(headers: list[str], raw_rows: list[list[str]], mapping: dict[str, int]
                                          serial=row.values["serial"], line=seen[key])))
             else:
                 seen[key] = row.line
-        rows.append(row)
-    _already_known(rows)
-    return rows
+        chunk.append(row)
+        if len(chunk) == CHUNK_ROWS:
+            _already_known(chunk)
+            yield from chunk
+            chunk = []
+    _already_known(chunk)
+    yield from chunk
 
 
 def _check_row(row: Row) -> None:
@@ -146,9 +160,9 @@ def _check_row(row: Row) -> None:
 def _already_known(rows: list[Row]) -> None:
     keys = [r.values["serial_key"] for r in rows if r.values.get("serial_key")]
     known: set[str] = set()
-    for start in range(0, len(keys), 1000):
+    for start in range(0, len(keys), CHUNK_ROWS):
         known.update(db.session.scalars(
-            select(Device.serial_key).where(Device.serial_key.in_(keys[start:start + 1000]))))
+            select(Device.serial_key).where(Device.serial_key.in_(keys[start:start + CHUNK_ROWS]))))
     for row in rows:
         if row.values.get("serial_key") in known:
             row.errors.append(str(_l("serial number %(serial)s is already known to Recond",
