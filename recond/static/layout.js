@@ -39,16 +39,15 @@
 
   function wrapTables() {
     document.querySelectorAll("main table").forEach(function (table) {
-      var box = table.parentElement;
-      if (!box.classList.contains("table-scroll")) {
-        box = document.createElement("div");
-        box.className = "table-scroll";
-        table.parentNode.insertBefore(box, table);
-        box.appendChild(table);
-      }
+      // A page that wrapped its table itself (a .table-scroll box) names it as it means to.
+      if (table.parentElement.classList.contains("table-scroll")) return;
+      var box = document.createElement("div");
+      box.className = "table-scroll";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
       // Named apart from the section around it (two landmarks never share a name).
       var name = document.body.dataset.tableRegion || "{table}";
-      box.dataset.label = box.getAttribute("aria-label") || name.replace("{table}", labelOf(table));
+      box.dataset.label = name.replace("{table}", labelOf(table));
       boxes.push(box);
     });
     markScrolling();
