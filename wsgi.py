@@ -3,6 +3,9 @@ import sys
 
 from recond import create_app
 from recond.config import ConfigError
+from recond.serving import quiet_gunicorn
+
+quiet_gunicorn()  # no `Server: gunicorn` banner
 
 try:
     app = create_app()

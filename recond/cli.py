@@ -251,8 +251,11 @@ def serve_command(host: str, port: int) -> None:
     """Serve Recond on the built-in server (production: gunicorn 'wsgi:app')."""
     from werkzeug.serving import run_simple
 
+    from recond.serving import QuietRequestHandler
+
     click.echo(f"Recond on http://{host}:{port}", err=True)
-    run_simple(host, port, create_app(), threaded=True, use_reloader=False)
+    run_simple(host, port, create_app(), threaded=True, use_reloader=False,
+               request_handler=QuietRequestHandler)
 
 
 def register_commands(app) -> None:

@@ -138,6 +138,7 @@ class Deferred:
     timeout: int | None = None
     undo: Callable[[], None] | None = None
     retries: bool = False
+    inline_if_unavailable: bool = False
 
 
 def enqueue_committed(deferred: Deferred | None) -> JobHandle | None:
@@ -153,7 +154,8 @@ def enqueue_committed(deferred: Deferred | None) -> JobHandle | None:
         raise RuntimeError("enqueue_committed runs after the commit of the rows the job reads")
     try:
         return enqueue(deferred.func, *deferred.args, actor_id=deferred.actor_id,
-                       job_id=deferred.job_id, timeout=deferred.timeout, retries=deferred.retries)
+                       job_id=deferred.job_id, timeout=deferred.timeout, retries=deferred.retries,
+                       inline_if_unavailable=deferred.inline_if_unavailable)
     except Unavailable:
         if deferred.undo is not None:
             deferred.undo()

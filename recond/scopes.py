@@ -79,6 +79,21 @@ def can_see_device(user: User, device: Device) -> bool:
     ) is not None
 
 
+def require_visible_device(user: User, device: Device) -> None:
+    """For a device reached by other means than the ID the reader typed (a medium, a form, a
+    job): when it is not theirs to see, the refusal names nothing of it."""
+    if not can_see_device(user, device):
+        raise NotFound(_l("No such device in what you may see."))
+
+
+def require_visible_deposit(user: User, deposit: Deposit, message=None) -> None:
+    """The same for a deposit reached through an import, a device or a certificate: a 404 that
+    never gives away another organisation's deposit number."""
+    if not user.sees_everything and db.session.scalar(
+            select(Deposit.id).where(Deposit.id == deposit.id, deposit_scope(user))) is None:
+        raise NotFound(message or _l("No such deposit in what you may see."))
+
+
 def get_visible_device(user: User, public_id: str) -> Device:
     device = db.session.scalar(visible_devices(user).where(Device.public_id == public_id))
     if device is None:

@@ -2,15 +2,17 @@
 
 `str.isdigit()` is no test for them: it is true for "²" or "٣", which `int()` refuses (a 500),
 and a 5,000-digit number passes it and overflows the database (another 500). `whole_number`
-takes ASCII digits only (or a JSON integer, never a boolean) within what a BIGINT column holds.
+takes ASCII digits only (or a JSON integer, never a boolean) within what an id column holds.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-MAX_ID = 2**63 - 1  # the largest BIGINT: the widest id column
-_DIGITS = re.compile(r"[0-9]{1,19}")
+# Every id (and version, count, size) column is an INTEGER: on PostgreSQL a larger number in a
+# query is an error ("integer out of range"), not an empty answer.
+MAX_ID = 2**31 - 1
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 def whole_number(value: Any, *, minimum: int = 1, maximum: int = MAX_ID) -> int | None:

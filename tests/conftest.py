@@ -167,6 +167,8 @@ def _use(apps, backend: str):
         finally:
             app.config.clear()
             app.config.update(config)  # what a test changed stays in that test
+            # the login guard's counters: in memory, or in Redis when the test set it
+            app.extensions.pop("recond.attempts", None)
             apps.wipe(app)
 
 
@@ -196,17 +198,52 @@ def client(app):
     return app.test_client()
 
 
+def forget_queue(connection, name: str) -> None:
+    """Removes what rq and Recond wrote in Redis for the queue `name`: the queue, its
+    registries, its jobs with their results, executions and heartbeats, and the workers that
+    served it. Other runs' keys in the same database (another worktree's suite) stay."""
+    ids = set()
+    for key in connection.scan_iter(match="rq:*", _type="hash", count=1000):
+        kind, _, rest = key.decode()[len("rq:"):].partition(":")
+        if kind == "job" and ":" not in rest and connection.hget(key, "origin") == name.encode():
+            ids.add(rest)
+        elif kind == "worker" and ":" not in rest and name.encode() in (
+                connection.hget(key, "queues") or b"").split(b","):
+            ids.add(rest)
+            connection.srem("rq:workers", key)
+    connection.srem("rq:queues", f"rq:queue:{name}")
+    doomed = [key for key in connection.scan_iter(count=1000)
+              if name in (text := key.decode()) or any(i in text for i in ids)]
+    if doomed:
+        connection.delete(*doomed)
+
+
 @pytest.fixture
 def redis_url(app, request):
     from redis import Redis
-    from rq import Queue
 
     app.config["REDIS_URL"] = REDIS_URL
     app.config["RQ_QUEUE"] = f"recond-test-{os.getpid()}-{app.config['RECOND_BACKEND']}"
-    queue = Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(REDIS_URL))
-    queue.empty()  # only this run's own queue
+    connection = Redis.from_url(REDIS_URL)
+    forget_queue(connection, app.config["RQ_QUEUE"])  # only this run's own queue
     yield REDIS_URL
-    queue.empty()
+    forget_queue(connection, app.config["RQ_QUEUE"])
+    connection.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP on a free local port, a thread per request, as in production."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -123,3 +123,34 @@ def test_every_job_answers_in_one_shape(app, world, api, redis_url):
         assert job["id"] == queued[name].json["job"]["id"] and job["status"] == "queued", name
         assert job["url"] == queued[name].json["job"]["url"], name
     assert polled["import"]["done"] == 0
+
+
+def test_a_run_leaves_nothing_in_redis(app, world, client, redis_url):
+    """What a job test wrote in Redis (queue, registries, the job, its result and heartbeat,
+    the worker) is removed by the `redis_url` fixture's `forget_queue`; another run's keys stay."""
+    from redis import Redis
+
+    from tests.conftest import forget_queue
+
+    connection = Redis.from_url(redis_url)
+    other = "rq:job:another-runs-job"  # a job of another run sharing the database
+    connection.hset(other, "origin", "recond-test-another-run")
+    try:
+        token = accounts.create_token(world["tech_a"])
+        db.session.commit()
+        device = world.device()
+        job = client.post("/api/v1/batch", headers={"Authorization": f"Bearer {token}"},
+                          json={"action": "receive", "devices": [device.public_id]}).json["job"]
+        assert _run_worker(app, redis_url).returncode == 0
+        queue = app.config["RQ_QUEUE"]
+
+        def ours():
+            return [k for k in connection.scan_iter(count=1000)
+                    if queue.encode() in k or job["id"].encode() in k]
+
+        assert len(ours()) >= 3  # the job, its result, a registry at least
+        forget_queue(connection, queue)
+        assert ours() == [] and f"rq:queue:{queue}".encode() not in connection.smembers("rq:queues")
+        assert connection.hget(other, "origin") == b"recond-test-another-run"
+    finally:
+        connection.delete(other)

@@ -19,10 +19,10 @@ from recond.errors import DomainError, InvalidInput, NotFound, TooLarge
 from recond.extensions import csrf, db
 from recond.models import Device
 from recond.public_id import url_of
+from recond.whole_numbers import whole_number
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
-MAX_BATCH = 500
 
 
 @bp.before_request
@@ -60,6 +60,11 @@ def _json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput(_l("The body must be a JSON object."))
     return data
+
+
+def json_whole(value: Any, *, minimum: int = 1) -> int | None:
+    """A JSON integer (never a boolean, never digits in a string) an id column can hold."""
+    return whole_number(value, minimum=minimum) if isinstance(value, int) else None
 
 
 def job_json(handle: jobs.JobHandle, url: str, **extra: Any) -> dict[str, Any]:
@@ -143,7 +148,7 @@ def device_action(public_id: str):
     version = body.pop("version", None)
     if not isinstance(action, str):
         raise InvalidInput(_l("Say which action: {\"action\": \"…\"}."), code="missing_action")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+    if version is not None and json_whole(version, minimum=0) is None:
         raise InvalidInput(_l("“version” must be a whole number."))
     device = scopes.get_visible_device(actor, public_id.upper())
     lifecycle.perform(actor, device, action, body, expected_version=version)
@@ -157,13 +162,15 @@ def batch():
     actor = current_actor()
     body = _json_body()
     action, devices, payload = body.get("action"), body.get("devices"), body.get("payload", {})
-    if not isinstance(action, str) or not isinstance(payload, dict) or not isinstance(devices, list) \
-            or not devices or len(devices) > MAX_BATCH or not all(isinstance(d, str) for d in devices):
+    if set(body) - {"action", "devices", "payload"} or not isinstance(action, str) \
+            or not isinstance(payload, dict) or not isinstance(devices, list) \
+            or not devices or len(devices) > lifecycle_jobs.MAX_BATCH or not all(
+                isinstance(d, str) and 0 < len(d) <= lifecycle_jobs.MAX_ID_LENGTH for d in devices):
         raise InvalidInput(_l("A batch is {\"action\": …, \"devices\": [up to %(n)s IDs], "
-                              "\"payload\": {…}}.", n=MAX_BATCH))
-    # Retried if it fails; run here when Redis is away (up to MAX_BATCH actions: seconds).
-    handle = jobs.enqueue(lifecycle_jobs.run_batch, actor.id, [d.upper() for d in devices], action, payload,
-                          actor_id=actor.id, retries=True, inline_if_unavailable=True)
+                              "\"payload\": {…}}.", n=lifecycle_jobs.MAX_BATCH))
+    deferred = lifecycle_jobs.prepare_batch(actor, [d.upper() for d in devices], action, payload)
+    db.session.commit()
+    handle = jobs.enqueue_committed(deferred)
     response = jsonify(job=job_json(handle, url_for("api.job", job_id=handle.id)),
                        results=handle.result)
     response.status_code = 200 if handle.inline else 202

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from recond.collection import deposits, donors, reception, registration
 from recond import jobs
 from recond.blueprints.guard import current_actor, requires
-from recond.blueprints.api import _json_body, bp, device_json, job_json
+from recond.blueprints.api import _json_body, bp, device_json, job_json, json_whole
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.collection.manifests import importer
@@ -84,11 +84,15 @@ def get_deposit(number: str):
 def create_deposit():
     actor = current_actor()
     body = _json_body()
-    items = body.get("items", [])
-    if not isinstance(body.get("donor_id"), int) or not isinstance(body.get("workshop_id"), int) \
+    items, site_id = body.get("items", []), body.get("site_id")
+    donor_id, workshop_id = json_whole(body.get("donor_id")), json_whole(body.get("workshop_id"))
+    if set(body) - {"donor_id", "workshop_id", "site_id", "available_from", "items"} \
+            or donor_id is None or workshop_id is None \
+            or not (site_id is None or json_whole(site_id) is not None) \
             or not isinstance(items, list) or not all(
-                isinstance(i, dict) and isinstance(i.get("category"), str)
-                and isinstance(i.get("quantity"), int) for i in items):
+                isinstance(i, dict) and set(i) == {"category", "quantity"}
+                and isinstance(i["category"], str) and json_whole(i["quantity"]) is not None
+                for i in items):
         raise InvalidInput(_l("A deposit is {\"donor_id\": …, \"workshop_id\": …, \"items\": "
                               "[{\"category\": …, \"quantity\": …}]}."))
     try:
@@ -96,10 +100,8 @@ def create_deposit():
     except (TypeError, ValueError):
         raise InvalidInput(_l("“available_from” is a date: YYYY-MM-DD.")) from None
     deposit = deposits.create_deposit(
-        actor, donor=donors.get_donor(actor, body["donor_id"]),
-        workshop=deposits.workshop(body["workshop_id"]),
-        items=[(i["category"], i["quantity"]) for i in items],
-        site_id=body.get("site_id") if isinstance(body.get("site_id"), int) else None,
+        actor, donor=donors.get_donor(actor, donor_id), workshop=deposits.workshop(workshop_id),
+        items=[(i["category"], i["quantity"]) for i in items], site_id=site_id,
         available_from=available)
     db.session.commit()
     response = jsonify(deposit_json(deposit))
@@ -113,10 +115,11 @@ def register_device(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
     body = _json_body()
-    fields = ("category", "brand", "model", "serial", "asset_tag", "cpu", "ram_gb", "storage_gb")
-    unknown = set(body) - set(fields)
-    if unknown or not all(isinstance(body.get(f, ""), (str, int)) and not isinstance(body.get(f), bool)
-                          for f in fields):
+    fields = registration.TEXT_CELLS + registration.SIZE_CELLS
+    if set(body) - set(fields) \
+            or not all(isinstance(body.get(f, ""), str) for f in registration.TEXT_CELLS) \
+            or not all(isinstance(body.get(f, ""), (str, int)) and not isinstance(body.get(f), bool)
+                       for f in registration.SIZE_CELLS):
         raise InvalidInput(_l("A device has text fields: %(fields)s.", fields=", ".join(fields)))
     device = registration.register_one(actor, deposit, {f: str(body.get(f, "")) for f in fields})
     db.session.commit()
@@ -161,7 +164,10 @@ def commit_import(import_id: int):
     body = _json_body()
     all_or_nothing = body.get("all_or_nothing", True)
     mapping = body.get("mapping")
-    if not isinstance(all_or_nothing, bool) or (mapping is not None and not isinstance(mapping, dict)):
+    if set(body) - {"all_or_nothing", "mapping"} or not isinstance(all_or_nothing, bool) \
+            or (mapping is not None and not (isinstance(mapping, dict) and all(
+                v is None or v == -1 or json_whole(v, minimum=0) is not None
+                for v in mapping.values()))):
         raise InvalidInput(_l("Commit takes {\"all_or_nothing\": true|false, \"mapping\": {…}}."))
     device_import = importer.get_import(actor, import_id)
     job = importer.start(actor, device_import, all_or_nothing, mapping)

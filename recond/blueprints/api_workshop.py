@@ -7,12 +7,11 @@ from flask_babel import lazy_gettext as _l
 from recond import jobs
 from recond.workshop import wipe_evidence
 from recond.blueprints.guard import current_actor, requires
-from recond.blueprints.api import _json_body, bp, job_json
+from recond.blueprints.api import _json_body, bp, job_json, json_whole
 from recond.blueprints.labels import file_response
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.labels import printing
-from recond.whole_numbers import whole_number
 
 
 
@@ -45,9 +44,8 @@ def assign_wipe_log(evidence_id: int):
     body = _json_body()
     assignments, reasons = body.get("assignments"), body.get("reasons", {})
     # A medium's id, or 0 for a drive left unassigned; never a number no id can be (10**30).
-    if not isinstance(assignments, dict) or not all(
-            isinstance(k, str) and (v == 0 or whole_number(v) is not None) and isinstance(v, int)
-            for k, v in assignments.items()):
+    if set(body) - {"assignments", "reasons"} or not isinstance(assignments, dict) or not all(
+            json_whole(v, minimum=0) is not None for v in assignments.values()):
         raise InvalidInput(_l("Assign drives as {\"assignments\": {\"/dev/sda\": medium_id}}."))
     if not isinstance(reasons, dict) or not all(isinstance(v, str) for v in reasons.values()):
         raise InvalidInput(_l("Confirm a match the log disagrees with as "
@@ -77,7 +75,8 @@ def print_labels():
     kind, media_code = body.get("kind", "id"), body.get("media", "a4-3x7")
     fmt, copies, start, dpi = (body.get("format", "pdf"), body.get("copies", 1),
                                body.get("start", 1), body.get("dpi", 203))
-    if not isinstance(devices, list) or not all(isinstance(d, str) for d in devices) \
+    if set(body) - {"devices", "deposit", "kind", "media", "format", "copies", "start", "dpi"} \
+            or not isinstance(devices, list) or not all(isinstance(d, str) for d in devices) \
             or not (deposit is None or isinstance(deposit, str)) \
             or not all(isinstance(v, str) for v in (kind, media_code, fmt)) \
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in (copies, start, dpi)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -51,11 +51,21 @@ def _carries_nul() -> bool:
                                       for k, v in request.args.items(multi=True)):
         return True
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True))
+        return any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)) \
+            or any("\x00" in k or "\x00" in (f.filename or "")  # a file's name is kept
+                   for k, f in request.files.items(multi=True))
     if request.is_json:
         body = request.get_data(cache=True)
         return b"\x00" in body or b"\\u0000" in body.lower()
     return False
+
+
+def _with_allow(error: HTTPException, answer):
+    """A 405 names the methods the URL takes, in `Allow` (RFC 9110), whatever the body."""
+    response = make_response(answer)
+    if getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -88,7 +98,7 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         code, message = _HTTP_MESSAGES.get(error.code, (error.name.lower().replace(" ", "_"),
                                                         error.description))
-        return error_response(error.code or 500, code, message)
+        return _with_allow(error, error_response(error.code or 500, code, message))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

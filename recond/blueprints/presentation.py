@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import Flask
+from flask import Flask, g, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 
 from recond import capabilities, categories, money, public_id, weights
@@ -82,7 +82,28 @@ def init_app(app: Flask) -> None:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+        return _kept_private(_https_only(app, response))
+
+
+def _https_only(app: Flask, response):
+    """Behind HTTPS (secure cookies), browsers are told to use nothing else for a year."""
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _kept_private(response):
+    """What a signed-in reader sees, and every PDF (receipts and notes name beneficiaries and
+    donors), is never kept by a browser, a proxy or the back button's cache. Only the static
+    assets (the same for everyone) may be. Signed in: a token was read, or the session names
+    someone (read from the cookie, never from the database, which may be why this is an error
+    page)."""
+    signed_in = g.get("api_actor") is not None or any(
+        session.get(key) is not None for key in ("_user_id", "pending_2fa"))
+    if request.endpoint != "static" and (signed_in or response.mimetype in (
+            "application/pdf", "application/zpl", "image/png", "image/svg+xml")):
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _remembered(label: Callable[[str], object]) -> Callable[[str], str]:

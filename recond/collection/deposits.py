@@ -28,6 +28,7 @@ from recond.models import (
 from recond.models.deposit import PICKUP_PENDING, RECEPTION_OPEN
 
 S = DepositStatus
+MAX_QUANTITY = 100_000  # devices of one category announced in one pledge
 
 
 def visible_deposits(user: User):
@@ -55,12 +56,13 @@ def create_deposit(actor: User, *, donor: Organisation, workshop: Organisation,
         raise InvalidInput(_l("A deposit goes from a donor company to a workshop."))
     donors.get_donor(actor, donor.id)  # a collector pledges for the donors it manages only
     if site_id is not None and site_id not in {site.id for site in donor.sites}:
-        raise InvalidInput(_l("That site is not one of the donor's."))
+        raise NotFound(_l("That site is not one of the donor's."))
     deposit = Deposit(number=f"TMP-{secrets.token_hex(6)}", donor_id=donor.id,
                       collector_id=collector.id, workshop_id=workshop.id, site_id=site_id,
                       available_from=available_from, notes=notes, created_by_id=actor.id)
     for category, quantity in items:
-        if category not in categories.CATEGORIES or not isinstance(quantity, int) or quantity < 1:
+        if category not in categories.CATEGORIES or not isinstance(quantity, int) \
+                or not 1 <= quantity <= MAX_QUANTITY:
             raise InvalidInput(_l("Each declared line has a known category and a quantity."))
         deposit.items.append(DepositItem(category=category, quantity=quantity))
     db.session.add(deposit)
@@ -90,7 +92,7 @@ def mark_collected(actor: User, deposit: Deposit) -> Deposit:
 def locked(actor: User, deposit: Deposit) -> Deposit:
     """The deposit, visible to the actor, locked and read afresh: a change of the declared
     value and the issue of a receipt on one deposit happen one after the other."""
-    get_deposit(actor, deposit.number)
+    scopes.require_visible_deposit(actor, deposit)
     return db.session.scalar(select(Deposit).where(Deposit.id == deposit.id)
                              .with_for_update().execution_options(populate_existing=True))
 
@@ -170,7 +172,7 @@ def summaries(lots: list[Deposit]) -> dict[int, dict[str, int]]:
 def _collecting(actor: User, deposit: Deposit) -> None:
     capabilities.require(actor, "deposits.manage",
                          _l("Only collection partners and coordinators plan pickups."))
-    get_deposit(actor, deposit.number)
+    scopes.require_visible_deposit(actor, deposit)
     if deposit.status not in PICKUP_PENDING:
         raise Refused(_l("Deposit %(number)s is already %(status)s.", number=deposit.number,
                          status=STATUS_LABELS[S(deposit.status)]), code="wrong_status")
@@ -199,7 +201,7 @@ def receipt_pdf(actor: User, number: str) -> tuple[Deposit, bytes]:
 def workshop(organisation_id: int) -> Organisation:
     found = db.session.get(Organisation, organisation_id)
     if found is None or found.kind != OrganisationKind.WORKSHOP:
-        raise InvalidInput(_l("Choose one of the workshops."))
+        raise NotFound(_l("No such workshop: choose one of the workshops."))
     return found
 
 

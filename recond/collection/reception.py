@@ -14,9 +14,8 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, distinct, func, or_, select
 
-from recond import capabilities, lifecycle, public_id, scan
+from recond import capabilities, lifecycle, public_id, scan, scopes
 from recond.clock import utcnow
-from recond.collection.deposits import get_deposit
 from recond.errors import InvalidInput, Refused
 from recond.lifecycle.workshop_steps import never_collected
 from recond.extensions import db
@@ -135,7 +134,7 @@ def may_receive(actor: User, deposit: Deposit) -> bool:
 
 def _receiving(actor: User, deposit: Deposit) -> None:
     capabilities.require(actor, "deposits.receive")
-    get_deposit(actor, deposit.number)
+    scopes.require_visible_deposit(actor, deposit)
     if deposit.status in PICKUP_PENDING:
         raise Refused(never_collected(deposit), code="not_collected")
 

@@ -10,6 +10,12 @@ from recond.collection.manifests.importer import device_values
 from recond.models import Deposit, Device, User
 
 
+# A device registered alone, each value read as a manifest's cell: text, and sizes that may
+# also come as a number of GB.
+TEXT_CELLS = ("category", "brand", "model", "serial", "asset_tag", "cpu")
+SIZE_CELLS = ("ram_gb", "storage_gb")
+
+
 def register_one(actor: User, deposit: Deposit, cells: dict[str, str]) -> Device:
     """cells: category (code or word), brand, model, serial, asset_tag, cpu, ram_gb, storage_gb."""
     lifecycle.check_can_register(actor, deposit)

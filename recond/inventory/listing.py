@@ -27,6 +27,7 @@ from recond.scopes import deposit_scope, device_scope
 from recond.whole_numbers import whole_number
 
 MAX_PER_PAGE = 100
+MAX_PAGE = 10**6
 PER_PAGE_CHOICES = (25, 50, 100)
 MAX_SEARCH = scan.MAX_CODE_LENGTH
 COUNTED = 10_000  # the HTML list counts this far, then says "more than"
@@ -159,7 +160,7 @@ def parse(actor: User, args) -> Query:
         values["sort"] = sort or Query.sort
         # Without an order, the last change reads newest first and any other column A to Z.
         values["descending"] = order == "desc" if order else values["sort"] == "updated"
-    for name, maximum in (("page", 10**9), ("per_page", MAX_PER_PAGE)):
+    for name, maximum in (("page", MAX_PAGE), ("per_page", MAX_PER_PAGE)):
         raw = str(args.get(name) or "").strip()
         number = whole_number(raw, maximum=maximum) if raw else None
         if raw and number is None:

@@ -33,16 +33,20 @@ def available_actions(actor: User, device: Device) -> list[Action]:
             if capabilities.can(actor, a.capability) and device.status in a.sources(category)]
 
 
-def perform(actor: User, device: Device, action_name: str, payload: dict[str, Any] | None = None,
-            *, expected_version: int | None = None) -> DeviceEvent:
-    action = ACTIONS.get(action_name)
+def _permitted_action(actor: User, action_name: Any) -> Action:
+    action = ACTIONS.get(action_name) if isinstance(action_name, str) else None
     if action is None:
-        raise InvalidInput(_l("Unknown action “%(action)s”.", action=action_name),
+        raise InvalidInput(_l("Unknown action “%(action)s”.", action=str(action_name)[:50]),
                            code="unknown_action")
     capabilities.require(actor, action.capability,
                          _l("Your role may not “%(action)s” a device.", action=action.label))
-    if not scopes.can_see_device(actor, device):
-        raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
+    return action
+
+
+def perform(actor: User, device: Device, action_name: str, payload: dict[str, Any] | None = None,
+            *, expected_version: int | None = None) -> DeviceEvent:
+    action = _permitted_action(actor, action_name)
+    scopes.require_visible_device(actor, device)
     category = categories.get(device.category)
     if device.status not in action.sources(category) and _last_action(device) == action.name:
         # A second press (a resubmitted form, a double scan): say it is done, before saying
@@ -137,6 +141,13 @@ def register_many(actor: User, deposit: Deposit, rows: list[dict[str, Any]],
         if progress is not None:
             progress(done)
     return done
+
+
+def check_batch(actor: User, action_name: str, payload: dict[str, Any]) -> None:
+    """What refuses a whole batch before it is queued: an unknown action, a role that may not
+    do it, details that are not the action's or not of its types. What depends on each device
+    (its status, its category's checklist, the guards) is then decided device by device."""
+    _parse(_permitted_action(actor, action_name), None, payload)
 
 
 def perform_batch(actor: User, public_ids: list[str], action_name: str,

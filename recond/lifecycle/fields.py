@@ -73,6 +73,10 @@ class Field:
             items = category.checklist if category else ()
             if not isinstance(raw, dict):
                 raise ValueError(_l("must map each check to true or false"))
+            if category is None:  # a batch, before each device's own checklist is known
+                if not all(isinstance(v, bool) for v in raw.values()):
+                    raise ValueError(_l("must map each check to true or false"))
+                return dict(raw)
             unknown = sorted(set(raw) - set(items))
             if unknown:
                 raise ValueError(_l("has unknown checks: %(items)s", items=", ".join(unknown)))

@@ -43,6 +43,10 @@
     }
   });
 
+  // The page is ready for a scanner: what a person (or a test) may wait for before typing.
+  // Until now the field, focused by `autofocus`, only took what the browser does without us.
+  document.documentElement.dataset.scanStation = "ready";
+
   // Feedback you can hear, beside the message a screen reader announces.
   if (feedback) {
     try {
@@ -63,33 +67,41 @@
   }
 
   // The camera: the browser's own BarcodeDetector where it has one (Android, ChromeOS, macOS),
-  // otherwise the vendored ZXing decoder (static/vendor/zxing-library).
+  // otherwise the vendored ZXing decoder (static/vendor/zxing-library). Either way the decoder
+  // is fed frame after frame until it reads a code: a frame not yet there, blurred or without
+  // a code is simply followed by the next one, however long the machine takes.
   var button = document.getElementById("camera-button");
   var video = document.getElementById("camera");
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
-  var found = function (text) {
-    field.value = text;
-    form.requestSubmit();
+  var watch = function (read) {
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
+      video.srcObject = stream;
+      video.hidden = false;
+      video.play();
+      video.dataset.camera = "on";
+      var look = function () {
+        var frame = video.readyState >= 2 && video.videoWidth > 0;
+        (frame ? read(video) : Promise.resolve(null)).then(function (text) {
+          if (text) {
+            stream.getTracks().forEach(function (track) { track.stop(); });
+            field.value = text;
+            form.requestSubmit();
+          } else {
+            window.setTimeout(look, 50);
+          }
+        }, function () { window.setTimeout(look, 50); });
+      };
+      look();
+    });
   };
   if ("BarcodeDetector" in window) {
     button.hidden = false;
     button.addEventListener("click", function () {
       var detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128"] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(function (stream) {
-        video.srcObject = stream;
-        video.hidden = false;
-        video.play();
-        var look = function () {
-          detector.detect(video).then(function (codes) {
-            if (codes.length) {
-              stream.getTracks().forEach(function (track) { track.stop(); });
-              found(codes[0].rawValue);
-            } else {
-              window.requestAnimationFrame(look);
-            }
-          }, function () { window.requestAnimationFrame(look); });
-        };
-        look();
+      watch(function (frame) {
+        return detector.detect(frame).then(function (codes) {
+          return codes.length ? codes[0].rawValue : null;
+        });
       });
     });
   } else if (window.ZXing) {
@@ -100,12 +112,14 @@
                 [window.ZXing.BarcodeFormat.QR_CODE, window.ZXing.BarcodeFormat.CODE_128]);
       hints.set(window.ZXing.DecodeHintType.TRY_HARDER, true);  // hand-held, tilted, glossy labels
       var reader = new window.ZXing.BrowserMultiFormatReader(hints);
-      video.hidden = false;
-      reader.decodeFromConstraints({ video: { facingMode: "environment" } }, video, function (result) {
-        if (result) {
-          reader.reset();
-          found(result.getText());
-        }
+      watch(function (frame) {
+        return new Promise(function (resolve) {
+          try {
+            resolve(reader.decode(frame).getText());
+          } catch (noCodeInThisFrame) {
+            resolve(null);
+          }
+        });
       });
     });
   }

@@ -30,8 +30,7 @@ def can_issue(actor: User) -> bool:
 
 def issue_for_device(actor: User, device: Device) -> Certificate:
     _may_issue(actor)
-    if not scopes.can_see_device(actor, device):
-        raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
+    scopes.require_visible_device(actor, device)
     reasons = sanitisation.missing_sanitisation(device)
     if reasons:
         raise Refused(reasons[0], code="not_sanitised", details={
@@ -42,7 +41,7 @@ def issue_for_device(actor: User, device: Device) -> Certificate:
 def issue_for_deposit(actor: User, deposit: Deposit) -> Certificate:
     """Every device of the deposit whose media are all safe; the others wait for a later one."""
     _may_issue(actor)
-    deposits.get_deposit(actor, deposit.number)
+    scopes.require_visible_deposit(actor, deposit)
     devices = [d for d in db.session.scalars(select(Device).where(Device.deposit_id == deposit.id)
                                               .order_by(Device.id))
                if d.media and not sanitisation.missing_sanitisation(d)]

@@ -217,8 +217,7 @@ def no_storage_found(actor: User, device: Device, values: dict[str, Any]) -> Non
 
 def _may_read(actor: User, device: Device) -> None:
     capabilities.require(actor, "media.read")
-    if not scopes.can_see_device(actor, device):
-        raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
+    scopes.require_visible_device(actor, device)
 
 
 def _may_manage(actor: User, device: Device) -> None:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from recond import capabilities, categories, lifecycle, scopes
-from recond.errors import InvalidInput, NotFound, Refused
+from recond.errors import InvalidInput, Refused
 from recond.extensions import db
 from recond.lifecycle import ACTIONS
 from recond.models import Device, TestReport, User
@@ -29,8 +29,7 @@ def may_record(actor: User, device: Device) -> bool:
 def record_failure(actor: User, device: Device, *, checklist: dict[str, Any], outcome: str,
                    battery_health: Any = None, note: str = "") -> TestReport:
     capabilities.require(actor, "devices.test")
-    if not scopes.can_see_device(actor, device):
-        raise NotFound(_l("No device %(id)s in what you may see.", id=device.public_id))
+    scopes.require_visible_device(actor, device)
     category = categories.get(device.category)
     if device.status not in ACTIONS["grade"].sources(category):
         raise Refused(_l("This device is not at the testing stage."), code="wrong_status")

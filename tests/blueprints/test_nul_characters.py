@@ -36,3 +36,35 @@ def test_a_nul_in_the_path(world, browser):
     browser.login(world["tech_a"].email)
     answer = browser.client.get("/d/AB%00CD")
     assert answer.status_code == 422
+
+
+def test_a_nul_in_a_query_key(world, api):
+    answer = api("tech_a", "get", "/api/v1/devices?sta%00tus=ready")
+    assert answer.status_code == 422 and answer.json["error"]["code"] == "nul_character"
+
+
+def test_a_nul_in_a_json_key(world, api):
+    answer = api("collector_a", "post", f"/api/v1/deposits/{world.deposits['a'].number}/devices",
+                 data=b'{"category": "laptop", "br\\u0000and": "Dell"}',
+                 content_type="application/json")
+    assert answer.status_code == 422 and answer.json["error"]["code"] == "nul_character"
+
+
+def test_a_nul_in_the_path_of_the_api(world, api):
+    answer = api("tech_a", "get", "/api/v1/devices/AB%00CDEFG")
+    assert answer.status_code == 422 and answer.json["error"]["code"] == "nul_character"
+
+
+def test_a_nul_in_an_uploaded_files_name_stores_nothing(world, api):
+    from io import BytesIO
+
+    from sqlalchemy import func, select
+
+    from recond.extensions import db
+    from recond.models import DeviceImport
+
+    answer = api("collector_a", "post", f"/api/v1/deposits/{world.deposits['a'].number}/manifests",
+                 data={"file": (BytesIO(b"category,brand\nlaptop,Dell\n"), "lot\x00.csv")},
+                 content_type="multipart/form-data")
+    assert answer.status_code == 422 and answer.json["error"]["code"] == "nul_character"
+    assert db.session.scalar(select(func.count()).select_from(DeviceImport)) == 0

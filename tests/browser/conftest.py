@@ -1,23 +1,12 @@
 """A real Chromium (Debian's /usr/bin/chromium, driven by Playwright) against Recond served
-on a free local port, with screenshots of each step kept under test-artifacts/."""
-import threading
+on a free local port (`live_server`, tests/conftest.py), with screenshots of each step kept
+under test-artifacts/."""
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 @pytest.fixture
@@ -30,7 +19,7 @@ def page(request):
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         context = browser.new_context(locale="fr-FR", viewport={"width": 1024, "height": 900})
         tab = context.new_page()
-        tab.set_default_timeout(15_000)
+        tab.set_default_timeout(60_000)  # every wait is on a signal: this bounds a busy machine
         yield tab
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)

@@ -20,9 +20,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from recond import database, jobs, lifecycle
+from recond import database, jobs, lifecycle, scopes
 from recond.clock import utcnow
-from recond.collection.deposits import get_deposit
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.collection.manifests import columns, reading, rows as row_rules
@@ -78,7 +77,7 @@ def get_import(actor: User, import_id: int) -> DeviceImport:
     device_import = db.session.get(DeviceImport, import_id)
     if device_import is None:
         raise NotFound(_l("No such import."))
-    get_deposit(actor, device_import.deposit.number)  # scope: the deposit must be visible
+    scopes.require_visible_deposit(actor, device_import.deposit, _l("No such import."))
     _fail_if_job_lost(device_import)
     return device_import
 
