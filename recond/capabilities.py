@@ -70,10 +70,13 @@ TABLE: dict[str, Capability] = {
     # History rows about an allocation (structure, price, beneficiary): not for the donor's
     # or the collection partner's eyes; the terms themselves need scopes.sees_allocation_terms.
     "allocation.history": _cap((A, C, T, S), "devices in scope"),
-    # Home page panels.
-    "overview.workshop_queue": _cap((T,), "the workshop's devices"),
-    "overview.own_devices": _cap((S,), "devices allocated to the structure"),
-    "overview.organisations": _cap((A,), "all organisations"),
+    # Home pages: each side's to-do list (recond.overview).
+    "overview.structure": _cap((S,), "the structure's handovers, arriving notes and requests"),
+    "overview.workshop": _cap((T,), "the workshop's devices, media and receptions"),
+    "overview.coordination": _cap((C,), "every request, approved line and ready device"),
+    "overview.collection": _cap((L,), "the collection partner's deposits"),
+    "overview.donations": _cap((D,), "the donor's deposits and their certificates"),
+    "overview.organisations": _cap((A,), "all organisations and devices"),
     # Collection.
     "deposits.read": _cap((A, C, L, T, D), "deposits in scope (scopes.deposit_scope)"),
     "deposits.manage": _cap((C, L), "the collection partner's own deposits; coordinators all",

@@ -18,7 +18,7 @@ from recond.distribution import (
     training,
 )
 from recond.collection import deposits, donors, reception
-from recond.workshop import os_catalogue, recycling, sanitisation
+from recond.workshop import certificates, os_catalogue, recycling, sanitisation
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind as K, Role, Tier
@@ -170,6 +170,8 @@ def load(password: str | None = None) -> dict[str, str]:
     lifecycle.perform(technician, devices[17], "dismantle",
                       {"reason": "Carte mère HS ; écran, clavier et mémoire gardés en pièces"})
     bench(desktop, "grade", "B")
+    # The donor's certificate of sanitisation for what its deposit has had wiped so far.
+    certificates.issue_for_deposit(technician, lot_a)
 
     request = equipment_requests.submit(structure, purpose="beneficiaries", lines=[("laptop", 4)],
                                         justification="Ateliers d'autonomie numérique du mardi")

@@ -4,14 +4,14 @@ Adding a scope rule (a technician sees his own workshop's devices) is one change
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, or_, select, true
 
 from recond import capabilities
 from recond.errors import NotFound
 from recond.extensions import db
 from recond.models import (
-    Allocation, AllocationStatus, DeliveryNote, DeliveryStatus, Deposit, Device, DeviceEvent,
-    EquipmentRequest, Organisation, RecyclingLot, Role, User,
+    Allocation, AllocationStatus, Certificate, DeliveryNote, DeliveryStatus, Deposit, Device,
+    DeviceEvent, EquipmentRequest, Organisation, RecyclingLot, Role, User,
 )
 
 
@@ -47,6 +47,24 @@ def deposit_scope(user: User) -> ColumnElement[bool]:
         case Role.TECHNICIAN:
             return Deposit.workshop_id == org
     return false()
+
+
+def allocation_scope(user: User) -> ColumnElement[bool]:
+    """Allocations: a structure's own; the coordination all. (The workshop reads devices, not
+    the terms they were allocated on.)"""
+    if user.sees_everything:
+        return true()
+    if user.role == Role.STRUCTURE:
+        return Allocation.structure_id == user.organisation_id
+    return false()
+
+
+def certificate_scope(user: User) -> ColumnElement[bool]:
+    """Certificates of sanitisation covering a device or a deposit the user sees."""
+    if user.sees_everything:
+        return true()
+    return or_(Certificate.device_id.in_(select(Device.id).where(device_scope(user))),
+               Certificate.deposit_id.in_(select(Deposit.id).where(deposit_scope(user))))
 
 
 def visible_devices(user: User):

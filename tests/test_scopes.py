@@ -63,3 +63,29 @@ def test_deposit_scope(world):
     assert numbers(world["tech_b"]) == [world.deposits["b"].number]
     assert numbers(world["structure_s"]) == []
     assert len(numbers(world["coordinator"])) == 2
+
+
+@pytest.mark.parametrize("viewer", sorted(VIEWERS) + ["coordinator", "admin"])
+def test_allocations_are_the_structures_own_and_certificates_follow_their_devices(world, two_sides,
+                                                                                  viewer):
+    """Allocations: a structure's own, the coordination all, nobody else any; certificates:
+    those of the devices one sees."""
+    from recond import lifecycle
+    from recond.models import Allocation, Certificate
+    from recond.workshop import certificates
+
+    for side, tech in (("a", "tech_a"), ("b", "tech_b")):
+        certificates.issue_for_device(world[tech], two_sides[side])
+    db.session.commit()
+    everything = world[viewer].sees_everything
+    side = VIEWERS.get(viewer)
+    allocated = db.session.scalars(select(Allocation.device_id)
+                                   .where(scopes.allocation_scope(world[viewer]))).all()
+    expected = [d.id for d in two_sides.values()] if everything else \
+        [two_sides[side].id] if viewer.startswith("structure") else []
+    assert sorted(allocated) == sorted(expected)
+    covered = db.session.scalars(select(Certificate.device_id)
+                                 .where(scopes.certificate_scope(world[viewer]))).all()
+    assert sorted(covered) == sorted([d.id for d in two_sides.values()] if everything
+                                     else [two_sides[side].id])
+    assert lifecycle.active_allocation(two_sides["a"]).structure_id == world.orgs["structure_s"].id

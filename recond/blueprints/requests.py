@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from recond.distribution import equipment_requests
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.structure_forms import LINE_COUNT, RequestForm
+from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.whole_numbers import whole_number
 
@@ -69,7 +70,12 @@ def decide(request_id: int):
 @requires("requests.cancel")
 def cancel(request_id: int):
     actor = current_actor()
-    found = equipment_requests.cancel(actor, equipment_requests.get_request(actor, request_id))
+    found = equipment_requests.get_request(actor, request_id)
+    # Cancelling is final: the form asks for a ticked confirmation (the page says why).
+    if request.form.get("confirm") != "yes":
+        raise InvalidInput(_l("Tick the box to confirm that request %(number)s is cancelled.",
+                              number=found.number), code="not_confirmed")
+    found = equipment_requests.cancel(actor, found)
     db.session.commit()
     flash(_l("Request %(number)s cancelled.", number=found.number), "success")
     return redirect(url_for("requests.show", request_id=found.id))

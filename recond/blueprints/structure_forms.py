@@ -1,6 +1,7 @@
 """WTForms for the structures' side: the directory, requests, beneficiaries, sessions, payments."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -9,6 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
+from recond import clock
 from recond.blueprints.collection_forms import category_choices
 from recond.distribution.equipment_requests import PURPOSE_LABELS
 from recond.distribution.payments import KIND_LABELS, METHOD_LABELS
@@ -75,8 +77,13 @@ class BeneficiaryForm(FlaskForm):
     postcode = StringField(_l("Postcode"), validators=[Optional(), Regexp(r"^\d{5}$")])
 
 
+def _today_here():
+    """A session is most often recorded the day it is held: today, in the users' time zone."""
+    return clock.local_today(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
 class SessionForm(FlaskForm):
-    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    held_on = DateField(_l("Date"), validators=[DataRequired()], default=_today_here)
     duration = IntegerField(_l("Duration (minutes)"), default=120,
                             validators=[DataRequired(), NumberRange(1, 480)])
     trainer = StringField(_l("Trainer"), validators=[DataRequired(), Length(max=200)])

@@ -143,18 +143,30 @@ def permissions(actor: User, deposit: Deposit) -> dict[str, bool]:
 
 def summary(deposit: Deposit) -> dict[str, int]:
     """What became of a deposit's devices: for donors, the reason they give again."""
-    rows = dict(db.session.execute(
-        select(Device.status, func.count(Device.id)).where(Device.deposit_id == deposit.id)
-        .group_by(Device.status)).all())
-    def count(group: frozenset) -> int:
-        return sum(rows.get(status, 0) for status in group)
-    return {"declared": sum(i.quantity for i in deposit.items),
-            "registered": sum(rows.values()),
-            "awaiting": count(statuses.AWAITING_WORKSHOP),
-            "in_progress": count(statuses.AT_WORKSHOP),
-            "reused": count(statuses.REUSED), "released": count(statuses.HANDED_OVER),
-            "recycled": count(statuses.RECYCLED_AS_WEEE),
-            "dismantled": count(statuses.DISMANTLED_FOR_PARTS)}
+    return summaries([deposit])[deposit.id]
+
+
+def summaries(lots: list[Deposit]) -> dict[int, dict[str, int]]:
+    """`summary` of many deposits in one query, by deposit id (their items loaded with them)."""
+    counts: dict[int, dict[str, int]] = {d.id: {} for d in lots}
+    for deposit_id, status, n in db.session.execute(
+            select(Device.deposit_id, Device.status, func.count(Device.id))
+            .where(Device.deposit_id.in_(list(counts))).group_by(Device.deposit_id, Device.status)):
+        counts[deposit_id][status] = n
+
+    def of(deposit: Deposit) -> dict[str, int]:
+        rows = counts[deposit.id]
+
+        def count(group: frozenset) -> int:
+            return sum(rows.get(status, 0) for status in group)
+        return {"declared": sum(i.quantity for i in deposit.items),
+                "registered": sum(rows.values()),
+                "awaiting": count(statuses.AWAITING_WORKSHOP),
+                "in_progress": count(statuses.AT_WORKSHOP),
+                "reused": count(statuses.REUSED), "released": count(statuses.HANDED_OVER),
+                "recycled": count(statuses.RECYCLED_AS_WEEE),
+                "dismantled": count(statuses.DISMANTLED_FOR_PARTS)}
+    return {d.id: of(d) for d in lots}
 
 
 def _collecting(actor: User, deposit: Deposit) -> None:

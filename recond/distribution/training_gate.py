@@ -33,28 +33,66 @@ def earliest_date(allocation: Allocation) -> date:
     return (allocation.created_at - timedelta(days=validity_days())).date()
 
 
+def _attendance_query():
+    """Sessions attended (present), newest first, with whom they count for."""
+    return (select(TrainingSession.id, TrainingSession.held_on, TrainingSession.duration_minutes,
+                   TrainingSession.structure_id, Attendance.beneficiary_id,
+                   Attendance.staff_name.is_not(None).label("staff"))
+            .join(Attendance, Attendance.session_id == TrainingSession.id)
+            .where(Attendance.present.is_(True))
+            .order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc()))
+
+
+def _counts_for(allocation: Allocation, row) -> bool:
+    """Does this attendance count for the allocation's trainee?"""
+    if row.structure_id != allocation.structure_id:
+        return False
+    return row.staff if allocation.for_own_use else row.beneficiary_id == allocation.beneficiary_id
+
+
+def _sessions_of(allocation: Allocation, rows) -> list:
+    """The distinct sessions among the rows that count for this allocation, newest first."""
+    seen, found = set(), []
+    for row in rows:
+        if row.id not in seen and _counts_for(allocation, row):
+            seen.add(row.id)
+            found.append(row)
+    return found
+
+
 def _attended(allocation: Allocation) -> list:
     """(id, held_on, duration) of the sessions the allocation's trainee attended, newest
     first. Plain rows, not entities: a re-read after a lock sees what was committed."""
-    query = (
-        select(TrainingSession.id, TrainingSession.held_on, TrainingSession.duration_minutes)
-        .join(Attendance, Attendance.session_id == TrainingSession.id)
-        .where(TrainingSession.structure_id == allocation.structure_id,
-               Attendance.present.is_(True))
-    )
+    query = _attendance_query().where(TrainingSession.structure_id == allocation.structure_id)
     if allocation.for_own_use:
         query = query.where(Attendance.staff_name.is_not(None))
     else:
         query = query.where(Attendance.beneficiary_id == allocation.beneficiary_id)
-    return db.session.execute(
-        query.distinct().order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc())).all()
+    return _sessions_of(allocation, db.session.execute(query).all())
 
 
 def gate(allocation: Allocation) -> tuple[int | None, list]:
     """The session that opens this allocation's release (the most recent that counts), or
     None and the reasons: no session attended, attended only too long before the
     allocation, or attended recently but too briefly."""
-    rows = _attended(allocation)
+    return _verdict(allocation, _attended(allocation))
+
+
+def gates(allocations: list[Allocation]) -> dict[int, tuple[int | None, list]]:
+    """`gate` of many allocations, read in one query whatever their number (a structure's
+    home page lists every device waiting for its handover): the same verdicts, by allocation
+    id. The caller loads the allocations' beneficiaries with them (a reason names one)."""
+    if not allocations:
+        return {}
+    beneficiaries = {a.beneficiary_id for a in allocations if not a.for_own_use}
+    rows = db.session.execute(_attendance_query().where(
+        TrainingSession.structure_id.in_({a.structure_id for a in allocations}),
+        Attendance.beneficiary_id.in_(beneficiaries) | Attendance.staff_name.is_not(None))).all()
+    return {a.id: _verdict(a, _sessions_of(a, rows)) for a in allocations}
+
+
+def _verdict(allocation: Allocation, rows: list) -> tuple[int | None, list]:
+    """The gate, given the sessions the allocation's trainee attended, newest first."""
     earliest, minimum = earliest_date(allocation), min_minutes()
     recent = [row for row in rows if row.held_on >= earliest]
     for row in recent:

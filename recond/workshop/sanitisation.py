@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from recond import capabilities, public_id, scopes
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.models import (
-    SanitisationMethod, SanitisationRecord, StorageMedium, User, Verification,
+    Device, SanitisationMethod, SanitisationRecord, StorageMedium, User, Verification,
 )
 from recond.lifecycle.statuses import SANITISABLE
 from recond.whole_numbers import whole_number
@@ -137,6 +137,22 @@ def missing_sanitisation(device) -> list:
             reasons.append(_l("Storage medium %(medium)s has no passed sanitisation record.",
                               medium=name))
     return reasons
+
+
+def failed_wipes_to_settle():
+    """The media whose wipe failed in their device's current cycle, neither destroyed since
+    nor removed, on devices still at the sanitising step: each one blocks its device's `wipe`
+    until the technician settles it. The set form of `missing_sanitisation`'s first reason
+    (what `conclusive_record` refuses), for lists; a select of media joined to their device,
+    to which the caller adds its scope."""
+    record_now = (SanitisationRecord.medium_id == StorageMedium.id) & \
+        (SanitisationRecord.cycle == Device.cycle)
+    failed = exists().where(record_now, SanitisationRecord.passed.is_(False))
+    destroyed = exists().where(record_now, SanitisationRecord.passed.is_(True),
+                               SanitisationRecord.method == SanitisationMethod.DESTROY)
+    return (select(StorageMedium).join(Device, Device.id == StorageMedium.device_id)
+            .where(Device.status.in_(SANITISABLE), StorageMedium.removed_at.is_(None),
+                   failed, ~destroyed))
 
 
 def media_page(device) -> str:

@@ -8,12 +8,12 @@ from recond.blueprints.navigation import ENTRIES, entries_for
 from recond.models import Role
 
 # Public on purpose: signing in (and its second factor), choosing the language, the health
-# and readiness probes, the OpenAPI document, the public page where anyone checks a
-# certificate of sanitisation, the links sent by e-mail (invitation, password reset), and the
-# page behind every label (the public page for anyone, the full page for staff who may see
-# the device).
+# and readiness probes, the site's icon, the OpenAPI document, the public page where anyone
+# checks a certificate of sanitisation, the links sent by e-mail (invitation, password reset),
+# and the page behind every label (the public page for anyone, the full page for staff who may
+# see the device).
 PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health",
-                    "probes.ready", "api.openapi", "certificates.verify", "static",
+                    "home.favicon", "probes.ready", "api.openapi", "certificates.verify", "static",
                     "account_links.accept", "account_links.forgot", "account_links.reset",
                     "devices.show"}
 
