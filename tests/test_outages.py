@@ -74,7 +74,7 @@ def test_an_unexpected_error_page_makes_no_query(app, world, browser, monkeypatc
     load the user and the navigation again)."""
     from sqlalchemy import event
 
-    from recond.blueprints import home
+    from recond import overview
 
     statements: list[str] = []
     at_error: list[int] = []
@@ -84,7 +84,7 @@ def test_an_unexpected_error_page_makes_no_query(app, world, browser, monkeypatc
         raise RuntimeError("a bug")
 
     browser.login(world["tech_a"].email)
-    monkeypatch.setattr(home, "overview_for", broken)
+    monkeypatch.setattr(overview, "todo_for", broken)
     listener = lambda _c, _cur, statement, *_rest: statements.append(statement)  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
