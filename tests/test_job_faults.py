@@ -137,7 +137,8 @@ def test_a_cold_shutdown_fails_the_import_at_once_and_the_page_retries_it(app, w
     assert "cold shut down" in log, log
 
     body = _read(api, import_id)  # no clock to move: the job itself marked it failed
-    assert body["status"] == "failed" and body["error"]["code"] == "interrupted", body
+    import os; open(f"/tmp/coldlog-{os.getpid()}-{body['status']}.log", "w").write(log)  # DEBUG
+    assert body["status"] == "failed" and body["error"]["code"] == "interrupted", (body, log)
     assert _devices() == 0
 
     browser.login(world["collector_a"].email)

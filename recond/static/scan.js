@@ -145,10 +145,21 @@
                 [window.ZXing.BarcodeFormat.QR_CODE, window.ZXing.BarcodeFormat.CODE_128]);
       hints.set(window.ZXing.DecodeHintType.TRY_HARDER, true);  // hand-held, tilted, glossy labels
       var reader = new window.ZXing.BrowserMultiFormatReader(hints);
+      // Our own canvas, sized to each frame: ZXing's sizes its canvas once, from the first frame,
+      // and a camera that starts small then switches to its real size would be read cropped.
+      var canvas = document.createElement("canvas");
+      var context = canvas.getContext("2d", { willReadFrequently: true });
       watch(function (frame) {
         return new Promise(function (resolve) {
           try {
-            resolve(reader.decode(frame).getText());
+            if (canvas.width !== frame.videoWidth || canvas.height !== frame.videoHeight) {
+              canvas.width = frame.videoWidth;
+              canvas.height = frame.videoHeight;
+            }
+            context.drawImage(frame, 0, 0, canvas.width, canvas.height);
+            var luminance = new window.ZXing.HTMLCanvasElementLuminanceSource(canvas);
+            var bitmap = new window.ZXing.BinaryBitmap(new window.ZXing.HybridBinarizer(luminance));
+            resolve(reader.decodeBitmap(bitmap).getText());
           } catch (noCodeInThisFrame) {
             resolve(null);
           }

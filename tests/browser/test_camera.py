@@ -52,7 +52,8 @@ def test_a_phone_camera_reads_the_label(world, live_server, tmp_path):
             page.goto(f"{live_server}/scan/")
             station_ready(page)
             page.click("#camera-button")
-            page.wait_for_selector("video[data-camera='on']", state="attached")  # streaming
+            # No wait on the video itself: the code may be read, and the page gone, before any
+            # check of ours could see the stream.
             page.wait_for_selector("[data-feedback='found']", timeout=DECODED_WITHIN_MS)
             assert device.public_id[:4] in page.inner_text("#card-title")
         finally:
