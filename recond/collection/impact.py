@@ -306,6 +306,6 @@ def csv_bytes(report_: ImpactReport) -> bytes:
 
 
 def filename(report_: ImpactReport, extension: str) -> str:
-    return (f"{gettext('impact')}-{report_.donor.siret or report_.donor.id}-"
+    return (f"impact-{report_.donor.siret or report_.donor.id}-"
             f"{report_.period.start.isoformat()}-{report_.period.end.isoformat()}.{extension}")
 
