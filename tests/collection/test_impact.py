@@ -210,3 +210,30 @@ def _no_beneficiary_data(text: str, world) -> None:
     """Counts only: no beneficiary reference, no structure, no price."""
     assert "REF-" not in text and "Structure S" not in text and "40,00" not in text \
         and "40.00" not in text
+
+
+def test_two_administrators_saving_at_once_one_wins(pg_app):
+    """Both saw version 0 and both pass the check; the unique (category, version) lets one
+    version 1 in and turns the other into a conflict, never two versions 1 nor a lost edit."""
+    from recond.identity import accounts
+    from recond.models import User
+    from tests.builders import World
+    from tests.collection.test_donation_receipt_races import _race
+
+    world = World.build()
+    second = accounts.create_user(
+        "admin2@example.org", role="admin", organisation=world.orgs["coordination"],
+        password="correct horse battery", name="Admin Deux")
+    db.session.commit()
+
+    def attempt(user_id, kg):
+        def run(session):
+            return emission_factors.record(session.get(User, user_id), "laptop", kg=kg,
+                                           source=f"Source {kg}", source_date="2024-01-01",
+                                           seen_version=0).version
+        return run
+
+    outcomes = _race(pg_app, [attempt(world["admin"].id, "28"), attempt(second.id, "29")])
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "int"], outcomes
+    assert [(f.version, f.source) for f in emission_factors.history()] \
+        == [(1, f"Source {28 if outcomes[0] == 1 else 29}")]
