@@ -77,7 +77,10 @@ class Line:
 
     @property
     def label(self) -> str:
-        return str(CATEGORIES[self.category].label) if self.category else gettext("Total")
+        if self.category is None:
+            return gettext("Total")
+        known = CATEGORIES.get(self.category)
+        return str(known.label) if known else self.category
 
     @property
     def uncounted(self) -> bool:
