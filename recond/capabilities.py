@@ -95,6 +95,13 @@ TABLE: dict[str, Capability] = {
                              _l("Only the workshop's technicians receive deposits.")),
     "devices.register": _cap((C, L, T), "deposits in scope, while their reception is open",
                              _l("Your role may not register devices.")),
+    # The donor impact report (recond.collection.impact): the company its own, the
+    # coordination any donor's; the emission factors it uses are the administrators'.
+    "impact.read": _cap((A, C, D), "the donor company its own report; the coordination all",
+                        _l("Only the donor company and the coordination read its impact "
+                           "report.")),
+    "impact.factors": _cap((A,), "the one table of emission factors",
+                           _l("Only administrators edit the emission factors.")),
     "donors.manage": _cap((A, C, L), "donors the collection partner manages; the coordination all",
                           _l("Only collection partners, coordinators and administrators manage "
                              "donor companies.")),

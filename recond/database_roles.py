@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection, make_url
 
 # Tables the runtime role reads and appends to, never changes. The security log's retention
 # purge deletes through a door its trigger opens (identity/security_log.py), so it keeps DELETE.
-APPEND_ONLY = {"device_event", "history_checkpoint", "training_session_revision", "donation_receipt"}
+APPEND_ONLY = {"device_event", "history_checkpoint", "training_session_revision", "donation_receipt",
+               "emission_factor"}
 RIGHTS = {"alembic_version": "SELECT", "security_event": "SELECT, INSERT, DELETE"}
 DEFAULT_RIGHTS = "SELECT, INSERT, UPDATE, DELETE"
 

@@ -6,7 +6,7 @@ def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         account, account_links, admin, allocation, api, api_account, api_collection, api_media,
         api_receipts, api_recycling, api_workshop, auth, beneficiaries, certificates, deliveries,
-        deposits, devices, donation_receipts, donors, errors, handover, home, intake, labels,
+        deposits, devices, donation_receipts, donors, errors, handover, home, impact, intake, labels,
         media, organisations, outages, parsing, people, presentation, probes, public_help,
         recycling, request_log, requests, scan_station, security_admin, structures, training,
         wipe_logs,
@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(probes.bp)
     app.register_blueprint(devices.bp)
     app.register_blueprint(donors.bp)
+    app.register_blueprint(impact.bp)
     app.register_blueprint(deposits.bp)
     app.register_blueprint(intake.bp)
     app.register_blueprint(wipe_logs.bp)

@@ -34,6 +34,9 @@ ATTACKS = [
     "UPDATE history_checkpoint SET events = 0",
     "DELETE FROM training_session_revision",
     "ALTER TABLE donation_receipt DISABLE TRIGGER USER",
+    # an emission factor is versioned: a report printed earlier names a value kept for good
+    "UPDATE emission_factor SET grams_co2e = 0",
+    "DELETE FROM emission_factor",
     "SELECT setval(pg_get_serial_sequence('device_event', 'id'), 1)",
     "CREATE TABLE device_event_copy (id int)",
 ]
