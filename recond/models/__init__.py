@@ -29,6 +29,8 @@ from recond.models.test_report import TestReport
 from recond.models.security_event import SecurityEvent
 from recond.models.job_receipt import JobReceipt
 from recond.models.public_help import PublicHelp
+from recond.models.webhook import DeliveryStatus as WebhookDeliveryStatus
+from recond.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
@@ -38,5 +40,6 @@ __all__ = [
     "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",
     "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
+    "Webhook", "WebhookAttempt", "WebhookDelivery", "WebhookDeliveryStatus",
     "DeliveryItem", "DeliveryKind", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
 ]
