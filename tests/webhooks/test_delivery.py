@@ -1,0 +1,110 @@
+"""Deliveries made by a real `recond worker` to real HTTP receivers: signed (the test checks
+the signature with the secret, as docs/webhooks.md tells a receiver to), tried again after a
+failure, given up after the last try, never redirected, never sent to another organisation,
+and each try shown on the webhook's page. The pauses between tries are set to 0 s: the retries
+are rq's own, without waiting."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import pytest
+from sqlalchemy import select
+
+from recond import lifecycle
+from recond.extensions import db
+from recond.models import WebhookDelivery
+from recond.webhooks import events, register
+from tests import workers
+from tests.webhooks.receiver import Receiver
+from tests.workers import own_queue  # noqa: F401  (a fixture)
+
+
+@pytest.fixture
+def receivers():
+    started: list[Receiver] = []
+
+    def make(statuses: list[int], location: str = "") -> Receiver:
+        started.append(Receiver(statuses, location).start())
+        return started[-1]
+
+    yield make
+    for receiver in started:
+        receiver.stop()
+
+
+def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    """What a receiver does (docs/webhooks.md)."""
+    expected = "sha256=" + hmac.new(secret.encode(), headers["X-Recond-Timestamp"].encode()
+                                    + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers["X-Recond-Signature"])
+
+
+def _deliveries(hook) -> list[WebhookDelivery]:
+    db.session.rollback()  # read what the worker committed
+    return list(db.session.scalars(select(WebhookDelivery)
+                                   .where(WebhookDelivery.webhook_id == hook.id)))
+
+
+def test_signed_deliveries_retried_given_up_and_only_in_scope(
+        app, world, browser, redis_url, own_queue, tmp_path, receivers):
+    app.config.update(WEBHOOK_ALLOW_LOCAL=True, WEBHOOK_RETRY_SECONDS=(0, 0))
+    donor = receivers([500, 200])  # fails once, then takes it
+    stubborn = receivers([302], location=donor.url)  # never a 2xx; its redirect is not followed
+    other = receivers([200])  # another organisation's
+    admin = world["admin"]
+    hook, secret = register.create(admin, organisation_id=world.orgs["donor_x"].id,
+                                   url=donor.url, wanted=[events.DEVICE_STATUS])
+    workshop_hook, _ = register.create(admin, organisation_id=world.orgs["workshop_a"].id,
+                                       url=stubborn.url, wanted=[events.DEVICE_STATUS])
+    register.create(admin, organisation_id=world.orgs["donor_y"].id, url=other.url,
+                    wanted=list(events.EVENTS))
+    db.session.commit()
+    device = world.register("a")
+    lifecycle.perform(world["tech_a"], device, "receive")
+    db.session.commit()  # the deliveries are queued now, not before
+
+    log = tmp_path / "worker.log"
+    worker = workers.start(app, redis_url, log, RECOND_WEBHOOK_ALLOW_LOCAL="1",
+                           RECOND_WEBHOOK_RETRY_SECONDS="0,0")
+    try:
+        workers.wait_for(lambda: all(d.status != "pending" for d in
+                                     _deliveries(hook) + _deliveries(workshop_hook)),
+                         "every delivery settled", worker, log)
+    finally:
+        workers.stop(worker)
+
+    # Tried again after the 500, delivered by the 200: the same body, signed each time.
+    assert len(donor.received) == 2
+    for got in donor.received:
+        assert verify(secret, got.headers, got.body)
+        assert not verify("whsec_another", got.headers, got.body)
+        assert got.path == "/hooks/recond?from=test"
+        assert got.headers["X-Recond-Event"] == events.DEVICE_STATUS
+    assert donor.received[0].body == donor.received[1].body
+    assert donor.received[0].headers["X-Recond-Delivery"] == donor.received[1].headers["X-Recond-Delivery"]
+    body = json.loads(donor.received[0].body)
+    assert body["event"] == events.DEVICE_STATUS
+    assert body["data"] | {"at": None} == {"device": device.public_id, "category": "laptop",
+                                           "action": "receive", "from": "registered",
+                                           "to": "received", "at": None}
+    [delivered] = _deliveries(hook)
+    assert (delivered.status, delivered.attempts) == ("delivered", 2)
+    assert [t.status_code for t in delivered.tries] == [500, 200]
+    assert delivered.tries[0].response_body.startswith("answer 1: 500 xxx")
+    assert len(delivered.tries[0].response_body) == 500  # truncated
+
+    # Three tries (the first and two retries), then given up; the redirect never followed.
+    assert len(stubborn.received) == 3
+    [given_up] = _deliveries(workshop_hook)
+    assert (given_up.status, given_up.attempts) == ("failed", 3)
+    assert [t.status_code for t in given_up.tries] == [302, 302, 302]
+
+    assert other.received == []  # donor_y's webhook: not its device
+
+    browser.login("admin@example.org")
+    page = browser.client.get(f"/admin/webhooks/{hook.id}")
+    assert page.status_code == 200
+    assert "HTTP 500" in page.text and "HTTP 200" in page.text and "answer 1: 500" in page.text
+    assert secret not in page.text  # shown once, at creation, never again
