@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -108,3 +109,32 @@ def test_signed_deliveries_retried_given_up_and_only_in_scope(
     assert page.status_code == 200
     assert "HTTP 500" in page.text and "HTTP 200" in page.text and "answer 1: 500" in page.text
     assert secret not in page.text  # shown once, at creation, never again
+
+
+def test_a_delivery_recorded_while_redis_was_away_is_sent_by_the_sweep(
+        app, world, redis_url, own_queue, tmp_path, receivers):
+    app.config.update(WEBHOOK_ALLOW_LOCAL=True, WEBHOOK_RETRY_SECONDS=(0,))
+    receiver = receivers([200])
+    hook, secret = register.create(world["admin"], organisation_id=world.orgs["workshop_a"].id,
+                                   url=receiver.url, wanted=[events.DEVICE_STATUS])
+    db.session.commit()
+    device = world.register("a")
+    url, app.config["REDIS_URL"] = app.config["REDIS_URL"], None  # nothing queued at commit
+    lifecycle.perform(world["tech_a"], device, "receive")
+    db.session.commit()
+    app.config["REDIS_URL"] = url
+    [waiting] = _deliveries(hook)
+    assert (waiting.status, waiting.attempts) == ("pending", 0)
+    # As if the commit was two minutes ago: overdue, what the sweep looks for.
+    waiting.next_attempt_at -= timedelta(minutes=2)
+    db.session.commit()
+
+    log = tmp_path / "worker.log"
+    worker = workers.start(app, redis_url, log, RECOND_WEBHOOK_ALLOW_LOCAL="1")
+    try:
+        workers.wait_for(lambda: _deliveries(hook)[0].status == "delivered",
+                         "the sweep sent it", worker, log)
+    finally:
+        workers.stop(worker)
+    assert len(receiver.received) == 1 and verify(secret, receiver.received[0].headers,
+                                                  receiver.received[0].body)
