@@ -8,16 +8,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from recond import lifecycle
 from recond.extensions import db
 from recond.models import WebhookDelivery
-from recond.webhooks import events, register
+from recond.webhooks import delivery, events, register
 from tests import workers
+from tests.builders import World
 from tests.webhooks.receiver import Receiver
 from tests.workers import own_queue  # noqa: F401  (a fixture)
 
@@ -138,3 +141,72 @@ def test_a_delivery_recorded_while_redis_was_away_is_sent_by_the_sweep(
         workers.stop(worker)
     assert len(receiver.received) == 1 and verify(secret, receiver.received[0].headers,
                                                   receiver.received[0].body)
+
+
+def test_the_job_does_nothing_twice_nor_before_its_time(app, world, receivers):
+    """The job's own rules, called as the worker calls it: a delivered or given-up delivery is
+    not sent again, a try not yet due is not made early, a webhook switched off sends nothing."""
+    app.config.update(WEBHOOK_ALLOW_LOCAL=True, WEBHOOK_RETRY_SECONDS=(0,))
+    receiver = receivers([500, 200])
+    hook, _ = register.create(world["admin"], organisation_id=world.orgs["workshop_a"].id,
+                              url=receiver.url, wanted=[events.DEVICE_STATUS])
+    db.session.commit()
+    device = world.register("a")
+    lifecycle.perform(world["tech_a"], device, "receive")
+    db.session.commit()
+    [first] = _deliveries(hook)
+    with pytest.raises(delivery.DeliveryFailed):
+        delivery.deliver(first.id)
+    assert delivery.deliver(first.id) == "delivered"
+    assert delivery.deliver(first.id) == "nothing to do"
+    assert len(receiver.received) == 2
+
+    app.config["WEBHOOK_RETRY_SECONDS"] = (3600,)
+    receiver.statuses[:] = [503]
+    lifecycle.perform(world["tech_a"], device, "recycle", {"reason": "écran cassé"})
+    db.session.commit()
+    later = max(_deliveries(hook), key=lambda d: d.id)
+    with pytest.raises(delivery.DeliveryFailed):
+        delivery.deliver(later.id)
+    assert delivery.deliver(later.id) == "not due yet"  # a second job for it: an hour early
+    assert len(receiver.received) == 3
+    register.set_active(world["admin"], hook, False)
+    db.session.commit()
+    db.session.get(WebhookDelivery, later.id).next_attempt_at = None
+    db.session.commit()
+    assert delivery.deliver(later.id) == "cancelled"
+    assert len(receiver.received) == 3
+
+
+def test_two_jobs_for_one_delivery_at_once_send_it_once(pg_app, receivers):
+    """The sweep and rq's retry may both run a delivery's job: the row lock lets one try, and
+    the other finds it delivered (PostgreSQL: row locks)."""
+    world = World.build()
+    pg_app.config.update(WEBHOOK_ALLOW_LOCAL=True, WEBHOOK_RETRY_SECONDS=(0,))
+    receiver = receivers([200])
+    hook, _ = register.create(world["admin"], organisation_id=world.orgs["workshop_a"].id,
+                              url=receiver.url, wanted=[events.DEVICE_STATUS])
+    db.session.commit()
+    lifecycle.perform(world["tech_a"], world.register("a"), "receive")
+    db.session.commit()
+    [row] = _deliveries(hook)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def job() -> None:
+        with pg_app.app_context():
+            session = Session(db.engine)
+            db.session.registry.set(session)
+            try:
+                barrier.wait(timeout=10)
+                outcomes.append(delivery.deliver(row.id))
+            finally:
+                db.session.registry.clear()
+                session.close()
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["delivered", "nothing to do"]
+    assert len(receiver.received) == 1
