@@ -242,7 +242,8 @@ def worker_command(burst: bool) -> None:
     database.name_connections("worker")
     worker = jobs.Worker([jobs.queue()], connection=connection,
                          maintenance=[importer.fail_lost_imports,
-                                      webhook_delivery.requeue_overdue])
+                                      webhook_delivery.requeue_overdue,
+                                      webhook_delivery.forget_old_deliveries])
     worker.work(burst=burst, with_scheduler=True)
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from recond import clock, jobs
 from recond.errors import DomainError
@@ -37,6 +37,7 @@ from recond.webhooks import addresses
 
 log = logging.getLogger(__name__)
 KEPT_BODY = 500  # characters of the receiver's answer kept with each try
+KEPT_DAYS = 30  # a settled delivery and its tries, on the webhook's page, then forgotten
 USER_AGENT = "Recond-Webhooks/1"
 
 
@@ -180,3 +181,13 @@ def requeue_overdue() -> None:
         .order_by(WebhookDelivery.id).limit(1000)))
     if ids:
         queue(ids)
+
+
+def forget_old_deliveries() -> None:
+    """The worker's maintenance: settled deliveries older than KEPT_DAYS go, with their tries
+    (the outbox is not an archive; what a partner received, it keeps)."""
+    cutoff = clock.utcnow() - timedelta(days=KEPT_DAYS)
+    old = select(WebhookDelivery.id).where(WebhookDelivery.status != WebhookDeliveryStatus.PENDING,
+                                           WebhookDelivery.created_at < cutoff)
+    db.session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(old)))
+    db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(old)))

@@ -210,3 +210,22 @@ def test_two_jobs_for_one_delivery_at_once_send_it_once(pg_app, receivers):
         thread.join(timeout=60)
     assert sorted(outcomes) == ["delivered", "nothing to do"]
     assert len(receiver.received) == 1
+
+
+def test_settled_deliveries_are_forgotten_after_thirty_days(app, world, receivers):
+    app.config.update(WEBHOOK_ALLOW_LOCAL=True, WEBHOOK_RETRY_SECONDS=())
+    receiver = receivers([200])
+    hook, _ = register.create(world["admin"], organisation_id=world.orgs["workshop_a"].id,
+                              url=receiver.url, wanted=[events.DEVICE_STATUS])
+    db.session.commit()
+    device = world.register("a")
+    world.advance(device, "wiped")
+    old, recent = sorted(_deliveries(hook), key=lambda d: d.id)
+    assert delivery.deliver(old.id) == "delivered"
+    old = db.session.get(WebhookDelivery, old.id)
+    old.created_at -= timedelta(days=delivery.KEPT_DAYS + 1)
+    recent.created_at -= timedelta(days=delivery.KEPT_DAYS + 1)  # old, but still waiting
+    db.session.commit()
+    delivery.forget_old_deliveries()
+    db.session.commit()
+    assert [d.id for d in _deliveries(hook)] == [recent.id]
