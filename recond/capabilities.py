@@ -54,6 +54,9 @@ TABLE: dict[str, Capability] = {
     "people.keep": _cap((A, C, S, T), "admins everyone; the coordination structures' and "
                         "collection partners' staff; a manager their own colleagues"),
     "security.admin": _cap((A,), "every account: the security log, every token, sign-out"),
+    # Webhooks (recond.webhooks.register says why administrators only).
+    "webhooks.manage": _cap((A,), "every organisation's webhooks, each sent its own scope",
+                            _l("Only administrators keep webhooks.")),
     # Whose people one keeps (recond.identity.users picks the organisations from these).
     "people.keep_everyone": _cap((A,), "every organisation's people"),
     "people.keep_partners": _cap((C,), "structures' and collection partners' staff"),

@@ -233,6 +233,7 @@ def worker_command(burst: bool) -> None:
     puts retried jobs back in the queue, runs in a child process)."""
     from recond import database, jobs
     from recond.collection.manifests import importer
+    from recond.webhooks import delivery as webhook_delivery
 
     connection = jobs.redis_connection()
     if connection is None:
@@ -240,7 +241,9 @@ def worker_command(burst: bool) -> None:
     logs.attach(logging.getLogger("rq"))  # rq's own lines as JSON too, not its coloured text
     database.name_connections("worker")
     worker = jobs.Worker([jobs.queue()], connection=connection,
-                         maintenance=[importer.fail_lost_imports])
+                         maintenance=[importer.fail_lost_imports,
+                                      webhook_delivery.requeue_overdue,
+                                      webhook_delivery.forget_old_deliveries])
     worker.work(burst=burst, with_scheduler=True)
 
 

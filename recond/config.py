@@ -99,6 +99,22 @@ def _battery_minimums(name: str, default: dict[str, int]) -> dict[str, int]:
     return values
 
 
+def _seconds_list(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """`30,120,480`: pauses in seconds, whole numbers from 0, at most 20 of them."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        values = tuple(int(part.strip()) for part in raw.split(","))
+    except ValueError:
+        values = ()
+    if not values or len(values) > 20 or any(v < 0 for v in values):
+        example = ",".join(str(v) for v in default)
+        raise ConfigError(f"{name}={raw!r} is not valid: expected pauses in seconds separated by "
+                          f"commas, such as {example} (at most 20, each at least 0).")
+    return values
+
+
 def _instance_secret(instance_path: str) -> str:
     """Generate the secret key once and keep it beside the SQLite file, readable by us only."""
     path = Path(instance_path) / "secret_key"
@@ -172,6 +188,14 @@ def from_environment(instance_path: str) -> dict:
         # guard, the security log) and scheme are then read from the X-Forwarded-For and
         # X-Forwarded-Proto headers they add. 0: those headers are ignored (anyone can send them).
         "PROXY_COUNT": whole_number("RECOND_PROXY_COUNT", 0, 0, "proxies"),
+        # Webhooks (docs/webhooks.md): the pauses before each new try of a failed delivery
+        # (exponential: 30 s, 2 min, 8 min, 32 min, 2 h 8 min, 8 h 32 min), how long one try
+        # waits for the receiver, and whether http:// and private or loopback addresses are
+        # accepted (tests, a receiver on the same machine; never on a public instance).
+        "WEBHOOK_RETRY_SECONDS": _seconds_list("RECOND_WEBHOOK_RETRY_SECONDS",
+                                               (30, 120, 480, 1920, 7680, 30720)),
+        "WEBHOOK_TIMEOUT_SECONDS": whole_number("RECOND_WEBHOOK_TIMEOUT_SECONDS", 5, 1, "seconds"),
+        "WEBHOOK_ALLOW_LOCAL": flag("RECOND_WEBHOOK_ALLOW_LOCAL"),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": _timezone("RECOND_TIMEZONE", "Europe/Paris"),
         "LANGUAGES": ("fr", "en"),

@@ -96,12 +96,13 @@ def new_id() -> str:
 
 
 def enqueue(func: Callable, *args: Any, actor_id: int | None = None, job_id: str | None = None,
-            timeout: int | None = None, retries: bool = False,
+            timeout: int | None = None, retries: bool | tuple[int, ...] = False,
             inline_if_unavailable: bool = False) -> JobHandle:
     """Run `func(*args)` now (no Redis) or queue it; the job remembers who asked, and in which
     language, so that its messages come back in the caller's language.
 
-    `retries`: the job is idempotent, and tried again with backoff should it fail.
+    `retries`: the job is idempotent, and tried again with backoff should it fail (True: after
+    RETRY_SECONDS; a tuple: after those pauses, in seconds).
     `inline_if_unavailable`: the job is small enough to run in the request when Redis cannot
     be reached; otherwise that is `Unavailable` (503)."""
     connection = redis_connection()
@@ -112,13 +113,18 @@ def enqueue(func: Callable, *args: Any, actor_id: int | None = None, job_id: str
         job = Queue(current_app.config["RQ_QUEUE"], connection=connection).enqueue(
             func, *args, meta=meta, job_id=job_id, job_timeout=timeout,
             result_ttl=24 * 3600, failure_ttl=24 * 3600,
-            retry=Retry(max=len(RETRY_SECONDS), interval=list(RETRY_SECONDS)) if retries else None)
+            retry=_retry(retries))
     except _REDIS_DOWN:
         if inline_if_unavailable:
             log.warning("background jobs unavailable: running %s in the request", func.__name__)
             return _inline(func, args, meta)
         raise unavailable() from None
     return JobHandle(id=job.id, status="queued", meta=job.meta)
+
+
+def _retry(retries: bool | tuple[int, ...]) -> Retry | None:
+    pauses = RETRY_SECONDS if retries is True else tuple(retries or ())
+    return Retry(max=len(pauses), interval=list(pauses)) if pauses else None
 
 
 def _inline(func: Callable, args: tuple, meta: dict[str, Any]) -> JobHandle:

@@ -11,8 +11,15 @@ from recond.errors import NotFound
 from recond.extensions import db
 from recond.models import (
     Allocation, AllocationStatus, Certificate, DeliveryNote, DeliveryStatus, Deposit, Device,
-    DeviceEvent, EquipmentRequest, Organisation, RecyclingLot, Role, User,
+    DeviceEvent, EquipmentRequest, Organisation, OrganisationKind, RecyclingLot, Role, User,
 )
+
+# The role whose scope is an organisation's own, as a whole (its webhooks read with it).
+_ROLE_OF_KIND = {
+    OrganisationKind.COORDINATION: Role.COORDINATOR, OrganisationKind.COLLECTOR: Role.COLLECTOR,
+    OrganisationKind.WORKSHOP: Role.TECHNICIAN, OrganisationKind.STRUCTURE: Role.STRUCTURE,
+    OrganisationKind.DONOR: Role.DONOR,
+}
 
 
 def device_scope(user: User) -> ColumnElement[bool]:
@@ -33,6 +40,30 @@ def device_scope(user: User) -> ColumnElement[bool]:
                 )
             )
     return false()
+
+
+def organisation_reader(kind: str, organisation_id: int) -> User:
+    """A reader standing for a whole organisation: the scope of its members' role (a donor its
+    deposits' devices, a structure its requests and allocated devices, the coordination all).
+    Transient, never added to the session: the scope functions only read its role and
+    organisation."""
+    return User(role=_ROLE_OF_KIND[OrganisationKind(kind)], organisation_id=organisation_id)
+
+
+def sees_device(reader: User, device_id: int) -> bool:
+    return reader.sees_everything or db.session.scalar(
+        select(Device.id).where(Device.id == device_id, device_scope(reader))) is not None
+
+
+def sees_deposit(reader: User, deposit_id: int) -> bool:
+    return reader.sees_everything or db.session.scalar(
+        select(Deposit.id).where(Deposit.id == deposit_id, deposit_scope(reader))) is not None
+
+
+def sees_request(reader: User, request_id: int) -> bool:
+    return reader.sees_everything or db.session.scalar(
+        select(EquipmentRequest.id).where(EquipmentRequest.id == request_id,
+                                          request_scope(reader))) is not None
 
 
 def deposit_scope(user: User) -> ColumnElement[bool]:

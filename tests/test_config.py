@@ -28,6 +28,10 @@ BAD = [
     # A lower grade asking for a better battery than a higher one, a grade that does not exist.
     ("RECOND_GRADE_BATTERY_MIN", "A:60,B:70", "never higher for a lower grade"),
     ("RECOND_GRADE_BATTERY_MIN", "D:10", "such as A:80,B:70,C:50"),
+    ("RECOND_WEBHOOK_RETRY_SECONDS", "30,2min", "pauses in seconds separated by commas"),
+    ("RECOND_WEBHOOK_RETRY_SECONDS", "30,-1", "each at least 0"),
+    ("RECOND_WEBHOOK_TIMEOUT_SECONDS", "0", "at least 1"),
+    ("RECOND_WEBHOOK_ALLOW_LOCAL", "yes", "1 (on) or 0 (off)"),
 ]
 
 

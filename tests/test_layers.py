@@ -7,7 +7,7 @@ Layers, lowest first (README, "Working on Recond"):
 1. scopes — what each actor may see;
 2. rules — what the lifecycle's guards and effects read: sanitisation, recycling, grading, the OS
    catalogue, pricing, equipment requests, the training gate, payments; and device look-ups;
-   the notices a decided request sends;
+   the notices a decided request sends; the webhooks the changes record and their delivery;
 3. lifecycle — the one writer of a status and of the history;
 4. journeys — collection, workshop, distribution and identity modules that perform actions;
 5. interfaces — blueprints, the CLI, the demo and the app factory.
@@ -36,7 +36,9 @@ LAYERS = [
     ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling", "recond.workshop.grading",
                "recond.workshop.os_catalogue", "recond.distribution.pricing",
                "recond.distribution.equipment_requests", "recond.distribution.training_gate",
-               "recond.distribution.payments", "recond.scan", "recond.identity.notices"]),
+               "recond.distribution.payments", "recond.scan", "recond.identity.notices",
+               # webhooks: the events the changes record (outbox), their delivery, the register
+               "recond.webhooks"]),
     ("lifecycle", ["recond.lifecycle"]),
     ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
                   "recond.overview", "recond.inventory", "recond.labels", "recond.verification"]),

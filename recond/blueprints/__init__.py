@@ -9,7 +9,7 @@ def register_blueprints(app: Flask) -> None:
         deposits, devices, donation_receipts, donors, errors, handover, home, impact, intake, labels,
         media, organisations, outages, parsing, people, presentation, probes, public_help,
         recycling, request_log, requests, scan_station, security_admin, structures, training,
-        wipe_logs,
+        webhooks, wipe_logs,
     )
 
     assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp \
@@ -48,4 +48,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(security_admin.bp)
     app.register_blueprint(public_help.bp)
+    app.register_blueprint(webhooks.bp)
     app.register_blueprint(api.bp)

@@ -42,6 +42,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("people.keep", "people.index", _l("People"), also=users.manages_staff),
     Entry("security.admin", "security_admin.log", _l("Security log")),
     Entry("security.admin", "security_admin.tokens", _l("API tokens")),
+    Entry("webhooks.manage", "webhooks.index", _l("Webhooks")),
     Entry("account.own", "account.tokens", _l("My tokens")),
     Entry("account.own", "account.two_factor", _l("Two-factor sign-in")),
 )

@@ -21,6 +21,7 @@ from recond.lifecycle.workshop_steps import never_collected
 from recond.extensions import db
 from recond.models import Deposit, DepositStatus, Device, DeviceEvent, ReceptionScan, User
 from recond.models.deposit import PICKUP_PENDING, RECEPTION_OPEN
+from recond.webhooks import events as webhook_events
 
 
 @dataclass
@@ -190,4 +191,6 @@ def close(actor: User, deposit: Deposit) -> Deposit:
     deposit.status = DepositStatus.RECEIVED
     deposit.reception_closed_at, deposit.reception_closed_by_id = utcnow(), actor.id
     db.session.flush()
+    webhook_events.deposit_received(deposit, expected=len(found.expected),
+                                    received=len(found.received), missing=len(found.missing))
     return deposit

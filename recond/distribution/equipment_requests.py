@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from recond import capabilities, categories, scopes
 from recond.identity import notices
+from recond.webhooks import events as webhook_events
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound, Refused
 from recond.extensions import db
@@ -113,6 +114,7 @@ def decide(actor: User, request: EquipmentRequest, approved: dict[int, int],
     request.decided_at = utcnow()
     db.session.flush()
     notices.request_decided(request, status=STATUS_LABELS[RequestStatus(request.status)])
+    webhook_events.request_decided(request)
     return request
 
 

@@ -25,6 +25,7 @@ from recond.models import (
     Deposit, Device, DeviceEvent, StorageMedium, User,
 )
 from recond.models.deposit import RECEPTION_OPEN
+from recond.webhooks import events as webhook_events
 
 def available_actions(actor: User, device: Device) -> list[Action]:
     """The actions this actor could try now (guards may still refuse them)."""
@@ -69,9 +70,14 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
                       details={"reasons": [str(r) for r in reasons], **ctx.details})
     public = device.public_id  # unreadable after a failed flush
     try:
+        # Whose webhooks see the device before the effect (a cancelled reservation takes it
+        # out of the structure's scope, which still hears of it).
+        watched = webhook_events.watching_device(device)
         if action.effect is not None:
             action.effect(ctx)
-        return _transition(actor, device, action.name, action.target, ctx.record)
+        event = _transition(actor, device, action.name, action.target, ctx.record)
+        webhook_events.device_status_changed(device, event, watched)
+        return event
     except (StaleDataError, IntegrityError):
         # Someone committed first: the device's version moved, or a unique rule (one live
         # allocation per device) caught the second writer. Either way, a conflict.

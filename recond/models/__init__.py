@@ -30,6 +30,8 @@ from recond.models.security_event import SecurityEvent
 from recond.models.job_receipt import JobReceipt
 from recond.models.public_help import PublicHelp
 from recond.models.emission_factor import EmissionFactor
+from recond.models.webhook import DeliveryStatus as WebhookDeliveryStatus
+from recond.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
@@ -39,5 +41,6 @@ __all__ = [
     "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",
     "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
+    "Webhook", "WebhookAttempt", "WebhookDelivery", "WebhookDeliveryStatus",
     "DeliveryItem", "DeliveryKind", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
 ]
