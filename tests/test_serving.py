@@ -38,7 +38,7 @@ def test_recond_serve_sends_no_server_banner(app):
         assert answer.getheader("Date")  # the other headers the server writes are still there
     finally:
         server.shutdown()
-        thread.join(timeout=10)
+        thread.join(timeout=120)
 
 
 def test_gunicorn_through_wsgi_py_sends_no_server_banner(tmp_path):

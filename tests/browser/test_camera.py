@@ -17,6 +17,11 @@ WIDTH, HEIGHT = 1280, 720  # a phone camera's usual stream, the label filling mo
 DECODED_WITHIN_MS = 180_000  # a few hundred milliseconds when the machine is idle
 
 
+CAMERA_STATE = """() => { const v = document.getElementById("camera");
+  return v && {readyState: v.readyState, width: v.videoWidth, height: v.videoHeight,
+               time: v.currentTime, paused: v.paused, hidden: v.hidden, on: v.dataset.camera}; }"""
+
+
 def _label_video(device, path):
     label = for_device(device, "id", "https://recond.test")
     picture = Image.open(io.BytesIO(image.png(label, MEDIA["roll-62x29"], "id", dpi=480))).convert("RGB")
@@ -30,7 +35,7 @@ def _label_video(device, path):
 
 
 def test_a_phone_camera_reads_the_label(world, live_server, tmp_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import TimeoutError, sync_playwright
 
     from recond.extensions import db
 
@@ -46,6 +51,9 @@ def test_a_phone_camera_reads_the_label(world, live_server, tmp_path):
         context = browser.new_context(locale="fr-FR")
         context.grant_permissions(["camera"], origin=live_server)
         page = context.new_page()
+        said = []
+        page.on("console", lambda message: said.append(message.text))
+        page.on("pageerror", lambda error: said.append(f"error: {error}"))
         page.set_default_timeout(60_000)  # a bound for a busy machine, not a pace
         try:
             _sign_in(page, live_server)
@@ -54,7 +62,11 @@ def test_a_phone_camera_reads_the_label(world, live_server, tmp_path):
             page.click("#camera-button")
             # No wait on the video itself: the code may be read, and the page gone, before any
             # check of ours could see the stream.
-            page.wait_for_selector("[data-feedback='found']", timeout=DECODED_WITHIN_MS)
+            try:
+                page.wait_for_selector("[data-feedback='found']", timeout=DECODED_WITHIN_MS)
+            except TimeoutError as error:  # say what the camera was doing, to know why
+                camera = page.evaluate(CAMERA_STATE)
+                raise AssertionError(f"no code read; camera: {camera}; console: {said}") from error
             assert device.public_id[:4] in page.inner_text("#card-title")
         finally:
             ARTIFACTS.mkdir(exist_ok=True)

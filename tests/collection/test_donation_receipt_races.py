@@ -24,7 +24,7 @@ def _race(app, attempts):
             session = Session(db.engine)
             db.session.registry.set(session)
             try:
-                barrier.wait(timeout=10)
+                barrier.wait(timeout=60)
                 result = attempt(session)
                 session.commit()
                 outcomes[i] = result
@@ -39,7 +39,7 @@ def _race(app, attempts):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=120)
     return outcomes
 
 

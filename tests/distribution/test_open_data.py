@@ -280,7 +280,7 @@ def test_imports_at_the_same_time_add_each_place_once(pg_app):
                 session = Session(db.engine)
                 try:
                     with _bound(session):
-                        barrier.wait(timeout=10)
+                        barrier.wait(timeout=60)
                         outcomes[i] = open_data.import_places(None, "lieux.csv", content, "92")
                         session.commit()
                 except Exception as error:  # noqa: BLE001 — any failure is what this test counts
@@ -293,7 +293,7 @@ def test_imports_at_the_same_time_add_each_place_once(pg_app):
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(timeout=60)
+            thread.join(timeout=120)
         assert all(isinstance(o, open_data.LieuxReport) for o in outcomes), outcomes
         assert sorted(len(o.created) for o in outcomes) == [0, 5], race
         assert sorted(len(o.unchanged) for o in outcomes) == [0, 5], race

@@ -106,7 +106,7 @@ def _race(app, allocation_id, user_id, amounts):
                 actor = session.get(User, user_id)
                 allocation = session.get(Allocation, allocation_id)
                 assert allocation.paid_cents == 0
-                barrier.wait(timeout=10)  # both read "nothing paid" before anyone pays
+                barrier.wait(timeout=60)  # both read "nothing paid" before anyone pays
                 payments.record_payment(actor, allocation, amount_cents=cents, method="card")
                 session.commit()
                 outcomes[i] = "ok"
@@ -121,7 +121,7 @@ def _race(app, allocation_id, user_id, amounts):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=30)
+        t.join(timeout=120)
     return outcomes
 
 

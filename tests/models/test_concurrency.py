@@ -25,7 +25,7 @@ def _race(app, device_id, attempts):
             try:
                 actor = session.get(User, user_id)
                 device = session.get(Device, device_id)
-                barrier.wait(timeout=10)  # both have read version N before anyone writes
+                barrier.wait(timeout=60)  # both have read version N before anyone writes
                 with _bound(session):
                     lifecycle.perform(actor, device, action, payload)
                     session.commit()
@@ -40,7 +40,7 @@ def _race(app, device_id, attempts):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=30)
+        t.join(timeout=120)
     return outcomes
 
 

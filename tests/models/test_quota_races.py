@@ -41,7 +41,7 @@ def _at_once(calls):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=120)
     return outcomes
 
 

@@ -30,7 +30,7 @@ def _together(app, *steps):
             try:
                 with _bound(session):
                     prepared = step(session)
-                    barrier.wait(timeout=20)
+                    barrier.wait(timeout=60)
                     prepared()
                     session.commit()
                 outcomes[i] = "ok"
@@ -47,7 +47,7 @@ def _together(app, *steps):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=120)
     return outcomes
 
 

@@ -32,7 +32,7 @@ def _race(app, device_id, medium_id, user_id, calls):
                 actor = session.get(User, user_id)
                 device = session.get(Device, device_id)
                 list(device.media)
-                barrier.wait(timeout=10)
+                barrier.wait(timeout=60)
                 with _bound(session):
                     call(actor, device, medium_id)
                     session.commit()
@@ -47,7 +47,7 @@ def _race(app, device_id, medium_id, user_id, calls):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=120)
     return outcomes
 
 

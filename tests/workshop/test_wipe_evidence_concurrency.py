@@ -48,7 +48,7 @@ def _race(app, work, count):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=60)
+        t.join(timeout=120)
     return outcomes
 
 
@@ -67,7 +67,7 @@ def test_concurrent_assignments_of_one_drive_give_one_record(pg_app):
         def work(i, barrier, evidence_id=evidence_id, drive=drive):
             actor = db.session.get(User, tech_id)
             evidence = wipe_evidence.get_evidence(actor, evidence_id)
-            barrier.wait(timeout=20)
+            barrier.wait(timeout=60)
             return wipe_evidence.assign(actor, evidence, {drive: media[i]})
 
         outcomes = _race(pg_app, work, THREADS)
@@ -89,7 +89,7 @@ def test_concurrent_uploads_of_one_log_keep_one(pg_app):
 
         def work(i, barrier, content=content):
             actor = db.session.get(User, tech_id)
-            barrier.wait(timeout=20)
+            barrier.wait(timeout=60)
             received = wipe_evidence.receive(actor, f"copy-{i}.log", content)
             db.session.flush()
             return received.evidence.id, received.known

@@ -12,6 +12,7 @@ never imports twice: the import's status changes in the transaction of its rows.
 from __future__ import annotations
 
 import hashlib
+import traceback
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable
@@ -309,6 +310,11 @@ def run(import_id: int, actor_id: int, all_or_nothing: bool) -> dict[str, Any]:
         db.session.commit()
         return {"imported": device_import.imported_rows}
     except BaseException as error:
+        # A SystemExit can land inside a statement (SQLite's executemany): the frames kept by
+        # the traceback hold that statement's cursor, and with it SQLite's write lock, so that
+        # marking the import failed below would wait for a lock this very process holds.
+        # Their locals go; the traceback keeps its lines for the log.
+        traceback.clear_frames(error.__traceback__)
         database.rollback()
         if database.unreachable(error):
             if jobs.will_retry():
