@@ -10,8 +10,8 @@ from recond import capabilities
 from recond.errors import NotFound
 from recond.extensions import db
 from recond.models import (
-    Allocation, AllocationStatus, Certificate, DeliveryNote, DeliveryStatus, Deposit, Device,
-    DeviceEvent, EquipmentRequest, Organisation, RecyclingLot, Role, User,
+    Allocation, AllocationStatus, Certificate, Convention, DeliveryNote, DeliveryStatus, Deposit,
+    Device, DeviceEvent, EquipmentRequest, Organisation, RecyclingLot, Role, User,
 )
 
 
@@ -177,4 +177,14 @@ def recycling_lot_scope(user: User) -> ColumnElement[bool]:
         return true()
     if user.role == Role.TECHNICIAN:
         return RecyclingLot.workshop_id == user.organisation_id
+    return false()
+
+
+def convention_scope(user: User) -> ColumnElement[bool]:
+    """Partner conventions: the coordination all; a partner workshop that uses Recond its own
+    (the report is for both parties)."""
+    if user.sees_everything:
+        return true()
+    if user.role == Role.TECHNICIAN:
+        return Convention.partner_id == user.organisation_id
     return false()

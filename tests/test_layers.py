@@ -36,7 +36,9 @@ LAYERS = [
     ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling", "recond.workshop.grading",
                "recond.workshop.os_catalogue", "recond.distribution.pricing",
                "recond.distribution.equipment_requests", "recond.distribution.training_gate",
-               "recond.distribution.payments", "recond.scan", "recond.identity.notices"]),
+               "recond.distribution.payments", "recond.scan", "recond.identity.notices",
+               # what the lifecycle reads of partner conventions (supplied? price cap?)
+               "recond.collection.convention_terms"]),
     ("lifecycle", ["recond.lifecycle"]),
     ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
                   "recond.overview", "recond.inventory", "recond.labels", "recond.verification"]),

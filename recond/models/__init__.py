@@ -29,6 +29,10 @@ from recond.models.test_report import TestReport
 from recond.models.security_event import SecurityEvent
 from recond.models.job_receipt import JobReceipt
 from recond.models.public_help import PublicHelp
+from recond.models.convention import (
+    Convention, ConventionDeposit, ConventionReturn, ConventionSupply, PartnerReturn,
+)
+from recond.models.pickup import Pickup
 
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
@@ -38,5 +42,6 @@ __all__ = [
     "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",
     "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
-    "DeliveryItem", "DeliveryKind", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
+    "DeliveryItem", "DeliveryKind", "Convention", "ConventionDeposit", "ConventionReturn",
+    "ConventionSupply", "PartnerReturn", "Pickup", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
 ]
