@@ -81,7 +81,7 @@ class PartnerReturn(db.Model):
     manifest_sha256: Mapped[str] = mapped_column(String(64))
     certificate_filename: Mapped[str] = mapped_column(String(255))
     certificate_sha256: Mapped[str] = mapped_column(String(64))
-    certificate: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    certificate: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     devices: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
