@@ -110,7 +110,7 @@ _ALLOCATION_KEYS = frozenset({"structure_id", "tier", "price_cents", "grid_versi
 # The allocation's terms (the beneficiary's tier, the price, the beneficiary): only for the
 # structure concerned and the coordination, never for the workshop.
 _TERMS_KEYS = frozenset({"tier", "price_cents", "grid_version", "beneficiary_id", "beneficiary",
-                         "second_device_reason"})
+                         "second_device_reason", "price_cap_convention"})
 
 
 def sees_allocation_terms(reader: User, structure_id: int | None) -> bool:

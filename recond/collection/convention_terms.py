@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, select
 
+from flask_babel import lazy_gettext as _l
+
 from recond.extensions import db
 from recond.models import (
     Convention, ConventionDeposit, ConventionReturn, ConventionSupply, Device, DeviceEvent,
     PartnerReturn,
 )
+
+
+# Where a device that came back under a convention came from (ConventionReturn.origin).
+ORIGIN_LABELS = {"supplied": _l("supplied under the convention"),
+                 "new": _l("the partner's own, new to Recond")}
 
 
 def supplied(convention_id: int) -> ColumnElement[bool]:

@@ -107,7 +107,7 @@ def import_return(actor: User, number: str, *, manifest_name: str, manifest: byt
             serial=line.serial)
         lifecycle.perform(actor, device, "return_from_partner",
                           {"partner_return_id": partner_return.id, "grade": line.grade,
-                           "operating_system": line.os})
+                           "os": line.os})
     return partner_return
 
 

@@ -381,7 +381,7 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            _l("Returned reconditioned by a partner"), Status.READY, _from(*WORKSHOP_QUEUE),
            (Field("partner_return_id", "int", _l("Partner return")),
             Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
-            Field("operating_system", "text", _l("Operating system"), max_length=100)),
+            Field("os", "text", _l("Operating system"), max_length=100)),
            (partner.of_the_convention, partner.certificate_kept), partner.into_stock,
            by_hand=False),
 )}

@@ -60,7 +60,7 @@ def into_stock(ctx: Context) -> None:
     origin = "supplied" if device.deposit_id is not None or \
         convention_terms.supplied_under(device, partner_return.convention) else "new"
     device.grade = ctx.values["grade"]
-    device.operating_system = ctx.values["operating_system"]
+    device.operating_system = ctx.values["os"]
     db.session.add(ConventionReturn(device_id=device.id,
                                     convention_id=partner_return.convention_id,
                                     partner_return_id=partner_return.id, origin=origin))

@@ -183,7 +183,7 @@ def test_the_lifecycle_guard_admits_only_the_conventions_devices_with_evidence(w
     conventions.supply_devices(world["coordinator"], convention.number, supplied.public_id)
     returned = give_back(world, convention, manifest("N-1;Portable;;;A;Debian 12"))
     outsider = world.register("a")
-    payload = {"partner_return_id": returned.id, "grade": "A", "operating_system": "Debian 12"}
+    payload = {"partner_return_id": returned.id, "grade": "A", "os": "Debian 12"}
     with pytest.raises(Refused, match="was not supplied under convention CONV-0001"):
         lifecycle.perform(world["coordinator"], outsider, "return_from_partner", payload)
     db.session.rollback()
