@@ -17,11 +17,12 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from recond import capabilities, categories, clock, money, scan, scopes
 from recond.collection import convention_terms
 from recond.distribution import pricing
-from recond.errors import InvalidInput, NotFound, Refused
+from recond.errors import Conflict, InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.lifecycle.statuses import REUSED, STATUS_LABELS, WORKSHOP_QUEUE, Status
 from recond.models import (
@@ -152,7 +153,7 @@ def supply_deposit(actor: User, number: str, deposit_number: str) -> Deposit:
                          deposit=deposit.number, number=other.number), code="already_supplied")
     db.session.add(ConventionDeposit(deposit_id=deposit.id, convention_id=convention.id,
                                      marked_by_id=actor.id))
-    db.session.flush()
+    _flush_once()
     return deposit
 
 
@@ -185,8 +186,18 @@ def supply_devices(actor: User, number: str, typed: str) -> list[Device]:
     for device in devices:
         db.session.add(ConventionSupply(device_id=device.id, convention_id=convention.id,
                                         supplied_by_id=actor.id))
-    db.session.flush()
+    _flush_once()
     return devices
+
+
+def _flush_once() -> None:
+    """A deposit or a device is supplied under one convention once: the primary key holds it
+    when two coordinators supply it at the same moment, and the second hears so."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("Someone supplied it under a convention at the same moment. Reload "
+                          "the page."), code="already_supplied") from None
 
 
 def _cannot_supply(device: Device, convention: Convention, seen: set[int]):

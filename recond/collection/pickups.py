@@ -24,11 +24,12 @@ from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from icalendar import Calendar, Event
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from recond import capabilities, clock, scopes
 from recond.collection import deposits
-from recond.errors import InvalidInput
+from recond.errors import Conflict, InvalidInput
 from recond.extensions import db
 from recond.models import Deposit, DonorContact, Pickup, User
 from recond.whole_numbers import whole_number
@@ -188,7 +189,11 @@ def schedule(actor: User, number: str, *, day: date | None, start: str, end: str
             setattr(pickup, name, value)
         pickup.sequence += 1
     pickup.updated_at = clock.utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # planned by someone else at the same moment (one per deposit)
+        raise Conflict(_l("Someone planned this pickup at the same moment. Reload the page."),
+                       code="pickup_planned_meanwhile") from None
     return pickup
 
 
