@@ -60,6 +60,13 @@ def convention_of(device: Device) -> Convention | None:
         .order_by(Convention.id).limit(1))
 
 
+def convention_of_deposit(deposit_id: int) -> Convention | None:
+    """The convention a deposit is supplied under, if any (its page says so)."""
+    return db.session.scalar(select(Convention).join(
+        ConventionDeposit, ConventionDeposit.convention_id == Convention.id)
+        .where(ConventionDeposit.deposit_id == deposit_id))
+
+
 def capped_price(device: Device, price_cents: int) -> tuple[int, Convention | None]:
     """The price of a convention's output never exceeds its cap: (price, the capping
     convention or None when the grid's price stands)."""

@@ -32,6 +32,7 @@ from recond.collection import deposits
 from recond.errors import Conflict, InvalidInput
 from recond.extensions import db
 from recond.models import Deposit, DonorContact, Pickup, User
+from recond.models.deposit import PICKUP_PENDING
 from recond.whole_numbers import whole_number
 
 MAX_DEVICES = 100_000
@@ -47,6 +48,11 @@ class Entry:
     day: date
     starts: datetime | None  # local, aware
     ends: datetime | None
+
+    @property
+    def plannable(self) -> bool:
+        """Still to be collected: its pickup may be planned again."""
+        return self.deposit.status in PICKUP_PENDING
 
 
 @dataclass

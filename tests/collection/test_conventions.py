@@ -65,6 +65,13 @@ def test_balance_through_supply_partial_return_and_overdue(world, partner, movin
     late = [world.register("b") for _ in range(2)]
     conventions.supply_deposit(world["coordinator"], convention.number, world.deposits["b"].number)
     db.session.commit()
+    with pytest.raises(Refused, match="already supplied under convention CONV-0001"):
+        conventions.supply_deposit(world["coordinator"], convention.number,
+                                   world.deposits["b"].number)
+    db.session.rollback()
+    with pytest.raises(InvalidInput, match=f"line 1: {stock[0].public_id} is already supplied"):
+        conventions.supply_devices(world["coordinator"], convention.number, stock[0].public_id)
+    db.session.rollback()
     balance = conventions.balance(convention)
     assert (balance.supplied, balance.owed, balance.returned, balance.overdue) == (5, 4, 0, 0)
 
@@ -270,3 +277,5 @@ def test_the_pages_create_supply_return_and_report(world, partner, browser):
         tuple(r) for r in sheet["Bilan"].iter_rows(values_only=True)}
     certificate = browser.client.get("/conventions/returns/1/certificate.pdf")
     assert certificate.data == CERTIFICATE
+    device_page = browser.client.get(f"/d/{supplied.public_id}").text
+    assert "CONV-0001</a> (Ecodair)" in device_page and "Rendu reconditionné par un partenaire" in device_page
