@@ -279,3 +279,19 @@ def test_the_pages_create_supply_return_and_report(world, partner, browser):
     assert certificate.data == CERTIFICATE
     device_page = browser.client.get(f"/d/{supplied.public_id}").text
     assert "CONV-0001</a> (Ecodair)" in device_page and "Rendu reconditionné par un partenaire" in device_page
+
+
+def test_a_partner_that_uses_recond_returns_through_its_own_workshop(world, browser):
+    """Atelier A as the partner: deposit a is supplied to it; what its technicians grade counts."""
+    convention = convention_for(world, world.orgs["workshop_a"], ratio="50")
+    conventions.supply_deposit(world["coordinator"], convention.number, world.deposits["a"].number)
+    done, waiting = world.register("a"), world.register("a")
+    world.advance(done, "ready")
+    balance = conventions.balance(convention)
+    assert (balance.supplied, balance.owed, balance.returned) == (2, 1, 1)
+    assert [d.id for d, r in conventions.returned_devices(convention)] == [done.id]
+    browser.login("tech_a@example.org")  # the partner reads its convention and its report
+    assert browser.client.get(f"/conventions/{convention.number}").status_code == 200
+    assert browser.client.get(f"/conventions/{convention.number}/report.xlsx").status_code == 200
+    assert "Fournir le dépôt" not in browser.client.get(f"/conventions/{convention.number}").text
+    assert waiting.status == "registered"
