@@ -30,6 +30,12 @@ def _category(code: str) -> str:
     return names.get(code, code)
 
 
+def _grouped(sha256: str) -> str:
+    """A SHA-256 in four groups, as the certificates of sanitisation print it: it wraps in its
+    column and reads aloud."""
+    return " ".join(sha256[i:i + 16] for i in range(0, len(sha256), 16))
+
+
 def terms(convention: Convention) -> list[tuple[str, str]]:
     owed = (f"{convention.output_owed} appareils reconditionnés" if convention.output_owed
             else f"{convention.output_ratio_percent} % des appareils fournis")
@@ -68,7 +74,8 @@ def report_pdf(actor: User, number: str) -> tuple[Convention, bytes]:
         pdf.Paragraph("Bilan", pdf.HEADING), pdf.key_values(figures(balance)),
         pdf.Paragraph("Retours du partenaire", pdf.HEADING),
         pdf.grid(["Retour", "Date", "Appareils", "Certificat d'effacement (SHA-256)"],
-                 [[r.number, _date(clock.local(r.created_at)), r.devices, r.certificate_sha256]
+                 [[r.number, _date(clock.local(r.created_at)), r.devices,
+                   _grouped(r.certificate_sha256)]
                   for r in returns] or [["—", "", "", ""]], [24, 22, 20, 104]),
         pdf.Paragraph("Appareils rendus", pdf.HEADING),
         pdf.grid(["Identifiant", "Catégorie", "Marque, modèle", "N° de série", "Grade", "Système",
@@ -76,7 +83,7 @@ def report_pdf(actor: User, number: str) -> tuple[Convention, bytes]:
                  [[d.public_id, _category(d.category), f"{d.brand} {d.model}".strip() or "—",
                    d.serial or "—", d.grade or "—", d.operating_system or "—",
                    ORIGINS[r.origin if r else None]] for d, r in returned] or [["—"] + [""] * 6],
-                 [22, 24, 34, 30, 12, 26, 22]),
+                 [24, 28, 34, 28, 14, 24, 18]),
         pdf.Paragraph("Appareils fournis", pdf.HEADING),
         pdf.grid(["Identifiant", "Catégorie", "Marque, modèle", "N° de série"],
                  [[d.public_id, _category(d.category), f"{d.brand} {d.model}".strip() or "—",
