@@ -95,9 +95,13 @@ def monday_of(text: str | None) -> date:
     match = _WEEK.match(text)
     try:
         if match:
-            return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-        day = date.fromisoformat(text)
-        return day - timedelta(days=day.weekday())
+            monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        else:
+            day = date.fromisoformat(text)
+            monday = day - timedelta(days=day.weekday())
+        if not 2000 <= monday.year <= 2200:  # and the week before or after still a date
+            raise ValueError(text)
+        return monday
     except ValueError:
         raise InvalidInput(_l("“%(text)s” is not a week: write it like 2026-W49 or give a day "
                               "like 2026-12-03.", text=text), code="invalid_week") from None

@@ -99,8 +99,9 @@ def test_wrong_values_are_refused_and_nothing_is_planned(world, pledge):
     message = str(refused.value.message)
     assert "ends after it starts" in message and "whole number" in message
     assert db.session.get(Pickup, pledge.id) is None and pledge.status == "pledged"
-    with pytest.raises(InvalidInput, match="is not a week"):
-        pickups.week_of(world["collector_a"], "2027-W99")
+    for week in ("2027-W99", "9999-W52", "0001-01-01", "2027-02-30"):
+        with pytest.raises(InvalidInput, match="is not a week"):
+            pickups.week_of(world["collector_a"], week)
 
 
 def test_each_partner_sees_its_own_pickups(world, pledge, browser):
