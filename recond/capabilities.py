@@ -44,6 +44,8 @@ _ACTIONS: dict[str, Capability] = {
     "act.return": _cap((T,), "the workshop's devices"),
     "act.recycle": _cap((T,), "the workshop's devices"),
     "act.dismantle": _cap((T,), "the workshop's devices"),
+    # A partner's manifest brings its output back ready (recond.lifecycle.partner_returns).
+    "act.return_from_partner": _cap((C,), "devices supplied under a convention, or new ones"),
 }
 
 TABLE: dict[str, Capability] = {
@@ -166,6 +168,17 @@ TABLE: dict[str, Capability] = {
     "deliveries.prepare": _cap((T,), "the workshop's notes",
                                _l("Only the workshop prepares delivery notes.")),
     "deliveries.receive": _cap((S,), "shipped notes addressed to the structure"),
+    # Partner conventions (recond.collection.conventions): "X devices in, Y reconditioned out".
+    "conventions.read": _cap((A, C, T), "every convention for the coordination; a partner "
+                             "workshop its own (scopes.convention_scope)",
+                             _l("Your role may not read conventions.")),
+    "conventions.manage": _cap((C,), "every convention",
+                               _l("Only coordinators keep partner conventions.")),
+    # The pickups calendar (recond.collection.pickups): pledged deposits' pickups.
+    "pickups.read": _cap((A, C, L), "the collection partner's own pickups; the coordination all",
+                         _l("Your role may not read the pickups calendar.")),
+    "pickups.plan": _cap((C, L), "the collection partner's own pledged deposits; coordinators all",
+                         _l("Only collection partners and coordinators plan pickups.")),
 }
 
 

@@ -110,6 +110,12 @@ DETAIL_LABELS = {
     "line_id": _l("Request line"),
     "second_device_reason": _l("Why a second device is justified"),
     "delivery_note": _l("Delivery note"),
+    # A partner convention's output (recond.lifecycle.partner_returns) and its price cap.
+    "convention": _l("Convention"),
+    "partner_return": _l("Partner return"),
+    "origin": _l("Origin"),
+    "certificate_sha256": _l("Partner's sanitisation certificate (SHA-256)"),
+    "price_cap_convention": _l("Price capped by convention"),
 }
 
 

@@ -17,7 +17,7 @@ from recond.distribution import (
     beneficiaries, deliveries, equipment_requests, payments, pricing, public_help, structures,
     training,
 )
-from recond.collection import deposits, donors, reception
+from recond.collection import conventions, deposits, donors, pickups, reception
 from recond.workshop import certificates, os_catalogue, recycling, sanitisation
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
@@ -116,6 +116,7 @@ def load(password: str | None = None) -> dict[str, str]:
                                      items=[("laptop", 25), ("screen", 10)],
                                      available_from=date.today() + timedelta(days=14))
     deposits.plan_pickup(collector, pledge, on=date.today() + timedelta(days=15), slot="14 h – 17 h")
+    _pickup_and_convention(orgs, coordinator, collector, donor_site, pledge)
     devices = []
     for i in range(18):
         brand, model, cpu, ram, disk = LAPTOPS[i % len(LAPTOPS)]
@@ -220,6 +221,25 @@ def load(password: str | None = None) -> dict[str, str]:
     _receipt_ready(orgs, coordinator, collector, technician, lot_b)
     db.session.flush()
     return {email: password for email in users}
+
+
+def _pickup_and_convention(orgs, coordinator, collector, donor_site, pledge) -> None:
+    """A pickup planned in detail today (the week's calendar shows it), and a convention with a
+    reconditioning partner that does not use Recond, already behind its pace."""
+    renewal = deposits.create_deposit(collector, donor=orgs["Assurances Seine Ouest"],
+                                      workshop=orgs["Atelier Réemploi Nanterre"],
+                                      items=[("laptop", 30), ("screen", 8)], site_id=donor_site.id)
+    contact = orgs["Assurances Seine Ouest"].contacts[0]
+    pickups.schedule(collector, renewal.number, day=date.today(), start="14:00", end="17:00",
+                     contact_id=str(contact.id), expected_devices="38", vehicle_capacity="30",
+                     crew="Karim, Yanis")
+    partner = accounts.create_organisation("Ecodair", K.PARTNER, insee_code="92050")
+    convention = conventions.create_convention(
+        coordinator, partner_id=str(partner.id), title="Reconditionnement Ecodair",
+        starts_on=date.today() - timedelta(days=60), ends_on=date.today() + timedelta(days=305),
+        category_codes=["laptop", "desktop"], supply_promised="40", output_owed="20",
+        price_cap="50")
+    conventions.supply_deposit(coordinator, convention.number, pledge.number)
 
 
 def _receipt_ready(orgs, coordinator, collector, technician, lot) -> None:

@@ -10,8 +10,9 @@ from recond import capabilities
 from recond.errors import NotFound
 from recond.extensions import db
 from recond.models import (
-    Allocation, AllocationStatus, Certificate, DeliveryNote, DeliveryStatus, Deposit, Device,
-    DeviceEvent, EquipmentRequest, Organisation, OrganisationKind, RecyclingLot, Role, User,
+    Allocation, AllocationStatus, Certificate, Convention, DeliveryNote, DeliveryStatus, Deposit,
+    Device, DeviceEvent, EquipmentRequest, Organisation, OrganisationKind, RecyclingLot, Role,
+    User,
 )
 
 # The role whose scope is an organisation's own, as a whole (its webhooks read with it).
@@ -141,7 +142,7 @@ _ALLOCATION_KEYS = frozenset({"structure_id", "tier", "price_cents", "grid_versi
 # The allocation's terms (the beneficiary's tier, the price, the beneficiary): only for the
 # structure concerned and the coordination, never for the workshop.
 _TERMS_KEYS = frozenset({"tier", "price_cents", "grid_version", "beneficiary_id", "beneficiary",
-                         "second_device_reason"})
+                         "second_device_reason", "price_cap_convention"})
 
 
 def sees_allocation_terms(reader: User, structure_id: int | None) -> bool:
@@ -208,4 +209,14 @@ def recycling_lot_scope(user: User) -> ColumnElement[bool]:
         return true()
     if user.role == Role.TECHNICIAN:
         return RecyclingLot.workshop_id == user.organisation_id
+    return false()
+
+
+def convention_scope(user: User) -> ColumnElement[bool]:
+    """Partner conventions: the coordination all; a partner workshop that uses Recond its own
+    (the report is for both parties)."""
+    if user.sees_everything:
+        return true()
+    if user.role == Role.TECHNICIAN:
+        return Convention.partner_id == user.organisation_id
     return false()

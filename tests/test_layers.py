@@ -38,7 +38,9 @@ LAYERS = [
                "recond.distribution.equipment_requests", "recond.distribution.training_gate",
                "recond.distribution.payments", "recond.scan", "recond.identity.notices",
                # webhooks: the events the changes record (outbox), their delivery, the register
-               "recond.webhooks"]),
+               "recond.webhooks",
+               # what the lifecycle reads of partner conventions (supplied? price cap?)
+               "recond.collection.convention_terms"]),
     ("lifecycle", ["recond.lifecycle"]),
     ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
                   "recond.overview", "recond.inventory", "recond.labels", "recond.verification"]),

@@ -5,9 +5,10 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         account, account_links, admin, allocation, api, api_account, api_collection, api_media,
-        api_receipts, api_recycling, api_workshop, auth, beneficiaries, certificates, deliveries,
-        deposits, devices, donation_receipts, donors, errors, handover, home, impact, intake, labels,
-        media, organisations, outages, parsing, people, presentation, probes, public_help,
+        api_receipts, api_recycling, api_workshop, auth, beneficiaries, certificates, conventions,
+        deliveries, deposits, devices, donation_receipts, donors, errors, handover, home, impact,
+        intake, labels, media, organisations, outages, parsing, people, pickups, presentation,
+        probes, public_help,
         recycling, request_log, requests, scan_station, security_admin, structures, training,
         webhooks, wipe_logs,
     )
@@ -49,4 +50,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(security_admin.bp)
     app.register_blueprint(public_help.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(conventions.bp)
+    app.register_blueprint(pickups.bp)
     app.register_blueprint(api.bp)

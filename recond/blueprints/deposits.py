@@ -4,7 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.workshop import certificates
-from recond.collection import deposits, donation_receipts, donors, reception
+from recond.collection import convention_terms, deposits, donation_receipts, donors, reception
 from recond import money
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import (
@@ -64,7 +64,9 @@ def show(number: str):
         pickup_form=PickupForm(), valuation_form=ValuationForm(), upload_form=UploadForm(),
         register_form=RegisterForm(), commit_form=CommitForm(), scan_form=ScanForm(),
         certificates=certificates.of_deposit(deposit), correction_form=CorrectionForm(prefix="correction"),
-        donation_receipts=donation_receipts.state(actor, deposit), **deposits.permissions(actor, deposit))
+        donation_receipts=donation_receipts.state(actor, deposit),
+        convention=convention_terms.convention_of_deposit(deposit.id),
+        **deposits.permissions(actor, deposit))
 
 
 @bp.route("/<number>/pickup", methods=["POST"])

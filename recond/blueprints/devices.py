@@ -4,6 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from recond import inventory, lifecycle, scopes
+from recond.collection import convention_terms
 from recond.workshop import (
     certificates, test_reports as functional_tests, os_catalogue, sanitisation, storage_media,
 )
@@ -64,6 +65,7 @@ def _full_page(actor, device) -> str:
         sanitisation=sanitisation.records_by_medium(device),
         may_read_media=storage_media.can_read(actor),
         certificates=certificates.of_device(device),
+        convention=convention_terms.convention_of(device),
         os_images=os_catalogue.installable(CATEGORIES[device.category].os_family),
         may_issue_certificate=certificates.can_issue(actor),
         may_record_test=functional_tests.may_record(actor, device),

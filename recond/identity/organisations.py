@@ -32,12 +32,13 @@ KIND_LABELS = {
     OrganisationKind.COLLECTOR: _l("Collection partner"),
     OrganisationKind.STRUCTURE: _l("Mediation structure"),
     OrganisationKind.DONOR: _l("Donor company"),
+    OrganisationKind.PARTNER: _l("Reconditioning partner"),
 }
 # What each role may create and keep; admins keep every kind.
 KEPT_KINDS = {
     Role.ADMIN: frozenset(OrganisationKind),
     Role.COORDINATOR: frozenset({OrganisationKind.WORKSHOP, OrganisationKind.COLLECTOR,
-                                 OrganisationKind.STRUCTURE}),
+                                 OrganisationKind.STRUCTURE, OrganisationKind.PARTNER}),
 }
 EDITABLE = ("name", "siret", "address", "postcode", "insee_code", "phone", "email")
 

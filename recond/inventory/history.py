@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from recond import categories, money, scopes, weights
+from recond.collection import convention_terms
 from recond.distribution import pricing
 from recond.extensions import db
 from recond.lifecycle import ACTIONS
@@ -32,6 +33,7 @@ _CODES: dict[str, Callable[[str], Any]] = {
     "interface": lambda v: storage_media.INTERFACE_LABELS.get(v, v),
     "destruction_method": lambda v: storage_media.DESTRUCTION_LABELS.get(v, v),
     "destination": lambda v: storage_media.DESTINATION_LABELS.get(v, v),
+    "origin": lambda v: convention_terms.ORIGIN_LABELS.get(v, v),
 }
 _CORRECTION = " → "  # a corrected medium's payload: "before → after"
 

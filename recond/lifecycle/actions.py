@@ -11,14 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from recond import capabilities, categories, money
+from recond.collection import convention_terms
 from recond.distribution import equipment_requests, payments, pricing, training_gate
 from recond.workshop import os_catalogue, sanitisation
 from recond.clock import utcnow
 from recond.categories import Category
 from recond.errors import Conflict
+from recond.lifecycle import partner_returns as partner
 from recond.lifecycle import workshop_steps as bench
 from recond.lifecycle.fields import Field
-from recond.lifecycle.statuses import WITH_STRUCTURE, Status
+from recond.lifecycle.statuses import WITH_STRUCTURE, WORKSHOP_QUEUE, Status
 from recond.extensions import db
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, DeliveryItem, DeliveryNote,
@@ -51,6 +53,9 @@ class Action:
     fields: tuple[Field, ...] = ()
     guards: tuple[Callable[[Context], list], ...] = ()
     effect: Callable[[Context], None] | None = None
+    # Offered on a device's page and at the scan station; False: performed only by its own
+    # journey (a partner's return manifest), never a button.
+    by_hand: bool = True
 
     @property
     def capability(self) -> str:
@@ -155,6 +160,10 @@ def _allocation_terms(ctx: Context) -> list:
         reasons.append(_l("The device has no grade."))
     else:
         price = pricing.price_cents(grid, ctx.device.category, ctx.device.grade, tier)
+        if price is not None:  # a partner convention's output is sold under its price cap
+            price, capping = convention_terms.capped_price(ctx.device, price)
+            if capping is not None:
+                ctx.record["price_cap_convention"] = capping.number
         if price is None:
             reasons.append(_l("The current price grid has no price for this category, grade "
                               "and tier."))
@@ -368,4 +377,11 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
            (bench.from_a_collected_deposit,), bench.into_recycling_lot),
     Action("dismantle", _l("Dismantle for spare parts"), _l("Dismantled for spare parts"),
            Status.DISMANTLED, _from(*_LEAVES_FROM), (_REASON,), (bench.from_a_collected_deposit,)),
+    Action("return_from_partner", _l("Return reconditioned by partner"),
+           _l("Returned reconditioned by a partner"), Status.READY, _from(*WORKSHOP_QUEUE),
+           (Field("partner_return_id", "int", _l("Partner return")),
+            Field("grade", "choice", _l("Cosmetic grade"), choices=categories.GRADES),
+            Field("os", "text", _l("Operating system"), max_length=100)),
+           (partner.of_the_convention, partner.certificate_kept), partner.into_stock,
+           by_hand=False),
 )}

@@ -30,8 +30,8 @@ from recond.webhooks import events as webhook_events
 def available_actions(actor: User, device: Device) -> list[Action]:
     """The actions this actor could try now (guards may still refuse them)."""
     category = categories.get(device.category)
-    return [a for a in ACTIONS.values()
-            if capabilities.can(actor, a.capability) and device.status in a.sources(category)]
+    return [a for a in ACTIONS.values() if a.by_hand
+            and capabilities.can(actor, a.capability) and device.status in a.sources(category)]
 
 
 def _permitted_action(actor: User, action_name: Any) -> Action:

@@ -32,6 +32,10 @@ from recond.models.public_help import PublicHelp
 from recond.models.emission_factor import EmissionFactor
 from recond.models.webhook import DeliveryStatus as WebhookDeliveryStatus
 from recond.models.webhook import Webhook, WebhookAttempt, WebhookDelivery
+from recond.models.convention import (
+    Convention, ConventionDeposit, ConventionReturn, ConventionSupply, PartnerReturn,
+)
+from recond.models.pickup import Pickup
 
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
@@ -42,5 +46,6 @@ __all__ = [
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",
     "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
     "Webhook", "WebhookAttempt", "WebhookDelivery", "WebhookDeliveryStatus",
-    "DeliveryItem", "DeliveryKind", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
+    "DeliveryItem", "DeliveryKind", "Convention", "ConventionDeposit", "ConventionReturn",
+    "ConventionSupply", "PartnerReturn", "Pickup", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
 ]

@@ -15,6 +15,9 @@ class OrganisationKind(StrEnum):
     WORKSHOP = "workshop"
     STRUCTURE = "structure"
     COORDINATION = "coordination"
+    # A reconditioning partner bound by a convention that does not use Recond itself (one
+    # that does is a workshop): its output comes back as a manifest.
+    PARTNER = "partner"
 
 
 class Organisation(db.Model):

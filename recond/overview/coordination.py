@@ -1,6 +1,7 @@
 """The coordination's to-do list: the requests to decide, the approved lines still waiting
-for devices (the allocation desk's own reading, recond.distribution.allocations), and the
-ready stock by category and grade."""
+for devices (the allocation desk's own reading, recond.distribution.allocations), the ready
+stock by category and grade, and the partner conventions whose returns fall behind the
+promised pace (recond.collection.conventions)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from recond.collection import conventions
 from recond.distribution import allocations
 from recond.extensions import db
 from recond.lifecycle import Status
@@ -41,4 +43,4 @@ def stock_by_grade(user: User) -> list[tuple[str, str | None, int]]:
 
 def todo(user: User) -> dict[str, Any]:
     return {"requests_to_decide": requests_to_decide(user), "lines_waiting": lines_waiting(user),
-            "stock": stock_by_grade(user)}
+            "stock": stock_by_grade(user), "conventions_behind": conventions.behind_pace(user)}

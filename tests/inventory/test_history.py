@@ -12,13 +12,16 @@ from sqlalchemy import select
 from recond import lifecycle
 from recond.extensions import db
 from recond.lifecycle import ACTIONS
-from recond.models import DeviceEvent
+from recond.collection import conventions, partner_returns
+from recond.identity import accounts
+from recond.models import Device, DeviceEvent
 from recond.workshop import storage_media
 
 # Free text people typed or numbers the app made: shown as they are.
 FREE_TEXT = {"note", "reason", "second_device_reason", "destroyed_by", "reference", "medium",
              "model", "serial", "os", "deposit", "delivery_note", "recycling_lot", "absent",
-             "image_sha256", "grade", "size_gb", "grid_version"}
+             "image_sha256", "grade", "size_gb", "grid_version", "convention", "partner_return",
+             "certificate_sha256"}
 NOTES = set(storage_media.EVENT_LABELS) | {"register"}
 
 
@@ -54,7 +57,23 @@ def _journey(world) -> list:
     storage_media.no_storage_found(tech, disks, {})
     lifecycle.perform(tech, disks, "dismantle", {"reason": "Trop ancien"})
     db.session.commit()
-    return [full, cancelled, disks]
+
+    # A partner convention's output: one device it was supplied, one of its own.
+    partner = accounts.create_organisation("Ecodair", "partner")
+    convention = conventions.create_convention(
+        coordinator, partner_id=str(partner.id), title="Ecodair", starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 12, 31), category_codes=["laptop"], supply_promised="10",
+        output_owed="5", price_cap="60")
+    supplied = world.register()
+    conventions.supply_devices(coordinator, convention.number, supplied.public_id)
+    partner_returns.import_return(
+        coordinator, convention.number, manifest_name="retour.csv", certificate_name="c.pdf",
+        certificate=b"%PDF-1.4 certificat", manifest=(
+            f"Numéro de série;Type;Grade;OS\r\n{supplied.serial};;A;Linux Mint 22\r\n"
+            "ECO-1;Portable;B;Debian 12\r\n").encode("cp1252"))
+    db.session.commit()
+    new = db.session.scalar(select(Device).where(Device.serial == "ECO-1"))
+    return [full, cancelled, disks, supplied, new]
 
 
 def _rows(html: str) -> list[tuple[str, list[str]]]:

@@ -22,6 +22,8 @@ DESIGN = {
     "return": ({S.DELIVERED, S.RELEASED}, S.RECEIVED),
     "recycle": ({S.REGISTERED, S.RECEIVED, S.WIPED, S.OS_INSTALLED, S.READY}, S.RECYCLED),
     "dismantle": ({S.REGISTERED, S.RECEIVED, S.WIPED, S.OS_INSTALLED, S.READY}, S.DISMANTLED),
+    # A partner's reconditioned output (a return manifest) enters the stock ready.
+    "return_from_partner": ({S.REGISTERED, S.RECEIVED, S.WIPED, S.OS_INSTALLED}, S.READY),
 }
 ROLES = {
     "receive": {Role.TECHNICIAN}, "wipe": {Role.TECHNICIAN}, "install_os": {Role.TECHNICIAN},
@@ -29,6 +31,7 @@ ROLES = {
     "dismantle": {Role.TECHNICIAN},
     "allocate": {Role.COORDINATOR}, "cancel_allocation": {Role.COORDINATOR},
     "deliver": {Role.STRUCTURE}, "release": {Role.STRUCTURE},
+    "return_from_partner": {Role.COORDINATOR},
 }
 
 

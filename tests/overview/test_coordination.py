@@ -39,5 +39,6 @@ def test_ready_stock_by_category_and_grade(world):
 
 
 def test_a_coordinator_reads_only_the_coordinations_side(world):
-    assert set(todo_for(world["coordinator"])) == {"requests_to_decide", "lines_waiting", "stock"}
+    assert set(todo_for(world["coordinator"])) == {"requests_to_decide", "lines_waiting", "stock",
+                                                      "conventions_behind"}
     assert set(todo_for(world["admin"])) == {"organisations", "counts"}

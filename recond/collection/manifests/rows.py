@@ -40,6 +40,11 @@ _UNITS = {"to": Fraction(1024), "tb": Fraction(1024), "tio": Fraction(1024),
           "m": Fraction(1, 1024), None: Fraction(1)}
 
 
+def is_formula(text: str) -> bool:
+    """Would a spreadsheet run this cell? (Other manifests, a partner's return, ask too.)"""
+    return bool(_FORMULA.match(text))
+
+
 CHUNK_ROWS = 1000  # rows checked, and their serials looked up, at a time
 
 
