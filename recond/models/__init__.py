@@ -29,11 +29,12 @@ from recond.models.test_report import TestReport
 from recond.models.security_event import SecurityEvent
 from recond.models.job_receipt import JobReceipt
 from recond.models.public_help import PublicHelp
+from recond.models.hardware_capture import HardwareCapture
 
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "JobReceipt", "DepositItem", "DepositStatus", "Device", "DeviceImport",
-    "DonationReceipt", "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "HistoryCheckpoint", "EquipmentRequest", "Organisation",
+    "DonationReceipt", "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "HistoryCheckpoint", "EquipmentRequest", "HardwareCapture", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PublicHelp", "PriceGrid", "Purpose", "RequestLine",
     "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",
