@@ -25,7 +25,7 @@ class HardwareCapture(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int]
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
     # What was read (the inventory), and what it did: specs filled, media added or completed,
     # disks left out and why, and where the machine disagrees with what the donor declared.
     inventory: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
