@@ -26,6 +26,9 @@ def test_upload_from_the_page_then_read_what_it_did(world, browser):
     assert page.status_code == 200 and "data-dropzone" in page.text
     assert f'value="{device.public_id}"' in page.text
     assert 'enctype="multipart/form-data"' in page.text
+    script = browser.client.get("/static/capture-hardware")  # the command, from the page's link
+    assert script.status_code == 200 and script.data.startswith(b"#!/bin/sh")
+    script.close()
     refused = browser.client.post("/captures/", data={"capture": (io.BytesIO(DELL), "e5530.json")},
                                   content_type="multipart/form-data")
     assert refused.status_code == 400  # no CSRF token
@@ -40,7 +43,7 @@ def test_upload_from_the_page_then_read_what_it_did(world, browser):
     kept = browser.client.get(response.headers["Location"] + "/file")
     assert kept.data == DELL and "attachment" in kept.headers["Content-Disposition"]
     history = browser.client.get(f"/d/{device.public_id}")
-    assert "Matériel relevé" in history.text
+    assert "Matériel relevé" in history.text and f"/captures/?device={device.public_id}" in history.text
 
 
 def test_a_bad_file_on_the_page_says_why_in_french(world, browser):
