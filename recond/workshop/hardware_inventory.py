@@ -262,8 +262,10 @@ def _battery_health(batteries: list[Any]) -> int | None:
 # --- values -------------------------------------------------------------------------------------
 
 def _cpu_name(product: str) -> str:
-    """'Intel(R) Core(TM) i5-6200U CPU @ 2.30GHz' -> 'Intel Core i5-6200U CPU @ 2.30GHz'."""
-    return " ".join(re.sub(r"\((R|TM|tm|r)\)", "", product).split())[:200]
+    """'Intel(R) Core(TM) i5-6200U CPU @ 2.30GHz' -> 'Intel Core i5-6200U @ 2.30GHz': short
+    enough for a product label, the words a buyer reads."""
+    name = re.sub(r"\((R|TM|tm|r)\)|\bCPU\b", " ", product)
+    return " ".join(name.split())[:200]
 
 
 def _serial(value: Any) -> str | None:

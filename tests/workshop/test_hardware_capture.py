@@ -46,10 +46,10 @@ def _count(model) -> int:
 
 
 @pytest.mark.parametrize("name,serials,cpu,ram", [
-    (DELL, ["TF755AWHKL0LHM"], "Intel Core i5-3340M CPU @ 2.70GHz", 8),
+    (DELL, ["TF755AWHKL0LHM"], "Intel Core i5-3340M @ 2.70GHz", 8),
     ("workbench-acer-aspire-5737z.lshw.json", ["WD-WXN209S36759"],
-     "Intel Core2 Duo CPU T6400 @ 2.00GHz", 4),
-    ("workbench-hp-compaq-dc7900.lshw.json", ["6RX7AWEZ"], "Intel Core2 Duo CPU E8400 @ 3.00GHz", 2),
+     "Intel Core 2 Duo T6400 @ 2.00GHz", 4),
+    ("workbench-hp-compaq-dc7900.lshw.json", ["6RX7AWEZ"], "Intel Core 2 Duo E8400 @ 3.00GHz", 2),
     ("firecracker-vm-virtio.capture.json", [None], "AMD EPYC", 24),
 ])
 def test_each_capture_fills_specs_and_media(world, name, serials, cpu, ram):
@@ -76,7 +76,7 @@ def test_a_manifest_device_is_found_by_serial_completed_and_its_differences_list
     assert medium.id == declared.id
     assert (medium.serial, medium.model, medium.interface, medium.capacity_gb) == (
         "TF755AWHKL0LHM", "HGST HTS725050A7", "sata", 500)
-    assert device.specs == {"cpu": "Intel Core i5-3340M CPU @ 2.70GHz", "ram_gb": 8,
+    assert device.specs == {"cpu": "Intel Core i5-3340M @ 2.70GHz", "ram_gb": 8,
                             "storage_gb": 500}
     differences = {d["field"]: (d["declared"], d["captured"])
                    for d in captured.capture.outcome["differences"]}

@@ -19,7 +19,7 @@ def _read(name: str):
 def test_a_laptop_with_its_live_key_plugged_in():
     inventory = _read("workbench-dell-latitude-e5530.lshw.json")
     assert (inventory.vendor, inventory.serial) == ("Dell Inc.", "D8FTRY1")
-    assert inventory.cpu == "Intel Core i5-3340M CPU @ 2.70GHz" and inventory.ram_gb == 8
+    assert inventory.cpu == "Intel Core i5-3340M @ 2.70GHz" and inventory.ram_gb == 8
     disk, = inventory.disks
     assert (disk.name, disk.serial, disk.model, disk.interface, disk.capacity_gb) == (
         "/dev/sda", "TF755AWHKL0LHM", "HGST HTS725050A7", "sata", 500)
@@ -54,7 +54,7 @@ def test_an_nvme_disk_lshw_cannot_see_is_said():
     """lshw before B.02.19 lists the NVMe controller, not its disk: only smartctl reads it."""
     inventory = _read("workbench-xiaomi-tm1613-nvme.lshw.json")
     assert inventory.disks == [] and inventory.ignored[0]["reason"] == "nvme_unread"
-    assert inventory.cpu == "Intel Core i5-6200U CPU @ 2.30GHz" and inventory.ram_gb == 8
+    assert inventory.cpu == "Intel Core i5-6200U @ 2.30GHz" and inventory.ram_gb == 8
 
 
 def test_an_nvme_disk_from_smartctl():
