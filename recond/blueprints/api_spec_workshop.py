@@ -54,7 +54,7 @@ def _capture_paths() -> dict[str, Any]:
         "filename": {"type": "string"}, "sha256": {"type": "string"}, "size": {"type": "integer"},
         "uploaded_at": {"type": "string", "format": "date-time"},
         "machine": {"type": "object", "properties": {"vendor": text, "product": text,
-                                                     "serial": text}},
+                                                     "version": text, "serial": text}},
         "specs": {"type": "object", "description": "what the capture filled: cpu, ram_gb, "
                   "storage_gb, screen_resolution, battery_health (null: not given)"},
         "media": {"type": "array", "items": {"type": "object", "properties": {

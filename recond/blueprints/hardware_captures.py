@@ -7,7 +7,7 @@ from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.workshop_forms import HardwareCaptureForm
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.workshop import hardware_capture
+from recond.workshop import hardware_capture, storage_media
 
 bp = Blueprint("hardware_captures", __name__, url_prefix="/captures")
 
@@ -44,7 +44,8 @@ def show(capture_id: int):
     return render_template("hardware_captures/show.html", capture=capture,
                            ignored_labels=hardware_capture.IGNORED_LABELS,
                            action_labels=hardware_capture.ACTION_LABELS,
-                           field_labels=hardware_capture.FIELD_LABELS)
+                           field_labels=hardware_capture.FIELD_LABELS,
+                           interface_labels=storage_media.INTERFACE_LABELS)
 
 
 @bp.route("/<int:capture_id>/file")

@@ -110,7 +110,7 @@ def as_json(capture: HardwareCapture, known: bool = False) -> dict[str, Any]:
     return {"id": capture.id, "device": capture.device.public_id, "known": known,
             "filename": capture.filename, "sha256": capture.sha256, "size": capture.size,
             "uploaded_at": capture.uploaded_at.isoformat() + "Z",
-            "machine": {k: capture.inventory.get(k) for k in ("vendor", "product", "serial")},
+            "machine": {k: capture.inventory.get(k) for k in ("vendor", "product", "version", "serial")},
             "specs": capture.outcome.get("specs", {}), "media": capture.outcome.get("media", []),
             "ignored": capture.inventory.get("ignored", []),
             "differences": capture.outcome.get("differences", [])}
@@ -226,14 +226,15 @@ def _differences(device: Device, inventory: Inventory,
                  plan: list[tuple[Disk, StorageMedium | None]]) -> list[dict[str, Any]]:
     """Where the machine disagrees with what was declared (registration, manifest)."""
     found = []
-    product = re.sub(r"\s*\([^)]*\)\s*$", "", inventory.product)
 
     def differ(name: str, declared: Any, captured: Any, same: bool) -> None:
         if declared not in (None, "") and captured not in (None, "") and not same:
             found.append({"field": name, "declared": str(declared), "captured": str(captured)})
 
     differ("brand", device.brand, inventory.vendor, _alike(device.brand, inventory.vendor))
-    differ("model", device.model, product, _alike(device.model, inventory.product))
+    differ("model", device.model, inventory.product,
+           any(_alike(device.model, name) for name in (inventory.product, inventory.version)
+               if name))
     declared = device.specs or {}
     captured = _specs(inventory)
     differ("cpu", declared.get("cpu"), captured["cpu"], _alike(declared.get("cpu"), captured["cpu"]))

@@ -50,7 +50,8 @@ class Disk:
 @dataclass
 class Inventory:
     vendor: str = ""
-    product: str = ""
+    product: str = ""                   # lshw's product, without the SKU it adds in brackets
+    version: str = ""                   # where some makers write the model (ThinkPad X1…)
     serial: str | None = None           # the machine's, when it is a real one
     cpu: str = ""
     ram_gb: int | None = None
@@ -70,6 +71,13 @@ class Inventory:
 def read(content: bytes) -> Inventory:
     """The inventory in a capture file; a file that is not one is refused with why."""
     try:
+        return _read(content)
+    except RecursionError:  # JSON nested deeper than any machine's tree: not a capture
+        raise _not_a_capture() from None
+
+
+def _read(content: bytes) -> Inventory:
+    try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise InvalidInput(_l("This file is not JSON: upload the file the capture command "
@@ -84,9 +92,7 @@ def read(content: bytes) -> Inventory:
     if not (isinstance(lshw, dict) and lshw.get("class") == "system"
             and isinstance(smart, list) and isinstance(batteries, list)
             and isinstance(dmidecode, str)):
-        raise InvalidInput(_l("This JSON file is not a hardware capture: Recond reads the file "
-                              "the capture command writes, or the output of lshw -json."),
-                           code="not_a_capture")
+        raise _not_a_capture()
     inventory = Inventory(sources=["lshw"])
     _read_system(lshw, inventory)
     _read_dmidecode(dmidecode, inventory)
@@ -136,11 +142,18 @@ def battery_health(full: Any, design: Any) -> int | None:
     return min(100, round(100 * full / design))
 
 
+def _not_a_capture() -> InvalidInput:
+    return InvalidInput(_l("This JSON file is not a hardware capture: Recond reads the file "
+                           "the capture command writes, or the output of lshw -json."),
+                        code="not_a_capture")
+
+
 # --- lshw ---------------------------------------------------------------------------------------
 
 def _read_system(lshw: dict[str, Any], inventory: Inventory) -> None:
     inventory.vendor = _text(lshw.get("vendor"))
-    inventory.product = _text(lshw.get("product"))
+    inventory.product = re.sub(r"\s*\([^)]*\)$", "", _text(lshw.get("product")))
+    inventory.version = _text(lshw.get("version"))
     inventory.serial = _serial(lshw.get("serial"))
     memory = banks = 0
     for node, _ in _walk(lshw):

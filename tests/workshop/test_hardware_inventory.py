@@ -83,7 +83,8 @@ def test_battery_health_is_what_it_holds_against_what_it_held_new(full, design, 
 
 @pytest.mark.parametrize("content,code", [
     (b"\x89PNG\r\n\x1a\n", "not_json"), (b"{\"class\": \"bus\"}", "not_a_capture"),
-    (b"[1, 2]", "not_a_capture"), (b"{\"format\": \"recond-capture/1\", \"lshw\": 3}", "not_a_capture")])
+    (b"[1, 2]", "not_a_capture"), (b"[" * 200000 + b"]" * 200000, "not_a_capture"),
+    (b'{"class": "system", "children": [' * 5000 + b"{}" + b"]}" * 5000, "not_a_capture"), (b"{\"format\": \"recond-capture/1\", \"lshw\": 3}", "not_a_capture")])
 def test_a_file_that_is_not_a_capture_is_refused(content, code):
     with pytest.raises(InvalidInput) as refused:
         hardware_inventory.read(content)
