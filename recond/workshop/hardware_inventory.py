@@ -78,8 +78,10 @@ def read(content: bytes) -> Inventory:
 
 def _read(content: bytes) -> Inventory:
     try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        # A drive or firmware may give bytes that are not UTF-8, which lshw copies as they are:
+        # they read as U+FFFD, and such a serial as unreadable (as nwipe reports it).
+        data = json.loads(content.decode("utf-8-sig", errors="replace"))
+    except ValueError:
         raise InvalidInput(_l("This file is not JSON: upload the file the capture command "
                               "wrote (or the output of lshw -json)."), code="not_json") from None
     if isinstance(data, dict) and data.get("format") == FORMAT:
@@ -283,7 +285,9 @@ def _cpu_name(product: str) -> str:
 
 def _serial(value: Any) -> str | None:
     text = " ".join(str(value).split()) if value is not None else ""
-    return None if _PLACEHOLDER.match(text) else text[:100]
+    if _PLACEHOLDER.match(text) or not text.isprintable() or "\ufffd" in text:
+        return None
+    return text[:100]
 
 
 def _text(value: Any) -> str:
