@@ -86,6 +86,7 @@ DETAIL_LABELS = {
     "ram_gb": _l("Memory (GB)"),
     "storage_gb": _l("Storage (GB)"),
     "size_in": _l("Size (inches)"),
+    "screen_resolution": _l("Screen resolution"),
     "deposit": _l("Deposit"),
     "note": _l("Note"),
     "reason": _l("Reason"),

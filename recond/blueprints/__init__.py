@@ -6,9 +6,9 @@ def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         account, account_links, admin, allocation, api, api_account, api_collection, api_media,
         api_receipts, api_recycling, api_workshop, auth, beneficiaries, certificates, conventions,
-        deliveries, deposits, devices, donation_receipts, donors, errors, handover, home, impact,
-        intake, labels, media, organisations, outages, parsing, people, pickups, presentation,
-        probes, public_help,
+        deliveries, deposits, devices, donation_receipts, donors, errors, handover,
+        hardware_captures, home, impact, intake, labels, media, organisations, outages, parsing,
+        people, pickups, presentation, probes, public_help,
         recycling, request_log, requests, scan_station, security_admin, structures, training,
         webhooks, wipe_logs,
     )
@@ -30,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake.bp)
     app.register_blueprint(wipe_logs.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(hardware_captures.bp)
     app.register_blueprint(labels.bp)
     app.register_blueprint(certificates.bp)
     app.register_blueprint(donation_receipts.bp)

@@ -1,4 +1,5 @@
-"""The OpenAPI paths of the workshop: wipe logs, labels, and a device's storage media."""
+"""The OpenAPI paths of the workshop: wipe logs, hardware captures, labels, and a device's
+storage media."""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +12,7 @@ from recond.workshop import storage_media
 
 
 def paths() -> dict[str, Any]:
-    return {**_wipe_log_paths(), **_label_paths(), **_media_paths()}
+    return {**_wipe_log_paths(), **_capture_paths(), **_label_paths(), **_media_paths()}
 
 
 def _wipe_log_paths() -> dict[str, Any]:
@@ -43,6 +44,54 @@ def _wipe_log_paths() -> dict[str, Any]:
                                            "409 log_does_not_match"}}}),
             "responses": {"200": ok({"type": "object"}, "Recorded"),
                           **errors(400, 401, 403, 404, 409, 413, 422)}}},
+    }
+
+
+def _capture_paths() -> dict[str, Any]:
+    text = {"type": ["string", "null"]}
+    capture = {"type": "object", "required": ["id", "device", "known", "sha256"], "properties": {
+        "id": {"type": "integer"}, "device": {"type": "string"}, "known": {"type": "boolean"},
+        "filename": {"type": "string"}, "sha256": {"type": "string"}, "size": {"type": "integer"},
+        "uploaded_at": {"type": "string", "format": "date-time"},
+        "machine": {"type": "object", "properties": {"vendor": text, "product": text,
+                                                     "version": text, "serial": text}},
+        "specs": {"type": "object", "description": "what the capture filled: cpu, ram_gb, "
+                  "storage_gb, screen_resolution, battery_health (null: not given)"},
+        "media": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "medium_id": {"type": "integer"}, "serial": text,
+            "model": text, "size_gb": {"type": ["integer", "null"]}, "interface": text,
+            "kind": {"type": "string"},
+            "action": {"type": "string", "enum": ["added", "completed", "unchanged"]}}}},
+        "ignored": {"type": "array", "items": {"type": "object", "properties": {
+            "name": {"type": "string"}, "model": {"type": "string"},
+            "reason": {"type": "string", "enum": ["usb", "live", "nvme_unread"]}}}},
+        "differences": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string"}, "declared": {"type": "string"},
+            "captured": {"type": "string"}}}}}}
+    upload = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {
+            "file": {"type": "string", "format": "binary",
+                     "description": "the file scripts/capture-hardware writes, or lshw -json"},
+            "device": {"type": "string", "maxLength": 40,
+                       "description": "the device's ID; without it, the device whose serial "
+                                      "number the machine gives"}}}}}}
+    return {
+        "/hardware-captures": {"post": {
+            "summary": "Upload a hardware capture (technicians): fills the device's specs and "
+                       "storage media, kept as evidence",
+            "requestBody": upload,
+            "description": "The same file already read for the device: 200 with that capture "
+                           "(known: true). Not JSON, not a capture (422); larger than 5 MB "
+                           "(413); another machine than the device (409 wrong_device); no "
+                           "device with the machine's serial (404 no_such_serial); the device "
+                           "not received at the workshop (409). Nothing is written then.",
+            "responses": {"201": ok(capture, "Read and applied"),
+                          "200": ok(capture, "Already read: the capture kept"),
+                          **errors(401, 403, 404, 409, 413, 422)}}},
+        "/hardware-captures/{capture_id}": {"get": {
+            "summary": "A hardware capture: what it read, filled, left out, and what differs",
+            "parameters": [id_in_path("capture_id")],
+            "responses": {"200": ok(capture), **errors(401, 403, 404)}}},
     }
 
 

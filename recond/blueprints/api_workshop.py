@@ -1,11 +1,12 @@
-"""Workshop endpoints of /api/v1: wipe logs, and labels for a selection or a deposit."""
+"""Workshop endpoints of /api/v1: wipe logs, hardware captures, and labels for a selection or
+a deposit."""
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond import jobs
-from recond.workshop import wipe_evidence
+from recond.workshop import hardware_capture, wipe_evidence
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.api import _json_body, bp, job_json, json_whole
 from recond.blueprints.labels import file_response
@@ -35,6 +36,26 @@ def upload_wipe_log():
                                for d in evidence.drives])
     response.status_code = 200 if received.known else 201  # the same log: the one already kept
     return response
+
+
+@bp.route("/hardware-captures", methods=["POST"])
+@requires("hardware.capture")
+def upload_hardware_capture():
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput(_l("Send the file as multipart/form-data, field “file”."), code="no_file")
+    captured = hardware_capture.receive(current_actor(), upload.filename or "capture.json",
+                                        upload.read(), request.form.get("device"))
+    db.session.commit()
+    response = jsonify(hardware_capture.as_json(captured.capture, captured.known))
+    response.status_code = 200 if captured.known else 201  # the same file: the capture kept
+    return response
+
+
+@bp.route("/hardware-captures/<int:capture_id>")
+@requires("hardware.read")
+def get_hardware_capture(capture_id: int):
+    return jsonify(hardware_capture.as_json(hardware_capture.get(current_actor(), capture_id)))
 
 
 @bp.route("/wipe-logs/<int:evidence_id>/assign", methods=["POST"])

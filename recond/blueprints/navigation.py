@@ -27,6 +27,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("donation_receipts.read", "donation_receipts.index", _l("Donation receipts")),
     Entry("devices.act", "scan_station.index", _l("Scan")),
     Entry("wipe_logs", "wipe_logs.index", _l("Wipe logs")),
+    Entry("hardware.read", "hardware_captures.index", _l("Hardware captures")),
     Entry("recycling.read", "recycling.index", _l("Recycling")),
     Entry("conventions.read", "conventions.index", _l("Conventions")),
     Entry("pickups.read", "pickups.week", _l("Pickups")),

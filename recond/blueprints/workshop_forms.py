@@ -39,3 +39,10 @@ class OsImageForm(FlaskForm):
     family = SelectField(_l("Installs on"), choices=[("computers", _l("computers and tablets")),
                                                      ("phones", _l("phones"))])
     image_sha256 = StringField(_l("Image checksum (SHA-256)"), validators=[Optional(), Length(max=64)])
+
+
+class HardwareCaptureForm(FlaskForm):
+    capture = FileField(_l("Capture file (written by the capture command, or lshw -json)"),
+                        validators=[FileRequired()])
+    device = StringField(_l("Device ID (leave empty to find the device by the machine's serial "
+                            "number)"), validators=[Optional(), Length(max=40)])

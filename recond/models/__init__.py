@@ -36,11 +36,12 @@ from recond.models.convention import (
     Convention, ConventionDeposit, ConventionReturn, ConventionSupply, PartnerReturn,
 )
 from recond.models.pickup import Pickup
+from recond.models.hardware_capture import HardwareCapture
 
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "JobReceipt", "DepositItem", "DepositStatus", "Device", "DeviceImport",
-    "DonationReceipt", "EmissionFactor", "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "HistoryCheckpoint", "EquipmentRequest", "Organisation",
+    "DonationReceipt", "EmissionFactor", "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "HistoryCheckpoint", "EquipmentRequest", "HardwareCapture", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PublicHelp", "PriceGrid", "Purpose", "RequestLine",
     "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",

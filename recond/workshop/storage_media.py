@@ -41,14 +41,18 @@ EVENT_LABELS = {"medium_added": _l("Storage medium added"),
                 "medium_corrected": _l("Storage medium corrected"),
                 "medium_destroyed": _l("Storage medium destroyed"),
                 "medium_removed": _l("Storage medium removed"),
-                "no_storage_found": _l("No storage found")}
+                "no_storage_found": _l("No storage found"),
+                "hardware_captured": _l("Hardware captured")}
 DETAIL_LABELS = {"medium": _l("Storage medium"), "kind": _l("Type"),
                  "interface": _l("Interface"), "serial": _l("Serial number"),
                  "model": _l("Model"), "size_gb": _l("Size (GB)"),
                  "destruction_method": _l("Destruction method"),
                  "destroyed_by": _l("Destroyed by"), "destroyed_on": _l("Destroyed on"),
                  "reference": _l("Reference"), "destination": _l("Destination"),
-                 "absent": _l("Recorded but not found")}
+                 "absent": _l("Recorded but not found"),
+                 "capture": _l("Capture file"), "sha256": _l("File checksum (SHA-256)"),
+                 "media_added": _l("Storage media added"),
+                 "differences": _l("Differences with what was declared")}
 CORRECTABLE = ("serial", "model", "interface", "capacity_gb")
 _LOCKED_ONCE_CERTIFIED = ("serial", "capacity_gb")
 _MAX_GB = 1_000_000
@@ -214,6 +218,11 @@ def no_storage_found(actor: User, device: Device, values: dict[str, Any]) -> Non
 
 
 # --- rules and parsing --------------------------------------------------------------------------
+
+def require_manage(actor: User, device: Device) -> None:
+    """Refuse, saying why, when this actor may not change the device's media now."""
+    _may_manage(actor, device)
+
 
 def _may_read(actor: User, device: Device) -> None:
     capabilities.require(actor, "media.read")

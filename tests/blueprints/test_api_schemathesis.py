@@ -33,6 +33,7 @@ EXAMPLES = 25  # per operation and phase: about 2 minutes for the whole test on 
 CHECKED_AGAINST_WHAT_IS_STORED = {
     "/deposits/{number}/manifests": "a CSV or XLSX file that reads as a manifest",
     "/wipe-logs": "an nwipe or ShredOS log, complete",
+    "/hardware-captures": "a capture file (lshw, smartctl and dmidecode outputs) of the device",
     "/imports/{import_id}/commit": "a mapping to the columns of that import's file",
     "/deposits/{number}/devices": "cells read as a manifest reads them",
     "/devices/{public_id}/actions": "the checklist of the device's own category",
