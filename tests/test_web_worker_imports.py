@@ -1,13 +1,14 @@
 """A web worker stays light (issue 15): the app and its everyday pages load no spreadsheet,
-PDF, image or barcode library. Those load where they are used — an XLSX upload or export, a
-PDF, a label, the two-factor enrolment's QR code — or in the rq worker."""
+PDF, image or barcode library, nor the migrations' alembic. Those load where they are used — an
+XLSX upload or export, a PDF, a label, the two-factor enrolment's QR code, a command — or in
+the rq worker."""
 import json
 import os
 import subprocess
 import sys
 
 HEAVY = ("pandas", "numpy", "openpyxl", "reportlab", "PIL", "qrcode", "barcode", "zxingcpp",
-         "pyzbar", "pypdf", "pypdfium2")
+         "pyzbar", "pypdf", "pypdfium2", "alembic", "flask_migrate", "mako", "pygments")
 
 PROBE = """
 import json, sys
