@@ -31,6 +31,8 @@ MAX_KEPT = 4096
 LAST_USE_EVERY = timedelta(minutes=1)
 
 _kept: dict[str, "Bearer"] = {}
+# What a worker keeps of the holder, and the statement checks is still so.
+_HOLDER = (User.id, User.role, User.organisation_id, User.manager)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +106,9 @@ def holds(bearer: Bearer) -> ColumnElement[bool]:
         select(ApiToken.id)
         .join(User, User.id == ApiToken.user_id)
         .join(Organisation, Organisation.id == User.organisation_id)
-        .where(ApiToken.id == bearer.token_id, User.id == bearer.id, User.role == bearer.role,
-               User.organisation_id == bearer.organisation_id, User.manager == bearer.manager,
-               _live(clock.utcnow())))
+        .where(ApiToken.id == bearer.token_id, _live(clock.utcnow()),
+               *(column == kept for column, kept in zip(
+                   _HOLDER, (bearer.id, bearer.role, bearer.organisation_id, bearer.manager)))))
 
 
 def confirm(bearer: Bearer) -> Bearer | None:
