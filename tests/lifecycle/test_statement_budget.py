@@ -3,6 +3,9 @@ docs/benchmarks.md): a scan, a receive and an allocate with its guards. A statem
 any of them fails here; if it must be, raise the budget here and say why in the docs."""
 import pytest
 
+from recond.extensions import db
+from recond.lifecycle import chain
+from recond.models import Device
 from tests.statements import counted, shown
 
 # Each call is made once before it is counted: the worker has read the token (a scan then keeps
@@ -63,6 +66,7 @@ def test_a_receive_is_four_statements_and_a_commit(world, api):
     sent = _sent(lambda: api("tech_a", "post", f"/api/v1/devices/{code}/actions",
                              json={"action": "receive"}))
     _expect(sent, RECEIVE)
+    _chained(code)
 
 
 def test_an_allocate_with_its_guards(world, api):
@@ -76,3 +80,11 @@ def test_an_allocate_with_its_guards(world, api):
                                  json={"action": "allocate", "line_id": ids[2],
                                        "beneficiary_id": person}))
     _expect(sent, ALLOCATE)
+    for code in ids[:2]:
+        _chained(code)
+
+
+def _chained(code: str) -> None:
+    """The link read with the device is the one the new event chains to: the history holds."""
+    device = db.session.scalar(db.select(Device).where(Device.public_id == code))
+    assert chain.first_break(device) is None
