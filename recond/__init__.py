@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, session
+from flask.cli import AppGroup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from recond.config import from_environment
-from recond.extensions import babel, csrf, db, login_manager, migrate
+from recond.extensions import Migrations, babel, csrf, db, login_manager
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -39,9 +40,35 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+class _Commands(AppGroup):
+    """The app's command-line commands, registered when a command is first looked up: a web
+    worker never imports the CLI, nor alembic, the demo and the backups behind it."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app.name)
+        self._app = app
+        self._loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            from recond.cli import register_commands
+
+            register_commands(self._app)
+
+    def get_command(self, ctx, name):
+        self._load()
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        self._load()
+        return super().list_commands(ctx)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance_path = os.environ.get("RECOND_INSTANCE_PATH") or None
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.cli = _Commands(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(from_environment(app.instance_path))
     if test_config:
@@ -54,7 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    app.extensions["migrate"] = Migrations(db, str(PACKAGE_DIR / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
@@ -62,8 +89,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from recond import models  # noqa: F401  (register the tables)
     from recond.blueprints import register_blueprints
-    from recond.cli import register_commands
 
     register_blueprints(app)
-    register_commands(app)
     return app

@@ -262,6 +262,9 @@ def serve_command(host: str, port: int) -> None:
 
 
 def register_commands(app) -> None:
+    from flask_migrate.cli import db as migrations  # `recond db migrate`, `recond db upgrade`…
+
+    app.cli.add_command(migrations, name="db")
     for command in (init_command, demo_command, create_organisation_command, create_user_command,
                     create_token_command, purge_beneficiaries_command, purge_security_log_command,
                     import_structures_command, verify_history_command, backup_command,

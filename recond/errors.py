@@ -7,6 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 
+class Unauthenticated(Exception):
+    """No valid session or token (or a token that stopped holding): HTML views redirect to the
+    login page, the API answers 401."""
+
+
 class DomainError(Exception):
     status = 400
     code = "bad_request"

@@ -6,11 +6,16 @@ was meant.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Row, select
 
 from recond import public_id, scopes
-from recond.errors import Conflict, InvalidInput, NotFound
+from recond.errors import Conflict, DomainError, InvalidInput, NotFound, Unauthenticated
 from recond.extensions import db
+from recond.identity import bearers
+from recond.identity.bearers import Bearer
 from recond.models import Device, User
 
 # What a QWERTY key sends when the host decodes it as AZERTY -> what was meant.
@@ -35,6 +40,42 @@ def candidates(typed: str) -> list[str]:
 
 
 def resolve(actor: User, typed: str) -> Device:
+    """The device a scanner's text names, as an ORM object (the scan station's pages)."""
+    return _look_up(typed, scopes.visible_devices(actor), db.session.scalars)
+
+
+# What the API's scan answers with: the device's own columns, read without the ORM.
+CARD = (Device.public_id, Device.category, Device.brand, Device.model, Device.serial,
+        Device.asset_tag, Device.specs, Device.status, Device.grade, Device.operating_system,
+        Device.version)
+
+
+class Found(NamedTuple):
+    reader: User | Bearer  # who it was read for (a bearer read again if it changed meanwhile)
+    device: Row  # the CARD columns
+
+
+def card(actor: User | Bearer, typed: str) -> Found:
+    """The same look-up as `resolve`, for the API: the CARD columns of the device, in one
+    statement for a scanned ID. For a token's bearer (`recond.identity.bearers`) that statement
+    also asks whether the token still holds; when it finds nothing, the token is read again: a
+    dead token is refused (`Unauthenticated`), a changed holder (another role) looks again."""
+    query = select(*CARD).where(scopes.device_scope(actor))
+    if not isinstance(actor, Bearer):
+        return Found(actor, _look_up(typed, query, db.session.execute))
+    try:
+        return Found(actor, _look_up(typed, query.where(bearers.holds(actor)),
+                                     db.session.execute))
+    except DomainError:
+        fresh = bearers.confirm(actor)
+        if fresh is None:
+            raise Unauthenticated() from None
+        if fresh == actor:
+            raise
+    return card(fresh, typed)
+
+
+def _look_up(typed: str, query, run):
     if not typed or not typed.strip():
         raise InvalidInput(_l("Nothing was scanned."), code="empty_code")
     if len(typed) > MAX_CODE_LENGTH:
@@ -44,16 +85,14 @@ def resolve(actor: User, typed: str) -> Device:
         code = public_id.from_scanned(text)
         if public_id.looks_like_id(code):
             if public_id.is_valid(code):
-                device = db.session.scalar(
-                    scopes.visible_devices(actor).where(Device.public_id == code))
+                device = run(query.where(Device.public_id == code)).first()
                 if device is not None:
                     return device
             else:
                 bad_check = code
     for text in candidates(typed):
         key = "".join(text.split()).upper()
-        found = db.session.scalars(
-            scopes.visible_devices(actor).where(Device.serial_key == key).limit(5)).all()
+        found = run(query.where(Device.serial_key == key).limit(5)).all()
         if len(found) == 1:
             return found[0]
         if len(found) > 1:

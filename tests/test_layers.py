@@ -31,7 +31,9 @@ LAYERS = [
                     # logs (the request side is blueprints/request_log), database roles, backups
                     "recond.logs", "recond.database_roles", "recond.backups",
                     # database connections, and whether this instance can serve (the probes)
-                    "recond.database", "recond.readiness"]),
+                    "recond.database", "recond.readiness",
+                    # who holds an API token, as a worker keeps it (the scan checks it in its query)
+                    "recond.identity.bearers"]),
     ("scopes", ["recond.scopes"]),
     ("rules", ["recond.workshop.sanitisation", "recond.workshop.recycling", "recond.workshop.grading",
                "recond.workshop.os_catalogue", "recond.distribution.pricing",

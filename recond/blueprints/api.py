@@ -9,10 +9,13 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Row
 
 from recond import inventory, jobs, lifecycle, scan, scopes
-from recond.identity import accounts, login_guard, security_log
-from recond.blueprints.guard import Unauthenticated, current_actor, public, requires
+from recond.identity import accounts, bearers, login_guard, security_log
+from recond.blueprints.guard import (
+    Unauthenticated, bearer_checked_in_query, current_actor, public, requires,
+)
 from recond.lifecycle import jobs as lifecycle_jobs
 from recond.blueprints.api_spec import openapi_document
 from recond.errors import DomainError, InvalidInput, NotFound, TooLarge
@@ -36,15 +39,25 @@ def authenticate() -> None:
         # Guessing tokens is slowed like guessing passwords: per client address.
         login_guard.check(("token", request.remote_addr or ""))
         scheme, _, token = header.partition(" ")
-        user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        user = None
+        if scheme.lower() == "bearer":
+            # A view that checks the bearer in its own statement (the scan) takes the worker's
+            # snapshot of the token's holder; every other view loads the user as before.
+            view = current_app.view_functions.get(request.endpoint)
+            user = (bearers.resolve(token.strip()) if getattr(view, "recond_bearer", False)
+                    else accounts.user_for_token(token.strip()))
         if user is None:
-            login_guard.failed(("token", request.remote_addr or ""))
-            security_log.record("token_failed", address=request.remote_addr)
-            db.session.commit()  # the refusal below rolls back; the log keeps the failure
-            raise Unauthenticated()
+            refuse_token()
         g.api_actor = user
     elif request.method not in ("GET", "HEAD", "OPTIONS"):
         raise Unauthenticated()  # a cookie never stands in for a token on a write
+
+
+def refuse_token():
+    login_guard.failed(("token", request.remote_addr or ""))
+    security_log.record("token_failed", address=request.remote_addr)
+    db.session.commit()  # the refusal below rolls back; the log keeps the failure
+    raise Unauthenticated()
 
 
 def _json_body() -> dict[str, Any]:
@@ -74,7 +87,9 @@ def job_json(handle: jobs.JobHandle, url: str, **extra: Any) -> dict[str, Any]:
     return {"id": handle.id, "status": handle.status, "url": url, **extra}
 
 
-def device_json(device: Device, actor, with_history: bool = False) -> dict[str, Any]:
+def device_json(device: Device | Row, actor, with_history: bool = False) -> dict[str, Any]:
+    """A device as the API shows it, from the ORM object or from a row of its columns
+    (`scan.CARD`: the scan reads no ORM object)."""
     body = {
         "public_id": device.public_id,
         "url": url_of(device.public_id),
@@ -133,10 +148,13 @@ def get_device(public_id: str):
 
 @bp.route("/scan")
 @requires("devices.read")
+@bearer_checked_in_query
 def scan_code():
-    actor = current_actor()
-    device = scan.resolve(actor, request.args.get("code", ""))
-    return jsonify(match="device", device=device_json(device, actor))
+    try:
+        found = scan.card(current_actor(), request.args.get("code", ""))
+    except Unauthenticated:
+        refuse_token()  # the token was revoked (or its holder deactivated) since this worker read it
+    return jsonify(match="device", device=device_json(found.device, found.reader))
 
 
 @bp.route("/devices/<public_id>/actions", methods=["POST"])
@@ -150,10 +168,10 @@ def device_action(public_id: str):
         raise InvalidInput(_l("Say which action: {\"action\": \"…\"}."), code="missing_action")
     if version is not None and json_whole(version, minimum=0) is None:
         raise InvalidInput(_l("“version” must be a whole number."))
-    device = scopes.get_visible_device(actor, public_id.upper())
-    lifecycle.perform(actor, device, action, body, expected_version=version)
+    device = lifecycle.act(actor, public_id.upper(), action, body, expected_version=version)
+    answer = device_json(device, actor)  # before the commit expires it: no second read
     db.session.commit()
-    return jsonify(device_json(device, actor))
+    return jsonify(answer)
 
 
 @bp.route("/batch", methods=["POST"])

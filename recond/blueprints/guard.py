@@ -11,17 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from recond import capabilities
-from recond.errors import NotPermitted
+from recond.errors import NotPermitted, Unauthenticated
+from recond.identity.bearers import Bearer
 from recond.models import User
 
 PUBLIC = "public"
 
 
-class Unauthenticated(Exception):
-    """No valid session or token; HTML views redirect to the login page, the API answers 401."""
-
-
-def current_actor() -> User | None:
+def current_actor() -> User | Bearer | None:
     actor = g.get("api_actor")
     if actor is not None:
         return actor
@@ -49,6 +46,13 @@ def requires(capability: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+def bearer_checked_in_query(view: Callable) -> Callable:
+    """Declare an API view that checks its caller's token in its own statement
+    (`recond.identity.bearers.holds`): the caller is then a `Bearer`, not a loaded user."""
+    view.recond_bearer = True
+    return view
 
 
 def public(view: Callable) -> Callable:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import current_app
 
 from recond.categories import CATEGORIES
-from recond.documents import pdf
 from recond.models import Deposit
 
 
 def build(deposit: Deposit, device_count: int) -> bytes:
+    from recond.documents import pdf  # reportlab loads with the first PDF, not in every worker
+
     url = f"{current_app.config['PUBLIC_URL']}/deposits/{deposit.number}"
     donor, collector = deposit.donor, deposit.collector
     site = deposit.site

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from recond import capabilities, clock, scopes
-from recond.collection import deposits, donation_receipt_pdf, receipt_content
+from recond.collection import deposits, receipt_content
 from recond.documents import cerfa_16216 as cerfa
 from recond.documents import codes
 from recond.errors import Conflict, InvalidInput, NotFound, Refused
@@ -140,6 +140,8 @@ def _issue(actor: User, deposit: Deposit, *, replaces: DonationReceipt | None = 
     content = receipt_content.freeze(deposit, devices, number=number, issued_at=issued_at,
                                      replaces=replaces, reason=reason)
     code = codes.new_code()
+    from recond.collection import donation_receipt_pdf  # reportlab: on the first receipt only
+
     pdf = donation_receipt_pdf.build(content, code=code,
                                      verify_url=f"{current_app.config['PUBLIC_URL']}/verify")
     receipt = DonationReceipt(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import current_app
 
 from recond.categories import CATEGORIES
-from recond.documents import pdf
 from recond.models import DeliveryKind, DeliveryNote
 from recond.public_id import display
 
 
 def build(note: DeliveryNote) -> bytes:
+    from recond.documents import pdf  # reportlab loads with the first PDF, not in every worker
+
     url = f"{current_app.config['PUBLIC_URL']}/deliveries/{note.id}"
     structure = note.structure
     by_hand = note.kind == DeliveryKind.HAND

@@ -8,12 +8,13 @@ from flask_babel import force_locale
 from recond.distribution.allocations import ram_gb, storage_gb
 from recond import money
 from recond.categories import CATEGORIES
-from recond.documents import pdf
 from recond.models import Allocation, Device
 from recond.distribution.payments import METHOD_LABELS
 from recond.public_id import display, url_of
 
 def build(device: Device, allocation: Allocation, released_on: str) -> bytes:
+    from recond.documents import pdf  # reportlab loads with the first PDF, not in every worker
+
     url = url_of(device.public_id)
     structure = allocation.structure
     specs = []

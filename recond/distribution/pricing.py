@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, false, func, select
 from sqlalchemy.exc import IntegrityError
 
 from recond import capabilities, categories, money
@@ -40,6 +40,20 @@ def current_grid(at: datetime | None = None) -> PriceGrid | None:
         .order_by(PriceGrid.version.desc())
         .limit(1)
     )
+
+
+def grid_and_price(category: str, grade: str | None, tier: str,
+                   at: datetime | None = None) -> tuple[PriceGrid | None, int | None]:
+    """The grid in force and its price for this cell (None when it has none), in one read:
+    what the allocate guard asks."""
+    cell = and_(PriceEntry.grid_id == PriceGrid.id, PriceEntry.category == category,
+                PriceEntry.grade == grade if grade is not None else false(),
+                PriceEntry.tier == tier)
+    row = db.session.execute(
+        select(PriceGrid, PriceEntry.amount_cents).outerjoin(PriceEntry, cell)
+        .where(PriceGrid.effective_from <= (at or utcnow()))
+        .order_by(PriceGrid.version.desc()).limit(1)).first()
+    return (None, None) if row is None else (row[0], row[1])
 
 
 def price_cents(grid: PriceGrid, category: str, grade: str, tier: str) -> int | None:

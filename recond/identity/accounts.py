@@ -1,7 +1,6 @@
 """Organisations, users and API tokens: creating them, and recognising who is calling."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -14,6 +13,7 @@ from recond import clock
 from recond import siret as siret_rules
 from recond.clock import utcnow
 from recond.errors import InvalidInput, NotFound
+from recond.identity import bearers
 from recond.extensions import db
 from recond.models import NO_PASSWORD, ApiToken, Organisation, OrganisationKind, Role, User
 from recond.territories import territory_of
@@ -129,6 +129,5 @@ def find_organisation(name: str) -> Organisation:
     return org
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+_digest = bearers.digest
 

@@ -12,8 +12,6 @@ import io
 import secrets
 
 import pyotp
-import qrcode
-import qrcode.image.svg
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -39,6 +37,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg_data_uri(uri: str) -> str:
     """The enrolment QR code as an SVG data URI, for an <img> with its text alternative."""
+    import qrcode.image.svg  # only on the enrolment page, not in every worker
+
     buffer = io.BytesIO()
     qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()

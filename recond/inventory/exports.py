@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_datetime, format_decimal, gettext
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -27,6 +26,8 @@ MAX_ROWS = 50_000
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What XML (so XLSX) cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE, without loading openpyxl.
+_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _COLUMNS = (_l("ID"), _l("Web address"), _l("Category"), _l("Brand"), _l("Model"),
             _l("Serial number"), _l("Asset tag"), _l("Status"), _l("Grade"),
             _l("Operating system"), _l("Deposit"), _l("Workshop"), _l("Last change"))
@@ -61,7 +62,7 @@ def neutralised(value) -> str:
     """The value as text a spreadsheet shows and never runs (OWASP's CSV injection advice).
     Control characters go first (XML has no place for them, and a stray \x01 must not hide
     an = behind it)."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+    text = _ILLEGAL_CHARACTERS.sub("", "" if value is None else str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -90,6 +91,8 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def _xlsx(header: list[str], rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook  # with numpy: only for an XLSX export, not in every worker
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(gettext("Devices"))
     sheet.append(header)

@@ -2,6 +2,7 @@
 medium and kind, then drawn by every renderer the same way."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,25 +96,43 @@ def bar_pattern(code: str) -> str:
     return Code128(code).build()[0]
 
 
+_SET = re.compile(rb"\x01+")
+
+
 def runs(cells) -> list[tuple[int, int]]:
-    """(start, length) of each run of set cells: one rectangle per run, not per module."""
-    found, start = [], None
-    for index, cell in enumerate(list(cells) + [False]):
-        on = cell in (True, "1")
-        if on and start is None:
-            start = index
-        elif not on and start is not None:
-            found.append((start, index - start))
-            start = None
-    return found
+    """(start, length) of each run of set cells (booleans, or '1' in a bar pattern): one
+    rectangle per run, not per module."""
+    line = cells.encode().replace(b"1", b"\x01") if isinstance(cells, str) else bytes(cells)
+    return [(m.start(), m.end() - m.start()) for m in _SET.finditer(line)]
+
+
+@dataclass(frozen=True)
+class Codes:
+    """A label's two codes as runs, in modules: the QR code's side and its runs per row, the
+    Code 128's runs along its single row."""
+    qr_side: int
+    qr_runs: list[tuple[int, int, int]]  # (row, start, length)
+    bar_runs: list[tuple[int, int]]  # (start, length)
+
+
+def codes(label) -> Codes:
+    matrix = qr_matrix(label.url)
+    side = len(matrix)
+    # The whole matrix in one byte string, a blank between rows: one scan finds every run.
+    flat = b"\x00".join(bytes(cells) for cells in matrix)
+    qr_runs = []
+    for match in _SET.finditer(flat):
+        start, end = match.span()
+        row, column = divmod(start, side + 1)
+        qr_runs.append((row, column, end - start))
+    return Codes(side, qr_runs, runs(bar_pattern(label.code)))
 
 
 def rectangles(label, g: Geometry):
     """Every dark rectangle of a label (QR runs, then bars), as (x, y, w, h) in mm."""
-    matrix = qr_matrix(label.url)
-    module = g.qr.w / len(matrix)
-    for row, cells in enumerate(matrix):
-        for start, length in runs(cells):
-            yield g.qr.x + start * module, g.qr.y + row * module, length * module, module
-    for start, length in runs(bar_pattern(label.code)):
+    found = codes(label)
+    module = g.qr.w / found.qr_side
+    for row, start, length in found.qr_runs:
+        yield g.qr.x + start * module, g.qr.y + row * module, length * module, module
+    for start, length in found.bar_runs:
         yield g.barcode.x + start * g.bar_module, g.barcode.y, length * g.bar_module, g.barcode.h

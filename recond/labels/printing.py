@@ -8,7 +8,6 @@ from recond import capabilities, database, jobs, scopes
 from recond.collection import deposits
 from recond.errors import InvalidInput, NotFound
 from recond.extensions import db
-from recond.labels import image, pdf, zpl
 from recond.labels.content import KINDS, LabelContent, for_device
 from recond.labels.media import MEDIA, Media
 from recond.models import Device, User
@@ -54,6 +53,9 @@ def document(labels: list[LabelContent], media: Media, kind: str, *, fmt: str = 
     """(content, mimetype) of the labels in the asked format."""
     if not 1 <= copies <= 50 or not 1 <= start <= media.per_page:
         raise InvalidInput(_l("Copies from 1 to 50; start position from 1 to %(n)s.", n=media.per_page))
+    # The renderers bring reportlab, Pillow and the code libraries: loaded on the first label.
+    from recond.labels import image, pdf, zpl
+
     if fmt == "pdf":
         return pdf.render(labels, media, kind, start=start, copies=copies), "application/pdf"
     if fmt == "zpl":

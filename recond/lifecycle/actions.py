@@ -7,8 +7,9 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from recond import capabilities, categories, money
 from recond.collection import convention_terms
@@ -24,7 +25,7 @@ from recond.lifecycle.statuses import WITH_STRUCTURE, WORKSHOP_QUEUE, Status
 from recond.extensions import db
 from recond.models import (
     ALLOCATABLE_STATUSES, Allocation, AllocationStatus, Beneficiary, DeliveryItem, DeliveryNote,
-    DeliveryStatus, Device, OsImage, Purpose, RequestLine, Role, Tier, User,
+    DeliveryStatus, Device, EquipmentRequest, OsImage, Purpose, RequestLine, Role, Tier, User,
 )
 
 
@@ -114,7 +115,7 @@ def _allocation_terms(ctx: Context) -> list:
     each other on PostgreSQL. SQLite has no row lock; there the unique places of `Allocation`
     refuse the second writer (a conflict).
     """
-    line = _locked(RequestLine, ctx.values["line_id"])
+    line = _locked_line(ctx.values["line_id"])
     if line is None:
         return [_l("Request line %(line)s does not exist.", line=ctx.values["line_id"])]
     request = line.request
@@ -125,41 +126,42 @@ def _allocation_terms(ctx: Context) -> list:
         reasons.append(_l("This line asks for a %(wanted)s, not a %(got)s.",
                           wanted=categories.CATEGORIES[line.category].label,
                           got=ctx.category.label))
-    held = set(db.session.scalars(select(Allocation.slot).where(
-        Allocation.line_id == line.id, Allocation.status == AllocationStatus.ACTIVE)))
-    free = sorted(set(range(1, line.approved_quantity + 1)) - held)
-    if len(held) >= line.approved_quantity or not free:
-        reasons.append(_l("All %(n)s devices approved on this line are already allocated.",
-                          n=line.approved_quantity))
     beneficiary = None
     beneficiary_id = ctx.values.get("beneficiary_id")
     second_reason = ctx.values.get("second_device_reason") or None
     ctx.record.pop("second_device_reason", None)  # kept below only when it justifies a second
-    if request.purpose == Purpose.OWN_USE:
+    own_use = request.purpose == Purpose.OWN_USE
+    if not own_use and beneficiary_id:
+        beneficiary = _locked(Beneficiary, beneficiary_id)
+        if beneficiary is not None and beneficiary.structure_id != request.structure_id:
+            beneficiary = None
+    held, equipped = _live_places(line, beneficiary)
+    free = sorted(set(range(1, line.approved_quantity + 1)) - held)
+    if len(held) >= line.approved_quantity or not free:
+        reasons.append(_l("All %(n)s devices approved on this line are already allocated.",
+                          n=line.approved_quantity))
+    if own_use:
         tier = Tier.OWN_USE
         if beneficiary_id:
             reasons.append(_l("This request is for the structure's own use: no beneficiary."))
         second_reason = None
     else:
-        beneficiary = _locked(Beneficiary, beneficiary_id) if beneficiary_id else None
-        if beneficiary is None or beneficiary.structure_id != request.structure_id:
+        if beneficiary is None:
             reasons.append(_l("Say which of the structure's beneficiaries receives the device."))
             return reasons
         tier = beneficiary.tier
-        if not live_allocations_of(beneficiary):
+        if not equipped:
             second_reason = None  # a first device needs no reason
         elif second_reason is None:
             reasons.append(_l("Beneficiary %(ref)s already holds a device: a second one is "
                               "allocated only with the reason it is justified.",
                               ref=beneficiary.reference))
-    grid = pricing.current_grid()
-    price = None
+    grid, price = pricing.grid_and_price(ctx.device.category, ctx.device.grade, tier)
     if grid is None:
         reasons.append(_l("No price grid is in force."))
     elif ctx.device.grade is None:
         reasons.append(_l("The device has no grade."))
     else:
-        price = pricing.price_cents(grid, ctx.device.category, ctx.device.grade, tier)
         if price is not None:  # a partner convention's output is sold under its price cap
             price, capping = convention_terms.capped_price(ctx.device, price)
             if capping is not None:
@@ -186,6 +188,29 @@ def _locked(model, id_: int):
     return db.session.scalar(select(model).where(model.id == id_)
                              .with_for_update(of=model)
                              .execution_options(populate_existing=True))
+
+
+def _locked_line(id_: int) -> RequestLine | None:
+    """The request line, locked (FOR UPDATE of its row alone), read with its request and the
+    request's lines, which the guard and `equipment_requests.refresh` then read as loaded."""
+    return db.session.execute(
+        select(RequestLine).where(RequestLine.id == id_)
+        .options(joinedload(RequestLine.request, innerjoin=True).joinedload(EquipmentRequest.lines))
+        .with_for_update(of=RequestLine)
+        .execution_options(populate_existing=True)).unique().scalar_one_or_none()
+
+
+def _live_places(line: RequestLine, beneficiary: Beneficiary | None) -> tuple[set[int], bool]:
+    """The places of the line its live allocations hold, and whether the beneficiary already
+    holds a live device: one read, after both rows were locked."""
+    rows = db.session.execute(
+        select(Allocation.line_id, Allocation.slot, Allocation.beneficiary_id).where(
+            Allocation.status == AllocationStatus.ACTIVE,
+            or_(Allocation.line_id == line.id,
+                Allocation.beneficiary_id == beneficiary.id if beneficiary else false()))).all()
+    held = {slot for line_id, slot, _ in rows if line_id == line.id}
+    equipped = beneficiary is not None and any(b == beneficiary.id for _, _, b in rows)
+    return held, equipped
 
 
 def live_allocations_of(beneficiary: Beneficiary) -> int:

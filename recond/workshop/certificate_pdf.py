@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recond.documents import pdf
 
 _METHOD = {"clear": "Clear (effacement)", "purge": "Purge", "destroy": "Destroy (destruction)"}
 _VERIFY = {"none": "aucune", "last_pass": "dernière passe", "all_passes": "toutes les passes"}
@@ -95,6 +94,8 @@ def _grouped(sha256: str) -> str:
 def build(*, code: str, verify_url: str, title: str, workshop: str, validator: str,
           validator_title: str, issued_on: str, entries: list[Entry],
           removed: list[Removed] = ()) -> bytes:
+    from recond.documents import pdf  # reportlab loads with the first PDF, not in every worker
+
     story = [
         pdf.Paragraph("Certificat d'effacement des données", pdf.TITLE),
         pdf.Table([[pdf.key_values([

@@ -8,7 +8,6 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import lazy_gettext as _l
 
 from recond.categories import CATEGORIES
-from recond.documents import pdf
 from recond.errors import Refused
 from recond.models import RecyclingLot, User
 from recond.weights import format_kg
@@ -44,6 +43,8 @@ def figures(contents: recycling.LotContents) -> list[tuple[str, str]]:
 
 
 def build(contents: recycling.LotContents) -> bytes:
+    from recond.documents import pdf  # reportlab loads with the first PDF, not in every worker
+
     lot = contents.lot
     workshop = lot.workshop
     url = f"{current_app.config['PUBLIC_URL']}/recycling/{lot.number}"

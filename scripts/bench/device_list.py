@@ -23,8 +23,10 @@ Each is run `--runs` times after one warm-up; the median and the 95th percentile
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -96,20 +98,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=100_000)
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--db-port", type=int, help="PostgreSQL's port, instead of the URL's")
     parser.add_argument("--database", default="recond_bench_list")
     parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--reuse", action="store_true", help="keep the database of a previous run")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--seed-only", action="store_true",
+                       help="build the database and stop (then measure with --reuse)")
+    group.add_argument("--reuse", action="store_true", help="keep the database of a previous run")
     args = parser.parse_args()
 
-    url = base.prepare_database(args.admin_url, args.database, fresh=not args.reuse)
+    url = base.prepare_database(base.with_port(args.admin_url, args.db_port), args.database,
+                                fresh=not args.reuse)
     pg_url = url
     url = url.replace("postgresql://", "postgresql+psycopg://")
     instance = tempfile.mkdtemp(prefix="recond-bench-")
+    atexit.register(shutil.rmtree, instance, True)  # the instance folder goes, whatever happens
     if args.reuse:
         os.environ.update(base.sh_env(url, instance))
     else:
         base.seed(url, instance, args.devices, 0)  # sets the environment for create_app too
         spread(pg_url)
+        if args.seed_only:
+            print(f"seeded {args.database}: measure with --reuse", file=sys.stderr)
+            return
 
     from recond import create_app
     from recond.extensions import db

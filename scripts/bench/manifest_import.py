@@ -4,10 +4,12 @@ Run by hand, never as a test; record the result and the command in docs/benchmar
 
     .venv/bin/python scripts/bench/manifest_import.py --rows 50000
 
-For SQLite and for PostgreSQL (a database of its own, `recond_bench_import`), each measure runs
-in a fresh process so that its peak memory (max RSS) is its own:
-- import: `importer.upload` then `importer.import_rows` (what the rq job runs): read the CSV (the
-  csv module), check every row, insert devices, their history and their storage media;
+For SQLite and for PostgreSQL (a database of its own, `--database`, on `--admin-url`'s server,
+dropped at the end), each measure runs in a fresh process so that its peak memory (max RSS) is
+its own; the temporary folder goes at the end (`--keep` keeps it). `--profile DIR` also writes
+each import's cProfile:
+- import: `importer.upload` (keeps the file) then `importer.import_rows` (what the rq job runs):
+  read the CSV once, check every row, insert devices, their history and their storage media;
 - floor: the same three tables filled with the same rows by a bare bulk insert (COPY on
   PostgreSQL, executemany on SQLite), no reading, no checks.
 """
@@ -17,46 +19,44 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
-DATABASE = "recond_bench_import"
 
 
 def make_manifest(path: Path, rows: int) -> None:
-    import pandas as pd
+    """A French Excel export: UTF-8 with a BOM, semicolons (the csv module; no pandas needed)."""
+    import csv
 
-    pd.DataFrame({
-        "N° de série": [f"5CG{i:08d}" for i in range(rows)],
-        "Marque": ["HP", "Dell", "Lenovo", "Fujitsu"] * (rows // 4) + ["HP"] * (rows % 4),
-        "Modèle": ["EliteBook 840 G5"] * rows,
-        "Type": ["Portable"] * rows,
-        "RAM": ["8 Go"] * rows,
-        "Disque": ["256 Go SSD"] * rows,
-        "Processeur": ["Intel Core i5-8250U"] * rows,
-        "N° d'inventaire": [f"INV-{i:06d}" for i in range(rows)],
-    }).to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    brands = ["HP", "Dell", "Lenovo", "Fujitsu"]
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh, delimiter=";")
+        out.writerow(["N° de série", "Marque", "Modèle", "Type", "RAM", "Disque", "Processeur",
+                      "N° d'inventaire"])
+        out.writerows([f"5CG{i:08d}", brands[i % 4], "EliteBook 840 G5", "Portable", "8 Go",
+                       "256 Go SSD", "Intel Core i5-8250U", f"INV-{i:06d}"] for i in range(rows))
 
 
-def fresh_database(backend: str, workdir: Path) -> str:
+def fresh_database(backend: str, workdir: Path, admin_url: str, database: str) -> str:
     if backend == "sqlite":
         db_file = workdir / "bench.sqlite3"
         db_file.unlink(missing_ok=True)
         return f"sqlite:///{db_file}"
     import psycopg
 
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DATABASE}"')
-    return ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{DATABASE}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    return admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{database}"
 
 
-def child(mode: str, url: str, manifest: Path, workdir: Path) -> dict:
-    """Runs in its own process: set up through the app, then time one mode."""
+def child(mode: str, url: str, manifest: Path, workdir: Path, profile: Path | None = None) -> dict:
+    """Runs in its own process: set up through the app, then time one mode (under cProfile,
+    written to `profile`, when asked)."""
     os.environ.update(RECOND_DATABASE_URL=url, RECOND_INSTANCE_PATH=str(workdir),
                       RECOND_SECRET_KEY="bench-only", RECOND_REDIS_URL="")
     from flask_migrate import upgrade
@@ -79,6 +79,12 @@ def child(mode: str, url: str, manifest: Path, workdir: Path) -> dict:
         lot = deposits.create_deposit(collector, donor=donor, workshop=workshop)
         db.session.commit()
         content = manifest.read_bytes()
+        profiler = None
+        if profile is not None:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         start = time.perf_counter()
         if mode == "import":
             device_import = importer.upload(collector, lot, manifest.name, content)
@@ -88,6 +94,9 @@ def child(mode: str, url: str, manifest: Path, workdir: Path) -> dict:
         else:
             rows = floor_insert(db, url, lot, collector, manifest)
         elapsed = time.perf_counter() - start
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"rows": rows, "seconds": elapsed, "peak_mb": peak_mb}
 
@@ -131,14 +140,30 @@ def floor_insert(db, url, lot, actor, manifest: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--child", nargs=4, metavar=("MODE", "URL", "MANIFEST", "WORKDIR"),
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/test",
+                        help="PostgreSQL: where to create the benchmark's database (host, port)")
+    parser.add_argument("--database", default="recond_bench_import")
+    parser.add_argument("--profile", type=Path,
+                        help="also profile each import (cProfile), into this folder")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--child", nargs=5, metavar=("MODE", "URL", "MANIFEST", "WORKDIR", "PROFILE"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        mode, url, manifest, workdir = args.child
-        print(json.dumps(child(mode, url, Path(manifest), Path(workdir))))
+        mode, url, manifest, workdir, profile = args.child
+        print(json.dumps(child(mode, url, Path(manifest), Path(workdir),
+                               Path(profile) if profile != "-" else None)))
         return
     workdir = Path(tempfile.mkdtemp(prefix="recond-bench-import-"))
+    try:
+        measure(args, workdir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure(args, workdir: Path) -> None:
     manifest = workdir / "inventaire.csv"
     make_manifest(manifest, args.rows)
     size_mb = manifest.stat().st_size / 1024 / 1024
@@ -146,18 +171,31 @@ def main() -> None:
           f"{os.cpu_count()} cores\n")
     print("| backend | what | seconds | rows/s | peak RSS MB | import / floor time |")
     print("|---|---|---:|---:|---:|---:|")
-    for backend in ("sqlite", "postgresql"):
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    for backend in args.backends.split(","):
         results = {}
         for mode in ("floor", "import"):
-            url = fresh_database(backend, workdir)
+            url = fresh_database(backend, workdir, args.admin_url, args.database)
+            profile = str(args.profile / f"import-{backend}.prof") \
+                if args.profile and mode == "import" else "-"
             output = subprocess.run([sys.executable, __file__, "--child", mode, url, str(manifest),
-                                     str(workdir)], capture_output=True, text=True, check=True).stdout
+                                     str(workdir), profile], capture_output=True, text=True,
+                                    check=True).stdout
             results[mode] = json.loads(output.strip().splitlines()[-1])
         for mode in ("floor", "import"):
             r = results[mode]
             ratio = results["import"]["seconds"] / results["floor"]["seconds"]
             print(f"| {backend} | {mode} | {r['seconds']:.2f} | {r['rows'] / r['seconds']:,.0f} "
                   f"| {r['peak_mb']:.0f} | {ratio if mode == 'import' else 1:.2f} |")
+        if backend == "postgresql":
+            import psycopg
+
+            with psycopg.connect(args.admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
+    if args.profile:
+        print(f"\nprofiles: {args.profile}/import-<backend>.prof "
+              "(python -m pstats, or snakeviz)")
 
 
 if __name__ == "__main__":

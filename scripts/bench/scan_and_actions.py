@@ -2,12 +2,16 @@
 
 Run by hand, never as a test; record the result and the command in docs/benchmarks.md.
 
-    .venv/bin/python scripts/bench/scan_and_actions.py --devices 1000000
+    .venv/bin/python scripts/bench/scan_and_actions.py --devices 1000000 --seed-only
+    .venv/bin/python scripts/bench/scan_and_actions.py --reuse      # as many times as wanted
 
-It fills a PostgreSQL database of its own (default: `recond_bench` on 127.0.0.1) with N
-devices and their history (COPY, the way a migration of an existing inventory would), serves
-the app with gunicorn, and drives it with wrk (Debian's package) at 16 connections. In the same
-run it measures the framework's floor, `GET /healthz` of the same app, and prints the ratios.
+It fills a PostgreSQL database of its own (`--database`, default `recond_bench`, on the server
+of `--admin-url`, whose port `--db-port` changes) with N devices and their history (COPY, the
+way a migration of an existing inventory would), serves the app with gunicorn on `--port`, and
+drives it with wrk (Debian's package) at 16 connections. In the same run it measures the
+framework's floor, `GET /healthz` of the same app, and prints the ratios. Seed once
+(`--seed-only`), then measure many times without seeding again (`--reuse`: each run receives
+registered devices, so reseed when they run out). Its temporary instance folder goes at the end.
 Needs: PostgreSQL, wrk (`apt-get install wrk`).
 """
 from __future__ import annotations
@@ -34,6 +38,19 @@ VENV_BIN = Path(sys.executable).parent
 def sh_env(url: str, instance: str) -> dict:
     return dict(os.environ, RECOND_DATABASE_URL=url, RECOND_INSTANCE_PATH=instance,
                 RECOND_SECRET_KEY="bench-only", RECOND_REDIS_URL="")
+
+
+def with_port(url: str, port: int | None) -> str:
+    """`url` with another port (`--db-port`), or as it is."""
+    if port is None:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)
+    host = netloc[-1].rsplit(":", 1)[0] if not netloc[-1].startswith("[") else netloc[-1]
+    netloc[-1] = f"{host}:{port}"
+    return urlunsplit(parts._replace(netloc="@".join(netloc)))
 
 
 def prepare_database(admin_url: str, name: str, fresh: bool) -> str:
@@ -186,26 +203,42 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=100_000)
     parser.add_argument("--spare", type=int, default=40_000, help="registered devices for the POST run")
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--db-port", type=int, help="PostgreSQL's port, instead of the URL's")
     parser.add_argument("--database", default="recond_bench")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=15)
     # as many workers as cores: PostgreSQL shares the cores, more workers only queue
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the database of a previous run (its registered devices feed the POST run)")
+    parser.add_argument("--port", type=int, default=8765, help="where gunicorn listens")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--seed-only", action="store_true",
+                       help="build the database and stop (then measure with --reuse)")
+    group.add_argument("--reuse", action="store_true",
+                       help="keep the database of a previous run (its registered devices feed the POST run)")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    if not shutil.which("wrk") and not args.seed_only:
         raise SystemExit("wrk is needed: apt-get install wrk")
-
-    url = prepare_database(args.admin_url, args.database, fresh=not args.reuse)
+    admin_url = with_port(args.admin_url, args.db_port)
+    url = prepare_database(admin_url, args.database, fresh=not args.reuse)
     url = url.replace("postgresql://", "postgresql+psycopg://")
     instance = tempfile.mkdtemp(prefix="recond-bench-")
-    if args.reuse:
-        token, codes, spare = reuse(url, instance)
-        args.devices = len(codes)
-    else:
-        token, codes, spare = seed(url, instance, args.devices, args.spare)
+    try:
+        if args.reuse:
+            token, codes, spare = reuse(url, instance)
+            args.devices = len(codes)
+        else:
+            token, codes, spare = seed(url, instance, args.devices, args.spare)
+        if args.seed_only:
+            print(f"seeded {args.database}: measure with --reuse", file=sys.stderr)
+            return
+        measure(args, url, instance, token, codes, spare)
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+def measure(args, url: str, instance: str, token: str, codes: list[str], spare: list[str]) -> None:
+    if not spare:
+        raise SystemExit("no registered device left for the POST run: seed again")
     work = Path(instance)
     random.shuffle(codes)
     (work / "scan.txt").write_text("\n".join(codes[:50_000]) + "\n")
@@ -225,6 +258,7 @@ def main() -> None:
             "POST …/actions (receive)": run_wrk(args.port, args.seconds, args.connections, threads,
                                                 str(work / "post.lua"), "/"),
         }
+        rss = worker_rss(server.pid)
     finally:
         server.terminate()
         server.wait()
@@ -236,7 +270,19 @@ def main() -> None:
     for name, r in results.items():
         print(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non_2xx']} "
               f"| {r['p99'] / floor['p99']:.2f} | {floor['rps'] / r['rps']:.2f} |")
+    print(f"\nweb workers' RSS after the run (MB): {', '.join(str(m) for m in rss)}")
     print(json.dumps(results), file=sys.stderr)
+
+
+def worker_rss(arbiter: int) -> list[int]:
+    """Each gunicorn worker's resident memory, in MB (its arbiter's children)."""
+    found = []
+    for task in Path(f"/proc/{arbiter}/task").iterdir():
+        children = (task / "children").read_text().split() if (task / "children").exists() else []
+        for pid in children:
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+            found.append(int(status["VmRSS"].split()[0]) // 1024)
+    return found
 
 
 if __name__ == "__main__":

@@ -20,15 +20,20 @@ upload), each posting two different files of `--rows` rows one after the other:
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import http.client
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scan_and_actions import with_port  # noqa: E402
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DATABASE = "recond_bench_upload"
@@ -170,12 +175,19 @@ def measure(mode: str, url: str, workdir: Path, number: str, token: str, files: 
 
 
 def main() -> None:
+    global ADMIN_URL, DATABASE, PORT  # read by the functions above, set from the flags
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=60_000)
     parser.add_argument("--code", type=Path, default=None,
                         help="a checkout whose `recond` package gunicorn serves")
+    parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--db-port", type=int, help="PostgreSQL's port, instead of the URL's")
+    parser.add_argument("--database", default=DATABASE)
+    parser.add_argument("--port", type=int, default=PORT, help="where gunicorn listens")
     args = parser.parse_args()
+    ADMIN_URL, DATABASE, PORT = with_port(args.admin_url, args.db_port), args.database, args.port
     workdir = Path(tempfile.mkdtemp(prefix="recond-bench-upload-"))
+    atexit.register(shutil.rmtree, workdir, True)  # the instance folder goes, whatever happens
     url = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{DATABASE}"
     files = [workdir / "inventaire-1.csv", workdir / "inventaire-2.csv"]
     make_manifest(files[0], args.rows, "5CG")

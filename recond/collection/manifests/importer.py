@@ -55,15 +55,16 @@ class Preview:
 
 
 def upload(actor: User, deposit: Deposit, filename: str, content: bytes) -> DeviceImport:
-    """Keep the file and its automatic mapping; refuse at once what cannot be read."""
+    """Keep the file and its automatic mapping; refuse at once what cannot be read. Its rows are
+    counted by the first pass that reads them all — the preview, or the import — not by a pass
+    of its own."""
     lifecycle.check_can_register(actor, deposit)
     sheet = reading.open_sheet(filename, content, current_app.config["MAX_CONTENT_LENGTH"])
     device_import = DeviceImport(
         deposit_id=deposit.id, filename=(filename or "manifest")[:255],
         sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
         file_format=sheet.file_format, encoding=sheet.encoding, separator=sheet.separator,
-        mapping=columns.auto_mapping(sheet.headers), total_rows=sum(1 for _row in sheet.rows()),
-        created_by_id=actor.id)
+        mapping=columns.auto_mapping(sheet.headers), created_by_id=actor.id)
     db.session.add(device_import)
     db.session.flush()
     return device_import
@@ -177,6 +178,7 @@ def record_preview(actor: User, device_import: DeviceImport) -> Preview:
     """The preview, with its count of valid rows kept on the import (the API and lists show it)."""
     shown = preview(actor, device_import)
     device_import.valid_rows = shown.valid_rows
+    device_import.total_rows = shown.valid_rows + shown.error_rows
     db.session.flush()
     return shown
 
@@ -253,6 +255,7 @@ def import_rows(actor: User, device_import: DeviceImport, all_or_nothing: bool,
     if not valid:
         raise Refused(_l("No row can be imported."), code="nothing_to_import")
     imported = lifecycle.register_many(actor, deposit, valid, progress)
+    device_import.total_rows = len(valid) + bad_rows
     device_import.status, device_import.imported_rows = "committed", imported
     device_import.valid_rows, device_import.all_or_nothing = len(valid), all_or_nothing
     device_import.committed_at = utcnow()

@@ -19,9 +19,6 @@ from itertools import islice
 from typing import Callable, Iterator
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from recond.errors import InvalidInput, TooLarge
 from recond.collection.manifests import columns
@@ -145,18 +142,23 @@ def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
     spreadsheet computed and saved (Excel and LibreOffice do); one saved without a value (by a
     script) stays as written, so the row checks refuse it rather than guess. The computed
     values are read only from the first formula on, in step with the formulas."""
+    # openpyxl (and numpy, which it loads) only when a workbook comes: not in every web worker.
+    from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    unsaved = (ArrayFormula, DataTableFormula)  # formulas openpyxl gives as objects
     try:
         with _sheet_values(content, data_only=False) as written:
             computed = None
             for index, row in enumerate(written):
                 row = list(row)
-                if computed is None and any(_is_formula(value) for value in row):
+                if computed is None and any(_is_formula(value, unsaved) for value in row):
                     computed = _computed_from(content, index)
                 saved = list(next(computed, ())) if computed is not None else ()
                 for c, value in enumerate(row):
-                    if _is_formula(value) and c < len(saved) and saved[c] is not None:
+                    if _is_formula(value, unsaved) and c < len(saved) and saved[c] is not None:
                         row[c] = saved[c]
-                cells = [_text(value) for value in row]
+                cells = [_text(value, unsaved) for value in row]
                 if any(cells):
                     yield index + 1, cells
     except (zipfile.BadZipFile, InvalidFileException, ValueError, KeyError, OSError, TypeError) as error:
@@ -178,6 +180,8 @@ def _rows_of(content: bytes, data_only: bool) -> Iterator[tuple]:
 
 @contextmanager
 def _sheet_values(content: bytes, data_only: bool) -> Iterator[Iterator[tuple]]:
+    from openpyxl import load_workbook
+
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
     try:
         if not workbook.worksheets:
@@ -187,12 +191,12 @@ def _sheet_values(content: bytes, data_only: bool) -> Iterator[Iterator[tuple]]:
         workbook.close()
 
 
-def _is_formula(value) -> bool:
-    return isinstance(value, ArrayFormula | DataTableFormula) or \
+def _is_formula(value, unsaved: tuple[type, ...]) -> bool:
+    return isinstance(value, unsaved) or \
         (isinstance(value, str) and value.startswith("="))
 
 
-def _text(value) -> str:
+def _text(value, unsaved: tuple[type, ...] = ()) -> str:
     """A cell as the spreadsheet shows it: 8 not 8.0, at most 15 significant digits (Excel's)."""
     if value is None:
         return ""
@@ -204,7 +208,7 @@ def _text(value) -> str:
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date | time):
         return value.isoformat()
-    if isinstance(value, ArrayFormula | DataTableFormula):  # saved without a value: refused later
+    if isinstance(value, unsaved):  # a formula saved without a value: refused later
         return getattr(value, "text", None) or "="
     return str(value).strip()
 
