@@ -9,7 +9,7 @@ def register_blueprints(app: Flask) -> None:
         deposits, devices, donation_receipts, donors, errors, handover, home, intake, labels,
         media, organisations, outages, parsing, people, presentation, probes, public_help,
         recycling, request_log, requests, scan_station, security_admin, structures, training,
-        wipe_logs,
+        transfers, wipe_logs,
     )
 
     assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp \
@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(requests.bp)
     app.register_blueprint(allocation.bp)
     app.register_blueprint(deliveries.bp)
+    app.register_blueprint(transfers.bp)
     app.register_blueprint(beneficiaries.bp)
     app.register_blueprint(training.bp)
     app.register_blueprint(handover.bp)

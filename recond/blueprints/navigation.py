@@ -28,6 +28,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("devices.act", "scan_station.index", _l("Scan")),
     Entry("wipe_logs", "wipe_logs.index", _l("Wipe logs")),
     Entry("recycling.read", "recycling.index", _l("Recycling")),
+    Entry("transfers.read", "transfers.index", _l("Transfers")),
     Entry("donors.manage", "donors.index", _l("Donor companies")),
     Entry("requests.read", "requests.index", _l("Requests")),
     Entry("allocation.desk", "allocation.desk", _l("Allocation")),

@@ -7,13 +7,13 @@
 """
 from recond.lifecycle.actions import ACTIONS, Action, active_allocation
 from recond.lifecycle.engine import (
-    available_actions, check_batch, check_can_register, note, perform, perform_batch, register, register_many, serial_key,
+    available_actions, check_batch, check_can_register, move, note, perform, perform_batch, register, register_many, serial_key,
 )
 from recond.lifecycle.fields import Field, from_form
 from recond.lifecycle.statuses import STATUS_LABELS, Status, StatusWriteForbidden
 
 __all__ = [
     "ACTIONS", "Action", "Field", "STATUS_LABELS", "Status", "StatusWriteForbidden",
-    "active_allocation", "available_actions", "check_batch", "check_can_register", "from_form", "note", "perform", "perform_batch",
+    "active_allocation", "available_actions", "check_batch", "check_can_register", "from_form", "move", "note", "perform", "perform_batch",
     "register", "register_many", "serial_key",
 ]

@@ -182,6 +182,15 @@ def note(actor: User, device: Device, action: str, payload: dict[str, Any]) -> D
     return event
 
 
+def move(actor: User, device: Device, action: str, workshop_id: int,
+         payload: dict[str, Any]) -> DeviceEvent:
+    """The device changes workshop (a transfer's arrival, a deposit routed elsewhere): its
+    workshop is part of who may see it, so the change is history, written with it. The status
+    stays."""
+    device.workshop_id = workshop_id
+    return note(actor, device, action, payload)
+
+
 def serial_key(serial: str | None) -> str | None:
     if not serial:
         return None

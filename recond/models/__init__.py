@@ -24,6 +24,9 @@ from recond.models.delivery import (
     DeliveryItem, DeliveryKind, DeliveryNote, DeliveryStatus, UnexpectedScan,
 )
 from recond.models.operating_system import OsImage
+from recond.models.transfer import (
+    TransferItem, TransferNote, TransferStatus, TransferUnexpectedScan,
+)
 from recond.models.recycling import RecyclingLot
 from recond.models.test_report import TestReport
 from recond.models.security_event import SecurityEvent
@@ -39,4 +42,5 @@ __all__ = [
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",
     "TestReport", "Tier", "TrainingSession", "TrainingTopic", "User",
     "DeliveryItem", "DeliveryKind", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
+    "TransferItem", "TransferNote", "TransferStatus", "TransferUnexpectedScan",
 ]
