@@ -13,7 +13,7 @@ from recond.blueprints.collection_forms import (
 from recond.blueprints.workshop_forms import ScanForm
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import Device, DeviceImport
+from recond.models import DeviceImport
 from recond.whole_numbers import whole_number
 
 bp = Blueprint("deposits", __name__, url_prefix="/deposits")
@@ -56,8 +56,7 @@ def new():
 def show(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
-    devices = db.session.scalars(db.select(Device).where(Device.deposit_id == deposit.id)
-                                 .order_by(Device.id).limit(500)).all()
+    devices = db.session.scalars(deposits.devices_shown(actor, deposit)).all()
     imports = db.session.scalars(db.select(DeviceImport).where(DeviceImport.deposit_id == deposit.id)
                                  .order_by(DeviceImport.id.desc())).all()
     return render_template(

@@ -194,6 +194,13 @@ STATUS_LABELS = {
 }
 
 
+def devices_shown(actor: User, deposit: Deposit):
+    """The deposit's devices its page lists: those the reader may see (a workshop's technician
+    does not see those transferred to another workshop)."""
+    return select(Device).where(Device.deposit_id == deposit.id, scopes.device_scope(actor)) \
+        .order_by(Device.id).limit(500)
+
+
 def devices_by_category(deposit: Deposit) -> dict[str, int]:
     return dict(db.session.execute(
         select(Device.category, func.count(Device.id)).where(Device.deposit_id == deposit.id)
