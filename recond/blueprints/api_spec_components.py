@@ -94,7 +94,10 @@ def schemas() -> dict[str, Any]:
             "number": {"type": "string"}, "status": {"type": "string",
                 "enum": ["pledged", "pickup_planned", "collected", "received"]},
             "donor": {"type": "object"}, "collector": {"type": "string"},
-            "workshop": {"type": "string"}, "items": {"type": "array", "items": {
+            "workshop": {"type": "string"},
+            # How the workshop was decided (recond.collection.routing).
+            "workshop_routing": {"type": "string", "enum": ["chosen", "proposed", "changed"]},
+            "items": {"type": "array", "items": {
                 "type": "object", "properties": {"category": {"type": "string"},
                                                  "quantity": {"type": "integer"}}}},
             "available_from": {"type": ["string", "null"], "format": "date"},

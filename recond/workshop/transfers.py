@@ -69,7 +69,7 @@ def destinations(actor: User) -> list[Organisation]:
 def open_note(actor: User, to_workshop_id: int, notes: str = "") -> TransferNote:
     capabilities.require(actor, "transfers.prepare")
     if to_workshop_id not in {w.id for w in destinations(actor)}:
-        raise InvalidInput(_l("Choose another active workshop to send the devices to."))
+        raise NotFound(_l("Choose another active workshop to send the devices to."))
     note = TransferNote(from_workshop_id=actor.organisation_id, to_workshop_id=to_workshop_id,
                         notes=(notes or "").strip()[:300], created_by_id=actor.id)
     db.session.add(note)

@@ -124,3 +124,52 @@ def test_the_transfer_pages(world, browser):
     browser.client.get("/logout")
     browser.login("coordinator@example.org")
     assert browser.client.get(url).status_code == 200
+
+
+def test_the_transfer_api(world, api):
+    devices = [world.device("ready"), world.device("wiped")]
+    opened = api("tech_a", "post", "/api/v1/transfers",
+                 json={"to_workshop_id": world.orgs["workshop_b"].id, "notes": "surplus"})
+    assert opened.status_code == 201, opened.text
+    note_id = opened.json["id"]
+    assert opened.json["number"] == f"TR-{note_id:06d}" and opened.json["status"] == "preparing"
+    for device in devices:
+        added = api("tech_a", "post", f"/api/v1/transfers/{note_id}/scans",
+                    json={"code": device.public_id})
+        assert added.status_code == 200 and added.json["outcome"] == "added"
+    assert api("tech_b", "get", f"/api/v1/transfers/{note_id}").status_code == 404  # preparing
+    shipped = api("tech_a", "post", f"/api/v1/transfers/{note_id}/ship")
+    assert shipped.status_code == 200 and shipped.json["status"] == "shipped"
+    arrived = api("tech_b", "post", f"/api/v1/transfers/{note_id}/scans",
+                  json={"code": devices[0].serial})
+    assert arrived.json["outcome"] == "arrived" and arrived.json["public_id"] == devices[0].public_id
+    odd = api("tech_b", "post", f"/api/v1/transfers/{note_id}/scans", json={"code": "INCONNU-1"})
+    assert odd.json["outcome"] == "unexpected"
+    assert api("tech_a", "post", f"/api/v1/transfers/{note_id}/close").status_code == 409
+    closed = api("tech_b", "post", f"/api/v1/transfers/{note_id}/close")
+    assert closed.status_code == 200
+    assert closed.json["missing"] == [devices[1].public_id]
+    assert closed.json["unexpected"] == ["INCONNU-1"]
+    listed = api("coordinator", "get", "/api/v1/transfers").json["items"]
+    assert [n["id"] for n in listed] == [note_id]
+    assert api("structure_s", "get", "/api/v1/transfers").status_code == 403
+    for bad in ({"to_workshop_id": "1"}, {"to_workshop_id": 1, "x": 1}, {}):
+        assert api("tech_a", "post", "/api/v1/transfers", json=bad).status_code == 422
+    assert api("tech_a", "post", "/api/v1/transfers",
+               json={"to_workshop_id": world.orgs["workshop_a"].id}).status_code == 404
+    assert api("tech_b", "post", f"/api/v1/transfers/{note_id}/scans",
+               json={"code": "  "}).status_code == 422
+
+
+def test_a_pledge_through_the_api_is_routed(world, api):
+    response = api("collector_a", "post", "/api/v1/deposits",
+                   json={"donor_id": world.orgs["donor_x"].id, "items": []})
+    assert response.status_code == 201, response.text
+    # Courbevoie, the donor's commune: Paris Ouest La Défense, where workshop A is.
+    assert response.json["workshop"] == "Atelier A"
+    assert response.json["workshop_routing"] == "proposed"
+    chosen = api("collector_a", "post", "/api/v1/deposits",
+                 json={"donor_id": world.orgs["donor_x"].id, "workshop_id": world.orgs["workshop_b"].id})
+    assert chosen.json["workshop"] == "Atelier B" and chosen.json["workshop_routing"] == "chosen"
+    assert api("collector_a", "post", "/api/v1/deposits",
+               json={"donor_id": world.orgs["donor_x"].id, "workshop_id": None}).status_code == 422

@@ -3,7 +3,7 @@ missing and unexpected shown; the device's workshop changes on arrival, with its
 import pytest
 
 from recond import lifecycle, scopes
-from recond.errors import InvalidInput, NotFound, NotPermitted, Refused
+from recond.errors import NotFound, NotPermitted, Refused
 from recond.extensions import db
 from recond.inventory.history import rows as history_rows
 from recond.models import DeviceEvent
@@ -38,9 +38,9 @@ def test_only_the_workshops_own_devices_being_refurbished_or_ready_go_on_it(worl
     other = transfers.open_note(world["tech_a"], world.orgs["workshop_b"].id)
     with pytest.raises(Refused, match=note.number):
         transfers.add_device(world["tech_a"], other, devices[1].public_id)
-    with pytest.raises(InvalidInput):  # to itself
+    with pytest.raises(NotFound):  # to itself
         transfers.open_note(world["tech_a"], world.orgs["workshop_a"].id)
-    with pytest.raises(InvalidInput):  # to something that is not a workshop
+    with pytest.raises(NotFound):  # to something that is not a workshop
         transfers.open_note(world["tech_a"], world.orgs["structure_s"].id)
     with pytest.raises(NotPermitted):
         transfers.open_note(world["coordinator"], world.orgs["workshop_b"].id)
@@ -63,6 +63,10 @@ def test_transfer_with_a_missing_and_an_unexpected_device(world, note):
     assert [d.status for d in devices] == ["ready", "received", "wiped"]
     with pytest.raises(NotFound):  # still A's until it arrives
         scopes.get_visible_device(tech_b, devices[0].public_id)
+    with pytest.raises(Refused, match="on its way to Atelier B") as refused:  # not while on the road
+        lifecycle.perform(tech_a, devices[0], "recycle", {"reason": "HS"})
+    assert refused.value.code == "in_transit"
+    db.session.rollback()
     with pytest.raises(Refused):  # A does not receive its own shipment
         transfers.receive_scan(tech_a, note, devices[0].public_id)
     db.session.rollback()
@@ -96,6 +100,8 @@ def test_transfer_with_a_missing_and_an_unexpected_device(world, note):
                                    "to_workshop": "Atelier B"}
         assert arrival.organisation_id == world.orgs["workshop_b"].id
     assert devices[2].workshop_id == world.orgs["workshop_a"].id
+    lifecycle.perform(tech_a, devices[2], "install_os", world.payload("install_os", devices[2]))
+    db.session.commit()  # a missing device, once the note is closed, is A's to work on again
     titles = [row.title for row in history_rows(tech_b, devices[0])]
     assert titles[-2:] == ["Sent to another workshop", "Arrived from another workshop"]
     # B goes on with it: the device is wiped, installed and graded at B.
@@ -103,6 +109,7 @@ def test_transfer_with_a_missing_and_an_unexpected_device(world, note):
     # The missing device can leave again, on another note.
     again = transfers.open_note(tech_a, world.orgs["workshop_b"].id)
     transfers.add_device(tech_a, again, devices[2].public_id)
+    assert devices[2].status == "os_installed"
 
 
 def test_the_last_arrival_closes_the_note(world, note):
