@@ -99,6 +99,8 @@ def test_the_transfer_pages(world, browser):
     browser.client.get("/logout")
 
     browser.login("tech_b@example.org")
+    home = browser.client.get("/")  # B's to-do: the note on its way, a link to scan it
+    assert f'href="/transfers/{note_id}"' in home.text and "Transferts en route" in home.text
     page = browser.client.get(url)
     assert page.status_code == 200 and "TR-" in page.text
     assert_accessible(page.text)
