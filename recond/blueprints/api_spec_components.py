@@ -75,6 +75,9 @@ def schemas() -> dict[str, Any]:
             "status": {"type": "string", "enum": [s.value for s in Status]},
             "grade": {"type": ["string", "null"]},
             "operating_system": {"type": ["string", "null"]},
+            "workshop_id": {"type": ["integer", "null"],
+                            "description": "the workshop where the device is; a transfer "
+                                           "changes it on arrival"},
             "version": {"type": "integer"},
             "actions": {"type": "array", "items": {"type": "string"}},
             "history": {"type": "array", "items": {"type": "object", "properties": {

@@ -70,6 +70,7 @@ def test_after_a_transfer_the_device_changes_sides(world, api, b_things):
     assert api("tech_b", "post", "/api/v1/labels",
                json={"devices": [device.public_id]}).status_code == 404
     history = api("tech_a", "get", f"/api/v1/devices/{device.public_id}").json
+    assert history["workshop_id"] == world.orgs["workshop_a"].id
     assert [e["action"] for e in history["history"]][-2:] == ["transfer_out", "transfer_in"]
 
 
