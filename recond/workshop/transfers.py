@@ -48,14 +48,13 @@ def visible_notes(user: User):
 
 def get_note(user: User, note_id: int, *, lock: bool = False) -> TransferNote:
     query = select(TransferNote).where(TransferNote.id == note_id, scopes.transfer_scope(user))
-    if lock:  # read afresh under the row's lock: what another scan committed is seen
-        query = query.with_for_update(of=TransferNote).execution_options(populate_existing=True)
+    if lock:  # read afresh under the row's lock, its lines too: what another scan committed
+        query = query.with_for_update(of=TransferNote).options(
+            selectinload(TransferNote.items), selectinload(TransferNote.unexpected),
+        ).execution_options(populate_existing=True)
     note = db.session.scalar(query)
     if note is None:
         raise NotFound(_l("No such transfer note in what you may see."))
-    if lock:
-        for relation in ("items", "unexpected"):
-            db.session.expire(note, [relation])
     return note
 
 

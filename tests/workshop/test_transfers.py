@@ -143,3 +143,18 @@ def test_who_reads_a_transfer_note(world, note):
     for outsider in ("structure_s", "collector_a", "donor_x"):
         with pytest.raises(NotFound):
             transfers.get_note(world[outsider], note.id)
+
+
+def test_an_arrival_recorded_meanwhile_is_read_afresh(world, note):
+    """The note's lines already loaded in this session are read again under the lock: an
+    arrival another technician committed meanwhile is seen, not scanned a second time."""
+    note, devices = note
+    transfers.ship(world["tech_a"], note)
+    db.session.commit()
+    assert note.items[0].received_at is None  # loaded here, before the other scan
+    from recond.clock import utcnow
+    from recond.models import TransferItem
+    with db.engine.begin() as other:  # another technician's transaction, committed
+        other.execute(TransferItem.__table__.update().where(
+            TransferItem.id == note.items[0].id).values(received_at=utcnow()))
+    assert transfers.receive_scan(world["tech_b"], note, devices[0].public_id).outcome == "already"
