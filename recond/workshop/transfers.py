@@ -98,6 +98,7 @@ def left_the_sender(note: TransferNote) -> bool:
 
 def add_device(actor: User, note: TransferNote, code: str) -> Device:
     """The sending technician scans one of his workshop's devices onto the note."""
+    capabilities.require(actor, "transfers.prepare")
     note = get_note(actor, note.id, lock=True)
     if not may_prepare(actor, note):
         raise Refused(_l("Devices are added while the note is being prepared, by the sending "

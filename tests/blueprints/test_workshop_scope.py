@@ -156,6 +156,8 @@ def test_the_transfer_api(world, api):
     listed = api("coordinator", "get", "/api/v1/transfers").json["items"]
     assert [n["id"] for n in listed] == [note_id]
     assert api("structure_s", "get", "/api/v1/transfers").status_code == 403
+    assert api("coordinator", "post", f"/api/v1/transfers/{note_id}/scans",
+               json={"code": devices[1].public_id}).status_code == 403  # reads, never scans
     for bad in ({"to_workshop_id": "1"}, {"to_workshop_id": 1, "x": 1}, {}):
         assert api("tech_a", "post", "/api/v1/transfers", json=bad).status_code == 422
     assert api("tech_a", "post", "/api/v1/transfers",
