@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
 from recond import capabilities, lifecycle, scopes
@@ -34,14 +34,10 @@ class Proposal:
     load: int
     same_territory: bool  # in the pickup site's territory (else: the least loaded anywhere)
 
-    @property
-    def reason(self) -> str:
-        territory = TERRITORY_LABELS.get(self.workshop.territory or "")
-        if self.same_territory and territory:
-            return str(_l("in %(territory)s, %(count)d devices in progress",
-                          territory=territory, count=self.load))
-        return str(_l("no workshop in the site's territory: the least loaded, "
-                      "%(count)d devices in progress", count=self.load))
+
+def in_progress(count: int) -> str:
+    """A workshop's load in words."""
+    return ngettext("%(num)d device in progress", "%(num)d devices in progress", count)
 
 
 def loads() -> dict[int, int]:
@@ -77,9 +73,9 @@ def choices() -> list[tuple[int, str]]:
     """The active workshops as a pledge or the coordination chooses among them: each with its
     territory and what it has in progress."""
     load = loads()
-    return [(w.id, str(_l("%(name)s — %(territory)s, %(count)d devices in progress",
-                          name=w.name, territory=TERRITORY_LABELS.get(w.territory or "", "—"),
-                          count=load.get(w.id, 0))))
+    return [(w.id, str(_l("%(name)s — %(territory)s, %(load)s", name=w.name,
+                          territory=TERRITORY_LABELS.get(w.territory or "", "—"),
+                          load=in_progress(load.get(w.id, 0)))))
             for w in active_workshops()]
 
 

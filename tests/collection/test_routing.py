@@ -92,7 +92,7 @@ def test_pledge_and_reroute_pages(world, browser):
     site = _site(world, "92160")
     browser.login("collector_a@example.org")
     page = browser.client.get("/deposits/new")
-    assert "Propose one" in page.text or "Proposer" in page.text
+    assert "En proposer un" in page.text and "Atelier B — Vallée Sud Grand Paris, 0 appareil en cours" in page.text
     response = browser.client.post("/deposits/new", data={
         "csrf_token": csrf_from(page.text), "donor": world.orgs["donor_x"].id,
         "site": site.id, "workshop": 0, "category_1": "laptop", "quantity_1": 2,
