@@ -21,7 +21,7 @@ from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (
     Allocation, AllocationStatus, Deposit, Device, Organisation, OrganisationKind, StorageMedium,
-    TransferNote, User,
+    TransferItem, TransferNote, User,
 )
 from recond.scopes import deposit_scope, device_scope
 from recond.whole_numbers import whole_number
@@ -272,7 +272,8 @@ def workshops_offered(actor: User) -> list[Organisation]:
     """Workshops of the deposits in the reader's scope, and those their devices were
     transferred to; none when there is only one."""
     routed = select(Deposit.workshop_id).where(deposit_scope(actor))
-    transferred = select(TransferNote.to_workshop_id).where(TransferNote.from_workshop_id.in_(routed))
+    transferred = select(TransferNote.to_workshop_id).join(TransferItem).where(
+        TransferNote.from_workshop_id.in_(routed), TransferItem.received_at.is_not(None))
     found = db.session.scalars(select(Organisation).where(
         Organisation.kind == OrganisationKind.WORKSHOP,
         or_(Organisation.id.in_(routed), Organisation.id.in_(transferred)))

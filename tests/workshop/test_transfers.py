@@ -158,3 +158,17 @@ def test_an_arrival_recorded_meanwhile_is_read_afresh(world, note):
         other.execute(TransferItem.__table__.update().where(
             TransferItem.id == note.items[0].id).values(received_at=utcnow()))
     assert transfers.receive_scan(world["tech_b"], note, devices[0].public_id).outcome == "already"
+
+
+def test_the_device_list_offers_the_workshop_devices_were_sent_to(world, note):
+    from recond.inventory import listing
+
+    note, devices = note
+    collector = world["collector_a"]  # its deposits all went to A: nothing to choose from
+    assert listing.workshops_offered(collector) == []
+    transfers.ship(world["tech_a"], note)
+    transfers.receive_scan(world["tech_b"], note, devices[0].public_id)
+    db.session.commit()
+    assert [w.name for w in listing.workshops_offered(collector)] == ["Atelier A", "Atelier B"]
+    found = listing.search(collector, listing.parse(collector, {"workshop": str(world.orgs["workshop_b"].id)}))
+    assert [d.public_id for d in found.items] == [devices[0].public_id]
