@@ -96,6 +96,10 @@ TABLE: dict[str, Capability] = {
     "donation_receipts.issue": _cap((A, C), "every deposit whose reception is closed",
                                     _l("Only the coordination and administrators issue "
                                        "donation receipts.")),
+    # Routing a deposit to a workshop (recond.collection.routing): the collection partner
+    # chooses or takes the proposal when pledging; the coordination changes it before reception.
+    "deposits.route": _cap((A, C), "every deposit whose reception has not started",
+                           _l("Only the coordination sends a deposit to another workshop.")),
     "deposits.receive": _cap((T,), "the workshop's deposits",
                              _l("Only the workshop's technicians receive deposits.")),
     "devices.register": _cap((C, L, T), "deposits in scope, while their reception is open",
@@ -136,6 +140,13 @@ TABLE: dict[str, Capability] = {
                            _l("Your role may not read recycling lots.")),
     "recycling.hand_over": _cap((T,), "the workshop's lots",
                                 _l("Only the workshop's technicians hand recycling lots over.")),
+    # Transfers between workshops (recond.workshop.transfers).
+    "transfers.read": _cap((A, C, T), "notes from or (once shipped) to the workshop; the "
+                           "coordination all", _l("Your role may not read transfer notes.")),
+    "transfers.prepare": _cap((T,), "notes from the workshop, its own devices",
+                              _l("Only the sending workshop's technicians prepare a transfer.")),
+    "transfers.receive": _cap((T,), "shipped notes addressed to the workshop",
+                              _l("Only the receiving workshop's technicians receive a transfer.")),
     "os_catalogue.edit": _cap((A,), "the whole catalogue",
                               _l("Only administrators edit the catalogue of operating systems.")),
     # Distribution.

@@ -1,8 +1,9 @@
 """A realistic demo data set, built through the same domain functions people use.
 
 Four territories of the Hauts-de-Seine, donor companies with valid SIRETs, a collection
-partner, a workshop, structures, devices in every status with their history, and one user per
-role. Passwords are generated per installation, never written in the code.
+partner, two workshops (a laptop on its way from one to the other), structures, devices in
+every status with their history, and one user per role. Passwords are generated per
+installation, never written in the code.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from recond.distribution import (
     training,
 )
 from recond.collection import conventions, deposits, donors, pickups, reception
-from recond.workshop import certificates, os_catalogue, recycling, sanitisation
+from recond.workshop import certificates, os_catalogue, recycling, sanitisation, transfers
 from recond.categories import CATEGORIES, GRADES
 from recond.extensions import db
 from recond.models import Organisation, OrganisationKind as K, Role, Tier
@@ -29,6 +30,7 @@ ORGANISATIONS = [
     (COORDINATION, K.COORDINATION, None, "92050"),
     ("Collecte Solidaire 92", K.COLLECTOR, "33987654300044", "92036"),
     ("Atelier Réemploi Nanterre", K.WORKSHOP, "88776655400018", "92050"),
+    ("ESAT Numérique Vallée Sud", K.WORKSHOP, None, "92002"),
     ("Assurances Seine Ouest", K.DONOR, "84123456700011", "92026"),
     ("Banque du Parvis", K.DONOR, "79234567800025", "92062"),
     ("Énergies Boucle Nord", K.DONOR, "53109876500039", "92036"),
@@ -158,6 +160,11 @@ def load(password: str | None = None) -> dict[str, str]:
         bench(d, "grade", grade)
     lifecycle.perform(technician, screen, "receive")
     lifecycle.perform(technician, screen, "grade", {"grade": "B", "checklist": {"display": True, "inputs": True}})
+    # The south of the département has its own workshop: a laptop on its way there.
+    transfer = transfers.open_note(technician, orgs["ESAT Numérique Vallée Sud"].id,
+                                   "Rééquilibrage de la charge entre ateliers")
+    transfers.add_device(technician, transfer, devices[2].public_id)
+    transfers.ship(technician, transfer)
     # A failed disk: recorded as failed, so the laptop leaves through the WEEE channel.
     bench(devices[16], "receive")
     sanitisation.record(technician, devices[16].media[0], method="clear", passed=False,

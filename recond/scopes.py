@@ -12,6 +12,7 @@ from recond.extensions import db
 from recond.models import (
     Allocation, AllocationStatus, Certificate, Convention, DeliveryNote, DeliveryStatus, Deposit,
     Device, DeviceEvent, EquipmentRequest, Organisation, OrganisationKind, RecyclingLot, Role,
+    TransferNote, TransferStatus,
     User,
 )
 
@@ -222,4 +223,18 @@ def convention_scope(user: User) -> ColumnElement[bool]:
         return true()
     if user.role == Role.TECHNICIAN:
         return Convention.partner_id == user.organisation_id
+    return false()
+
+
+def transfer_scope(user: User) -> ColumnElement[bool]:
+    """Transfer notes between workshops: the sending workshop's from the start; the receiving
+    workshop's once shipped (a note still being prepared is not its business yet); the
+    coordination all. The devices themselves stay in the sender's scope until they arrive."""
+    if user.sees_everything:
+        return true()
+    if user.role == Role.TECHNICIAN:
+        org = user.organisation_id
+        return or_(TransferNote.from_workshop_id == org,
+                   (TransferNote.to_workshop_id == org)
+                   & (TransferNote.status != TransferStatus.PREPARING))
     return false()

@@ -102,6 +102,7 @@ def device_json(device: Device | Row, actor, with_history: bool = False) -> dict
         "status": device.status,
         "grade": device.grade,
         "operating_system": device.operating_system,
+        "workshop_id": device.workshop_id,
         "version": device.version,
         "actions": [a.name for a in lifecycle.available_actions(actor, device)],
     }

@@ -22,6 +22,7 @@ def deposit_json(deposit: Deposit, with_reception: bool = False) -> dict[str, An
     body = {"number": deposit.number, "status": deposit.status,
             "donor": {"id": deposit.donor_id, "name": deposit.donor.name},
             "collector": deposit.collector.name, "workshop": deposit.workshop.name,
+            "workshop_routing": deposit.routing or "chosen",
             "items": [{"category": i.category, "quantity": i.quantity} for i in deposit.items],
             "available_from": deposit.available_from.isoformat() if deposit.available_from else None,
             "pickup_on": deposit.pickup_on.isoformat() if deposit.pickup_on else None,
@@ -87,7 +88,7 @@ def create_deposit():
     items, site_id = body.get("items", []), body.get("site_id")
     donor_id, workshop_id = json_whole(body.get("donor_id")), json_whole(body.get("workshop_id"))
     if set(body) - {"donor_id", "workshop_id", "site_id", "available_from", "items"} \
-            or donor_id is None or workshop_id is None \
+            or donor_id is None or "workshop_id" in body and workshop_id is None \
             or not (site_id is None or json_whole(site_id) is not None) \
             or not isinstance(items, list) or not all(
                 isinstance(i, dict) and set(i) == {"category", "quantity"}
@@ -100,7 +101,8 @@ def create_deposit():
     except (TypeError, ValueError):
         raise InvalidInput(_l("“available_from” is a date: YYYY-MM-DD.")) from None
     deposit = deposits.create_deposit(
-        actor, donor=donors.get_donor(actor, donor_id), workshop=deposits.workshop(workshop_id),
+        actor, donor=donors.get_donor(actor, donor_id),
+        workshop=deposits.workshop(workshop_id) if workshop_id is not None else None,
         items=[(i["category"], i["quantity"]) for i in items], site_id=site_id,
         available_from=available)
     db.session.commit()

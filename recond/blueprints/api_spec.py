@@ -185,6 +185,7 @@ def openapi_document() -> dict[str, Any]:
             **recycling_paths(ok, errors),
             **_token_paths(),
             **_receipt_paths(),
+            **_transfer_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -199,6 +200,11 @@ def _receipt_paths() -> dict[str, Any]:
     # the api blueprint, whose module imports this one.
     from recond.blueprints.api_receipts import openapi_paths
     return openapi_paths(errors)
+
+
+def _transfer_paths() -> dict[str, Any]:
+    from recond.blueprints.api_transfers import openapi_paths
+    return openapi_paths(errors, id_in_path)
 
 
 def _device_list_parameters() -> list[dict]:

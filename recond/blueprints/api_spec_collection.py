@@ -24,8 +24,12 @@ def paths() -> dict[str, Any]:
                     "responses": {"200": ok({"type": "object", "properties": {
                         "items": {"type": "array", "items": deposit}}}), **errors(401, 403)}},
             "post": {"summary": "Pledge a deposit (collection partners, coordinators)",
+                     "description": "Without `workshop_id`, the deposit goes to the workshop "
+                                    "proposed for its pickup site (or the donor's commune): "
+                                    "one in the same territory, the least loaded first; "
+                                    "without one there, the least loaded of all.",
                      "requestBody": json_body({
-                         "type": "object", "required": ["donor_id", "workshop_id"],
+                         "type": "object", "required": ["donor_id"],
                          "additionalProperties": False, "properties": {
                              "donor_id": ID, "workshop_id": ID, "site_id": ID,
                              "available_from": {"type": "string", "format": "date"},

@@ -75,6 +75,9 @@ def schemas() -> dict[str, Any]:
             "status": {"type": "string", "enum": [s.value for s in Status]},
             "grade": {"type": ["string", "null"]},
             "operating_system": {"type": ["string", "null"]},
+            "workshop_id": {"type": ["integer", "null"],
+                            "description": "the workshop where the device is; a transfer "
+                                           "changes it on arrival"},
             "version": {"type": "integer"},
             "actions": {"type": "array", "items": {"type": "string"}},
             "history": {"type": "array", "items": {"type": "object", "properties": {
@@ -94,7 +97,10 @@ def schemas() -> dict[str, Any]:
             "number": {"type": "string"}, "status": {"type": "string",
                 "enum": ["pledged", "pickup_planned", "collected", "received"]},
             "donor": {"type": "object"}, "collector": {"type": "string"},
-            "workshop": {"type": "string"}, "items": {"type": "array", "items": {
+            "workshop": {"type": "string"},
+            # How the workshop was decided (recond.collection.routing).
+            "workshop_routing": {"type": "string", "enum": ["chosen", "proposed", "changed"]},
+            "items": {"type": "array", "items": {
                 "type": "object", "properties": {"category": {"type": "string"},
                                                  "quantity": {"type": "integer"}}}},
             "available_from": {"type": ["string", "null"], "format": "date"},

@@ -1,10 +1,12 @@
 """Deposit pages: the list, a pledge, a deposit's page with its next steps, and its papers."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from recond.workshop import certificates
-from recond.collection import convention_terms, deposits, donation_receipts, donors, reception
+from recond.collection import (
+    convention_terms, deposits, donation_receipts, donors, reception, routing,
+)
 from recond import money
 from recond.blueprints.guard import current_actor, requires
 from recond.blueprints.collection_forms import (
@@ -13,7 +15,8 @@ from recond.blueprints.collection_forms import (
 from recond.blueprints.workshop_forms import ScanForm
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import Device, DeviceImport
+from recond.models import DeviceImport
+from recond.whole_numbers import whole_number
 
 bp = Blueprint("deposits", __name__, url_prefix="/deposits")
 
@@ -34,16 +37,18 @@ def new():
     form = PledgeForm()
     visible = db.session.scalars(donors.visible_donors(actor)).all()
     form.donor.choices = [(d.id, d.name) for d in visible]
-    form.workshop.choices = [(w.id, w.name) for w in deposits.workshops()]
+    form.workshop.choices = [(0, _l("Propose one (the site's territory, then the least loaded)"))] \
+        + routing.choices()
     form.site.choices = [(0, _l("—"))] + [(s.id, f"{d.name} — {s.label}") for d in visible for s in d.sites]
     if form.validate_on_submit():
         deposit = deposits.create_deposit(
             actor, donor=donors.get_donor(actor, form.donor.data),
-            workshop=deposits.workshop(form.workshop.data),
+            workshop=deposits.workshop(form.workshop.data) if form.workshop.data else None,
             items=form.items(), site_id=form.site.data or None,
             available_from=form.available_from.data, notes=form.notes.data or "")
         db.session.commit()
-        flash(_l("Deposit %(number)s pledged.", number=deposit.number), "success")
+        flash(_l("Deposit %(number)s pledged, for %(workshop)s.", number=deposit.number,
+                 workshop=deposit.workshop.name), "success")
         return redirect(url_for("deposits.show", number=deposit.number))
     return render_template("deposits/new.html", form=form), 422 if form.errors else 200
 
@@ -53,8 +58,7 @@ def new():
 def show(number: str):
     actor = current_actor()
     deposit = deposits.get_deposit(actor, number)
-    devices = db.session.scalars(db.select(Device).where(Device.deposit_id == deposit.id)
-                                 .order_by(Device.id).limit(500)).all()
+    devices = db.session.scalars(deposits.devices_shown(actor, deposit)).all()
     imports = db.session.scalars(db.select(DeviceImport).where(DeviceImport.deposit_id == deposit.id)
                                  .order_by(DeviceImport.id.desc())).all()
     return render_template(
@@ -66,6 +70,7 @@ def show(number: str):
         certificates=certificates.of_deposit(deposit), correction_form=CorrectionForm(prefix="correction"),
         donation_receipts=donation_receipts.state(actor, deposit),
         convention=convention_terms.convention_of_deposit(deposit.id),
+        workshop_choices=routing.choices() if routing.may_reroute(actor, deposit) else [],
         **deposits.permissions(actor, deposit))
 
 
@@ -103,6 +108,20 @@ def valuation(number: str):
         valuation_cents=money.parse_euros(form.amount.data, ceiling_cents=1_000_000_000),
         signatory=form.signatory.data, basis=form.basis.data)
     db.session.commit()
+    return redirect(url_for("deposits.show", number=deposit.number))
+
+
+@bp.route("/<number>/workshop", methods=["POST"])
+@requires("deposits.route")
+def reroute(number: str):
+    actor = current_actor()
+    chosen = whole_number(request.form.get("workshop", ""))
+    if chosen is None:
+        raise InvalidInput(_l("Choose the workshop the deposit goes to."))
+    deposit = routing.reroute(actor, deposits.get_deposit(actor, number), deposits.workshop(chosen))
+    db.session.commit()
+    flash(_l("Deposit %(number)s now goes to %(workshop)s.", number=deposit.number,
+             workshop=deposit.workshop.name), "success")
     return redirect(url_for("deposits.show", number=deposit.number))
 
 

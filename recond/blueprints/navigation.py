@@ -31,6 +31,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("recycling.read", "recycling.index", _l("Recycling")),
     Entry("conventions.read", "conventions.index", _l("Conventions")),
     Entry("pickups.read", "pickups.week", _l("Pickups")),
+    Entry("transfers.read", "transfers.index", _l("Transfers")),
     Entry("donors.manage", "donors.index", _l("Donor companies")),
     Entry("requests.read", "requests.index", _l("Requests")),
     Entry("allocation.desk", "allocation.desk", _l("Allocation")),

@@ -10,13 +10,16 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from recond import capabilities, categories, money, public_id, weights
 from recond.distribution import deliveries, equipment_requests, payments, pricing
-from recond.workshop import grading, os_catalogue, sanitisation, storage_media, wipe_evidence
+from recond.workshop import (
+    grading, os_catalogue, sanitisation, storage_media, transfers, wipe_evidence,
+)
+from recond.collection import routing
 from recond.blueprints.guard import current_actor
 from recond.blueprints.navigation import entries_for
 from recond.collection.deposits import STATUS_LABELS as DEPOSIT_STATUS_LABELS
 from recond.documents import cerfa_16216
 from recond.extensions import login_manager
-from recond.inventory.history import title as event_title
+from recond.inventory.history import label as detail_label, title as event_title
 from recond.lifecycle import STATUS_LABELS, Status
 from recond.lifecycle.actions import ACTIONS
 from recond.models import SanitisationMethod, SanitisationRecord
@@ -40,8 +43,7 @@ def init_app(app: Flask) -> None:
             "status_label": _remembered(lambda s: STATUS_LABELS.get(Status(s), s) if s else "—"),
             "action_label": lambda a: ACTIONS[a].label if a in ACTIONS else a,
             "event_label": event_title,
-            "detail_label": lambda k: categories.DETAIL_LABELS.get(
-                k, storage_media.DETAIL_LABELS.get(k, k)),
+            "detail_label": detail_label,
             "when": format_datetime,
             "number": format_decimal,
             "deposit_status": lambda s: DEPOSIT_STATUS_LABELS.get(s, s),
@@ -69,6 +71,8 @@ def init_app(app: Flask) -> None:
             "record_parts": record_parts,
             "size_label": wipe_evidence.format_size,
             "delivery_kind": lambda k: deliveries.KIND_LABELS.get(k, k),
+            "transfer_status": lambda s: transfers.STATUS_LABELS.get(s, s),
+            "routing_label": lambda r: routing.ROUTING_LABELS.get(r or routing.CHOSEN, r),
             "percent": lambda x: "—" if x is None else f"{round(x * 100)} %",
             "valuation_basis": lambda b: cerfa_16216.VALUATION_BASIS_LABELS.get(b, b or "—"),
         }

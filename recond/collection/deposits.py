@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from recond import capabilities, categories, scopes
-from recond.collection import donors
+from recond.collection import donors, routing
 from recond.clock import utcnow
 from recond.collection import deposit_receipt_pdf as deposit_receipt
 from recond.documents import cerfa_16216 as cerfa
@@ -42,23 +42,30 @@ def get_deposit(user: User, number: str) -> Deposit:
     return deposit
 
 
-def create_deposit(actor: User, *, donor: Organisation, workshop: Organisation,
+def create_deposit(actor: User, *, donor: Organisation, workshop: Organisation | None = None,
                    collector: Organisation | None = None, items: list[tuple[str, int]] = (),
                    site_id: int | None = None, available_from: date | None = None,
                    notes: str = "") -> Deposit:
-    """A pledge: the company announces how many devices of which categories, where, when."""
+    """A pledge: the company announces how many devices of which categories, where, when.
+    Without a workshop, the one `routing.propose` finds for the pickup site."""
     capabilities.require(actor, "deposits.manage")
     if not actor.sees_everything:  # a collection partner pledges as itself
         collector = actor.organisation
     if collector is None or collector.kind != OrganisationKind.COLLECTOR:
         raise InvalidInput(_l("A deposit needs a collection partner."))
-    if donor.kind != OrganisationKind.DONOR or workshop.kind != OrganisationKind.WORKSHOP:
+    if donor.kind != OrganisationKind.DONOR \
+            or workshop is not None and workshop.kind != OrganisationKind.WORKSHOP:
         raise InvalidInput(_l("A deposit goes from a donor company to a workshop."))
     donors.get_donor(actor, donor.id)  # a collector pledges for the donors it manages only
-    if site_id is not None and site_id not in {site.id for site in donor.sites}:
+    site = next((s for s in donor.sites if s.id == site_id), None)
+    if site_id is not None and site is None:
         raise NotFound(_l("That site is not one of the donor's."))
+    how = routing.CHOSEN
+    if workshop is None:
+        workshop, how = routing.propose(routing.site_insee(site, donor)).workshop, routing.PROPOSED
     deposit = Deposit(number=f"TMP-{secrets.token_hex(6)}", donor_id=donor.id,
                       collector_id=collector.id, workshop_id=workshop.id, site_id=site_id,
+                      routing=how,
                       available_from=available_from, notes=notes, created_by_id=actor.id)
     for category, quantity in items:
         if category not in categories.CATEGORIES or not isinstance(quantity, int) \
@@ -138,6 +145,7 @@ def permissions(actor: User, deposit: Deposit) -> dict[str, bool]:
         and deposit.status in RECEPTION_OPEN,
         "may_record_valuation": capabilities.can(actor, "deposits.valuation")
         and receipt_number(deposit) is None,
+        "may_reroute": routing.may_reroute(actor, deposit),
     }
 
 
@@ -184,6 +192,13 @@ STATUS_LABELS = {
     S.COLLECTED: _l("collected"),
     S.RECEIVED: _l("received at the workshop"),
 }
+
+
+def devices_shown(actor: User, deposit: Deposit):
+    """The deposit's devices its page lists: those the reader may see (a workshop's technician
+    does not see those transferred to another workshop)."""
+    return select(Device).where(Device.deposit_id == deposit.id, scopes.device_scope(actor)) \
+        .order_by(Device.id).limit(500)
 
 
 def devices_by_category(deposit: Deposit) -> dict[str, int]:

@@ -18,7 +18,8 @@ from recond.distribution import pricing
 from recond.extensions import db
 from recond.lifecycle import ACTIONS
 from recond.models import Device, DeviceEvent, Organisation, User
-from recond.workshop import os_catalogue, storage_media
+from recond.collection import routing
+from recond.workshop import os_catalogue, storage_media, transfers
 
 # Internal ids: what they point to is shown elsewhere, or not for this page at all.
 _HIDDEN = frozenset({"image_id", "allocation_id", "line_id", "beneficiary_id"})
@@ -71,7 +72,10 @@ def title(action: str) -> str:
         return str(ACTIONS[action].done)
     if action == "register":
         return gettext("Registered")
-    return str(storage_media.EVENT_LABELS.get(action, action))
+    for labels in (storage_media.EVENT_LABELS, transfers.EVENT_LABELS, routing.EVENT_LABELS):
+        if action in labels:
+            return str(labels[action])
+    return action
 
 
 def details(payload: dict[str, Any], structure_names: dict[int, str]) -> list[tuple[str, str]]:
@@ -80,7 +84,10 @@ def details(payload: dict[str, Any], structure_names: dict[int, str]) -> list[tu
 
 
 def label(key: str) -> str:
-    return str(categories.DETAIL_LABELS.get(key, storage_media.DETAIL_LABELS.get(key, key)))
+    for labels in (categories.DETAIL_LABELS, storage_media.DETAIL_LABELS, transfers.DETAIL_LABELS):
+        if key in labels:
+            return str(labels[key])
+    return key
 
 
 def value(key: str, raw: Any, structure_names: dict[int, str] | None = None) -> str:

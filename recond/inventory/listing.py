@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, case, func, literal_column, select, union
+from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, select, union
 
 from recond import capabilities, categories, public_id, scan
 from recond.errors import InvalidInput
@@ -21,7 +21,7 @@ from recond.extensions import db
 from recond.lifecycle import Status
 from recond.models import (
     Allocation, AllocationStatus, Deposit, Device, Organisation, OrganisationKind, StorageMedium,
-    User,
+    TransferItem, TransferNote, User,
 )
 from recond.scopes import deposit_scope, device_scope
 from recond.whole_numbers import whole_number
@@ -269,10 +269,14 @@ def device_list(actor: User, args) -> Listing:
 
 
 def workshops_offered(actor: User) -> list[Organisation]:
-    """Workshops of the deposits in the reader's scope; none when there is only one."""
+    """Workshops of the deposits in the reader's scope, and those their devices were
+    transferred to; none when there is only one."""
+    routed = select(Deposit.workshop_id).where(deposit_scope(actor))
+    transferred = select(TransferNote.to_workshop_id).join(TransferItem).where(
+        TransferNote.from_workshop_id.in_(routed), TransferItem.received_at.is_not(None))
     found = db.session.scalars(select(Organisation).where(
         Organisation.kind == OrganisationKind.WORKSHOP,
-        Organisation.id.in_(select(Deposit.workshop_id).where(deposit_scope(actor))))
+        or_(Organisation.id.in_(routed), Organisation.id.in_(transferred)))
         .order_by(Organisation.name)).all()
     return found if len(found) > 1 else []
 

@@ -38,6 +38,9 @@ def labels_for(actor: User, *, public_ids: list[str] = (), deposit_number: str |
             raise InvalidInput(_l("Say which devices: their IDs, or a deposit."))
         query = query.where(Device.public_id.in_(wanted))
     devices = db.session.scalars(query.order_by(Device.id).limit(MAX_LABELS + 1)).all()
+    if not devices and not deposit_number:
+        # Another workshop's devices are not found, as on their page and in the API.
+        raise NotFound(_l("None of these devices is in what you may see."))
     if not devices:
         raise InvalidInput(_l("None of these devices is yours to label."), code="no_device")
     if len(devices) > MAX_LABELS:

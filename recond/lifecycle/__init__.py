@@ -7,7 +7,7 @@
 """
 from recond.lifecycle.actions import ACTIONS, Action, active_allocation
 from recond.lifecycle.engine import (
-    act, available_actions, check_batch, check_can_register, note, perform, perform_batch, register, register_many, serial_key,
+    act, available_actions, check_batch, check_can_register, move, note, perform, perform_batch, register, register_many, serial_key,
 )
 from recond.lifecycle.fields import Field, from_form
 from recond.lifecycle.returned_devices import register_returned
@@ -15,6 +15,6 @@ from recond.lifecycle.statuses import STATUS_LABELS, Status, StatusWriteForbidde
 
 __all__ = [
     "ACTIONS", "Action", "Field", "STATUS_LABELS", "Status", "StatusWriteForbidden",
-    "act", "active_allocation", "available_actions", "check_batch", "check_can_register", "from_form", "note", "perform", "perform_batch", "register_returned",
+    "act", "active_allocation", "available_actions", "check_batch", "check_can_register", "from_form", "move", "note", "perform", "perform_batch", "register_returned",
     "register", "register_many", "serial_key",
 ]

@@ -23,7 +23,7 @@ from recond.lifecycle import bulk_insert, chain
 from recond.lifecycle.actions import ACTIONS, Action, Context
 from recond.lifecycle.statuses import STATUS_LABELS, Status, status_write
 from recond.models import (
-    Deposit, Device, DeviceEvent, StorageMedium, User,
+    Deposit, Device, DeviceEvent, StorageMedium, TransferItem, TransferNote, TransferStatus, User,
 )
 from recond.models.deposit import RECEPTION_OPEN
 from recond.webhooks import events as webhook_events
@@ -87,6 +87,12 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
                       code="wrong_status")
     if expected_version is not None and expected_version != device.version:
         raise _conflict(device.public_id)
+    transit = _in_transit(device)
+    if transit is not None:
+        raise Refused(_l("%(id)s is on its way to %(workshop)s (transfer note %(note)s): it is "
+                         "received there before anything else.", id=device.public_id,
+                         workshop=transit.to_workshop.name, note=transit.number),
+                      code="in_transit")
     if device.status not in action.sources(category):
         raise Refused(
             _l("“%(action)s” is not possible while the device is %(status)s.",
@@ -218,6 +224,15 @@ def note(actor: User, device: Device, action: str, payload: dict[str, Any]) -> D
     return event
 
 
+def move(actor: User, device: Device, action: str, workshop_id: int,
+         payload: dict[str, Any]) -> DeviceEvent:
+    """The device changes workshop (a transfer's arrival, a deposit routed elsewhere): its
+    workshop is part of who may see it, so the change is history, written with it. The status
+    stays."""
+    device.workshop_id = workshop_id
+    return note(actor, device, action, payload)
+
+
 def serial_key(serial: str | None) -> str | None:
     if not serial:
         return None
@@ -262,6 +277,14 @@ def _append(actor: User, device: Device, action: str, from_status: str | None,
     event.link = chain.link(chain.key(), previous, event)
     db.session.add(event)
     return event
+
+
+def _in_transit(device: Device) -> TransferNote | None:
+    """The shipped transfer note the device is on and has not yet arrived from, if any."""
+    return db.session.scalar(
+        select(TransferNote).join(TransferItem, TransferItem.note_id == TransferNote.id)
+        .where(TransferItem.device_id == device.id, TransferItem.received_at.is_(None),
+               TransferNote.status == TransferStatus.SHIPPED).limit(1))
 
 
 def _last_action(device: Device) -> str | None:

@@ -37,6 +37,8 @@ HANDED_OVER = frozenset({Status.RELEASED})  # with the beneficiary (or the struc
 RECYCLED_AS_WEEE = frozenset({Status.RECYCLED})  # handed to a take-back organisation
 DISMANTLED_FOR_PARTS = frozenset({Status.DISMANTLED})  # its parts serve at the workshop
 TERMINAL = RECYCLED_AS_WEEE | DISMANTLED_FOR_PARTS  # left the chain for good
+# What one workshop may send to another: at the workshop, allocated to nobody yet.
+TRANSFERABLE = AT_WORKSHOP | frozenset({Status.READY})
 
 STATUS_LABELS = {
     Status.REGISTERED: _l("registered"),

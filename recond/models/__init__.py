@@ -24,6 +24,9 @@ from recond.models.delivery import (
     DeliveryItem, DeliveryKind, DeliveryNote, DeliveryStatus, UnexpectedScan,
 )
 from recond.models.operating_system import OsImage
+from recond.models.transfer import (
+    TransferItem, TransferNote, TransferStatus, TransferUnexpectedScan,
+)
 from recond.models.recycling import RecyclingLot
 from recond.models.test_report import TestReport
 from recond.models.security_event import SecurityEvent
@@ -49,4 +52,5 @@ __all__ = [
     "Webhook", "WebhookAttempt", "WebhookDelivery", "WebhookDeliveryStatus",
     "DeliveryItem", "DeliveryKind", "Convention", "ConventionDeposit", "ConventionReturn",
     "ConventionSupply", "PartnerReturn", "Pickup", "DeliveryNote", "DeliveryStatus", "UnexpectedScan", "Verification",
+    "TransferItem", "TransferNote", "TransferStatus", "TransferUnexpectedScan",
 ]

@@ -37,6 +37,9 @@ class Deposit(db.Model):
     collector_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("donor_site.id"))
+    # How the workshop was decided (recond.collection.routing.ROUTING_LABELS): chosen by the
+    # collection partner, proposed by territory and load, or changed by the coordination.
+    routing: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=DepositStatus.PLEDGED)
     available_from: Mapped[date | None]
     pickup_on: Mapped[date | None]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from recond.clock import utcnow
 from recond.extensions import db
 from recond.models.deposit import Deposit
+from recond.models.organisation import Organisation
 
 
 class Device(db.Model):
@@ -56,6 +57,8 @@ class Device(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     deposit: Mapped[Deposit | None] = relationship()
+    # Where the device is: part of who may see it (recond.scopes); a transfer changes it.
+    workshop: Mapped[Organisation | None] = relationship(foreign_keys=[workshop_id])
     media: Mapped[list["StorageMedium"]] = relationship(
         back_populates="device", order_by="StorageMedium.id"
     )

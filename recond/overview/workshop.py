@@ -1,7 +1,8 @@
 """A workshop's to-do list: its devices waiting at each step of the bench (the oldest first,
 with the next few to take), the media whose wipe failed and must be destroyed or removed
-(recond.workshop.sanitisation says which), and the collected deposits whose reception is
-still open (counted as recond.collection.reception counts them)."""
+(recond.workshop.sanitisation says which), the collected deposits whose reception is
+still open (counted as recond.collection.reception counts them), and the transfer notes shipped
+to it by another workshop, to scan on arrival."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,9 +16,11 @@ from sqlalchemy.orm import contains_eager, joinedload
 from recond.extensions import db
 from recond.lifecycle import Status
 from recond.collection import reception
-from recond.models import Deposit, DepositStatus, Device, StorageMedium, User
+from recond.models import (
+    Deposit, DepositStatus, Device, StorageMedium, TransferNote, TransferStatus, User,
+)
 from recond.scopes import deposit_scope, device_scope
-from recond.workshop import sanitisation
+from recond.workshop import sanitisation, transfers
 
 # The bench, in its order: where a device waits, and what comes next for it. Devices still
 # registered are not here: they are not at the workshop yet (the receptions below are).
@@ -81,6 +84,14 @@ def receptions_to_close(user: User) -> list[reception.Tally]:
         .order_by(Deposit.collected_at, Deposit.id).limit(LIMIT))]
 
 
+def transfers_arriving(user: User) -> list[TransferNote]:
+    """Notes another workshop shipped here, the oldest first (their devices come with them)."""
+    return db.session.scalars(
+        transfers.visible_notes(user).where(TransferNote.to_workshop_id == user.organisation_id,
+                                            TransferNote.status == TransferStatus.SHIPPED)
+        .order_by(None).order_by(TransferNote.shipped_at, TransferNote.id).limit(LIMIT)).all()
+
+
 def todo(user: User) -> dict[str, Any]:
     return {"stages": stages(user), "failed_wipes": failed_wipes(user),
-            "receptions": receptions_to_close(user)}
+            "receptions": receptions_to_close(user), "transfers": transfers_arriving(user)}

@@ -5,7 +5,7 @@ import pytest
 import zxingcpp
 
 from recond.identity import accounts
-from recond.errors import InvalidInput, NotPermitted
+from recond.errors import InvalidInput, NotFound, NotPermitted
 from recond.extensions import db
 from recond.labels import printing
 
@@ -15,7 +15,7 @@ def test_labels_only_for_devices_in_scope(world):
     labels = printing.labels_for(world["tech_a"], public_ids=[mine.public_id, theirs.public_id])
     assert [l.code for l in labels] == [mine.public_id]
     assert labels[0].url == f"https://recond.test/d/{mine.public_id}"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(NotFound):  # another workshop's device: not found, as on its pages
         printing.labels_for(world["tech_a"], public_ids=[theirs.public_id])
     with pytest.raises(NotPermitted):
         printing.labels_for(world["donor_x"], public_ids=[mine.public_id])

@@ -76,4 +76,4 @@ def test_receptions_open_on_collected_deposits_until_closed(world):
 
 
 def test_a_technician_reads_only_the_workshops_side(world):
-    assert set(todo_for(world["tech_a"])) == {"stages", "failed_wipes", "receptions"}
+    assert set(todo_for(world["tech_a"])) == {"stages", "failed_wipes", "receptions", "transfers"}

@@ -1,7 +1,7 @@
 """partner conventions (supplies, returns with their certificates) and the pickups calendar
 
 Revision ID: 0028_conventions_pickups
-Revises: 0026_hardware_capture
+Revises: 0027_workshops_transfers
 Create Date: 2026-11-30 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0028_conventions_pickups'
-down_revision = '0026_hardware_capture'
+down_revision = '0027_workshops_transfers'
 branch_labels = None
 depends_on = None
 
