@@ -7,6 +7,7 @@ of the pages.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -43,8 +44,8 @@ def text(body: dict, name: str, max_length: int, *, required: bool = False) -> s
 
 def iso_date(value: Any, name: str) -> date:
     """A date as JSON writes it: YYYY-MM-DD."""
-    if isinstance(value, str) and len(value) == 10:
-        try:
+    if isinstance(value, str) and re.fullmatch("[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:  # (fromisoformat alone would also take a week date, 2026-W01-1)
             return date.fromisoformat(value)
         except ValueError:
             pass
@@ -146,9 +147,12 @@ def beneficiary_json(person: Beneficiary, editable: bool) -> dict[str, Any]:
 
 def _beneficiary_body(body: dict, current: Beneficiary | None = None) -> tuple[str, str, str | None]:
     """reference, tier and postcode: given, or (a correction) as they are."""
+    postcode = body.get("postcode", "")
     if set(body) - {"reference", "tier", "postcode"} \
             or not all(isinstance(body.get(f, ""), str) for f in ("reference", "tier")) \
-            or not isinstance(body.get("postcode", ""), (str, type(None))):
+            or len(body.get("reference", "")) > 40 \
+            or not (postcode is None or isinstance(postcode, str)
+                    and re.fullmatch("(?:[0-9]{5})?", postcode)):
         raise InvalidInput(_l("A beneficiary is {\"reference\": …, \"tier\": …, \"postcode\": …}."))
     if current is None:
         return body.get("reference", ""), body.get("tier", ""), body.get("postcode")

@@ -19,11 +19,15 @@ from recond.money import DEFAULT_CEILING_CENTS
 
 MAX_LINES, MAX_TEXT, MAX_MARKS, MAX_REASON, MAX_CODE = 20, 2000, 500, 500, 300
 _TIME = {"type": ["string", "null"], "description": "UTC, ISO 8601"}
+# "Says something": a character that is not blank as Python's str.strip() sees it, which is
+# how the views and the domain read it (JSON Schema's \\S differs on a few: U+001C–U+001F,
+# U+0085 are blank to Python, U+FEFF is not).
+NOT_BLANK = "[^\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
 _WRITES = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def _text(max_length: int, required: bool = False, **extra) -> dict[str, Any]:
-    return {"type": "string", "maxLength": max_length, **({"pattern": r"\S"} if required else {}),
+    return {"type": "string", "maxLength": max_length, **({"pattern": NOT_BLANK} if required else {}),
             **extra}
 
 
@@ -110,7 +114,8 @@ def _beneficiary_paths() -> dict[str, Any]:
                                  "never a name, a phone number, an e-mail or a NIR (422 "
                                  "not_pseudonymous)"),
               "tier": {"type": "string", "enum": [str(t) for t in BENEFICIARY_TIERS]},
-              "postcode": {"type": ["string", "null"], "pattern": r"^\d{5}$"}}
+              "postcode": {"type": ["string", "null"], "pattern": "^(?:[0-9]{5})?$",
+                           "description": "empty or null: none"}}
     one = [id_in_path("beneficiary_id")]
     return {
         "/beneficiaries": {
