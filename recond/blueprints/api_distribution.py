@@ -153,7 +153,9 @@ def _beneficiary_body(body: dict, current: Beneficiary | None = None) -> tuple[s
             or len(body.get("reference", "")) > 40 \
             or not (postcode is None or isinstance(postcode, str)
                     and re.fullmatch("(?:[0-9]{5})?", postcode)):
-        raise InvalidInput(_l("A beneficiary is {\"reference\": …, \"tier\": …, \"postcode\": …}."))
+        raise InvalidInput(_l("A beneficiary is {\"reference\": …, \"tier\": …, \"postcode\": …}: "
+                              "a reference of at most 40 characters, a postcode of 5 digits "
+                              "or empty."))
     if current is None:
         return body.get("reference", ""), body.get("tier", ""), body.get("postcode")
     return (body.get("reference", current.reference), body.get("tier", current.tier),

@@ -292,3 +292,25 @@ def test_another_structures_beneficiary_is_no_attendee(world, api):
     _error(answer, 404)
     assert "T-9" not in answer.text
     assert db.session.scalar(select(func.count(TrainingSession.id))) == 0
+
+
+@pytest.mark.parametrize("postcode", ["٩٢٠٠٠", " 92000", "9200", "92000a"])
+def test_a_postcode_is_five_ascii_digits(world, api, postcode):
+    _error(api("structure_s", "post", "/api/v1/beneficiaries",
+               json={"reference": "CS92-0007", "tier": "job_seeker", "postcode": postcode}), 422)
+    assert db.session.scalar(select(func.count(Beneficiary.id))) == 0
+
+
+def test_the_domain_refuses_a_postcode_in_other_digits(world):
+    from recond.distribution import beneficiaries
+    from recond.errors import InvalidInput
+    with pytest.raises(InvalidInput):
+        beneficiaries.enrol(world["structure_s"], "CS92-0008", "job_seeker", "٩٢٠٠٠")
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_an_id_no_column_holds_is_404_whatever_the_method(world, api, method):
+    """Not 405: the same path takes other methods, but no id that large exists."""
+    kwargs = {"json": {"tier": "job_seeker"}} if method == "patch" else {}
+    _error(api("structure_s", method, "/api/v1/beneficiaries/2147483648", **kwargs), 404)
+    _error(api("structure_s", method, "/api/v1/beneficiaries/2147483647", **kwargs), 404)
