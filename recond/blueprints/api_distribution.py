@@ -267,11 +267,8 @@ def _session_values(actor, body: dict, current: TrainingSession | None = None) -
         values["beneficiaries"] = [beneficiaries.get_beneficiary(actor, i) for i in body.get("present", [])]
         values["absent"] = [beneficiaries.get_beneficiary(actor, i) for i in body.get("absent", [])]
         values["staff"] = body.get("staff", [])
-    else:  # the marks as they are (a purged beneficiary's mark is kept by the domain)
-        marks = [a for a in current.attendances if a.beneficiary and not a.beneficiary.purged_at]
-        values["beneficiaries"] = [a.beneficiary for a in marks if a.present]
-        values["absent"] = [a.beneficiary for a in marks if not a.present]
-        values["staff"] = [a.staff_name for a in current.attendances if a.staff_name]
+    else:
+        values.update(training.attendance_of(current))
     return values
 
 

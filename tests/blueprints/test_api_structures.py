@@ -271,6 +271,10 @@ def test_a_session_with_its_attendance_and_its_correction(world, api):
     assert fixed.json["revisions"][0]["reason"] == "arrivé en retard"
     _error(api("structure_s", "patch", f"/api/v1/training-sessions/{session}",
                json={"reason": "rien", "trainer": "Ana"}), 422)  # nothing changed
+    moved = api("structure_s", "patch", f"/api/v1/training-sessions/{session}",
+                json={"reason": "salle", "place": "Salle 2"}).json
+    assert moved["place"] == "Salle 2" and moved["attendance"] == fixed.json["attendance"]
+    assert moved["topics"] == [topic["label"]] and moved["duration_minutes"] == 90
 
 
 @pytest.mark.parametrize("change", [
