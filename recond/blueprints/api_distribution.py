@@ -23,7 +23,6 @@ from recond.extensions import db
 from recond.models import Beneficiary, EquipmentRequest, TrainingSession
 
 
-
 def created(body: dict[str, Any]):
     response = jsonify(body)
     response.status_code = 201
