@@ -1,9 +1,10 @@
 """The OpenAPI 3.1 document of /api/v1, built from the same action list the engine uses.
 
 This module assembles it and describes the device endpoints (list, one device, actions, scan,
-batch, jobs) and the caller's tokens; `api_spec_collection` and `api_spec_workshop` describe
-theirs, `api_spec_components` the parts they share. Limits written here are the ones the
-views enforce: a request inside them is never refused for its shape.
+batch, jobs) and the caller's tokens; `api_spec_collection`, `api_spec_workshop` and
+`api_spec_distribution` (the structures' side) describe theirs, `api_spec_components` the
+parts they share. Limits written here are the ones the views enforce: a request inside them is
+never refused for its shape.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 from flask import current_app
 
 from recond import categories
-from recond.blueprints import api_spec_collection, api_spec_workshop
+from recond.blueprints import api_spec_collection, api_spec_distribution, api_spec_workshop
 from recond.blueprints.api_spec_components import (
     DEVICE_ID, ID, errors, id_in_path, json_body, ok, ref, schemas,
 )
@@ -182,6 +183,7 @@ def openapi_document() -> dict[str, Any]:
             **_device_paths(),
             **api_spec_collection.paths(),
             **api_spec_workshop.paths(),
+            **api_spec_distribution.paths(),
             **recycling_paths(ok, errors),
             **_token_paths(),
             **_receipt_paths(),

@@ -27,14 +27,28 @@ MAX_DEPTH = 16
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression of the whole numbers from 0 to `limit` in ASCII digits (leading
+    zeros allowed): 0*(?:[0-9]{1,9}|[0-1][0-9]{9}|20[0-9]{8}|…|2147483647) for 2**31 - 1."""
+    text = str(limit)
+    shorter = [f"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    lower = [f"{text[:i]}[0-{int(d) - 1}]" + (f"[0-9]{{{len(text) - i - 1}}}" if i < len(text) - 1 else "")
+             for i, d in enumerate(text) if d != "0"]
+    return "0*(?:" + "|".join([*shorter, *lower, text]) + ")"
+
+
 class IdConverter(IntegerConverter):
     """`<int:…>` in every route: ASCII digits, at most what an id column holds; anything
-    else is no page (404), like an id that does not exist."""
+    else is no page (404), like an id that does not exist. The bound is in the regular
+    expression itself: a number beyond it matches no route, whatever the method (checked
+    after the match, it made werkzeug answer 405 where the same path takes another method)."""
     regex = r"[0-9]+"
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002
                  max: int | None = MAX_ID, signed: bool = False) -> None:  # noqa: A002
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+        if max is not None and not signed:
+            self.regex = digits_up_to(max)
 
 
 def _number(text: str) -> int | float:

@@ -92,7 +92,7 @@ def _checked(actor: User, reference: str, tier: str, postcode: str | None) -> tu
         raise InvalidInput(_l("A beneficiary has the structure's reference and an eligibility tier."))
     reference = check_reference(reference)
     postcode = (postcode or "").strip() or None
-    if postcode is not None and not re.fullmatch(r"\d{5}", postcode):
+    if postcode is not None and not re.fullmatch(r"[0-9]{5}", postcode):  # ASCII: not "٩٢٠٠٠"
         raise InvalidInput(_l("A postcode has 5 digits."))
     return reference, tier, postcode
 

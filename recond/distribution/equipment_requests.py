@@ -95,6 +95,11 @@ def decide(actor: User, request: EquipmentRequest, approved: dict[int, int],
         raise Refused(_l("This request was already decided (%(status)s).",
                          status=STATUS_LABELS[RequestStatus(request.status)]))
     comment = comment.strip()
+    # A quantity for a line the request does not have is a mistake, never silently ignored
+    # (the page sends its own lines; an API client names them by id).
+    if set(approved) - {line.id for line in request.lines}:
+        raise InvalidInput(_l("Approve only the lines of request %(number)s.",
+                              number=request.number), code="unknown_line")
     for line in request.lines:
         quantity = approved.get(line.id, 0)
         if not isinstance(quantity, int) or not 0 <= quantity <= line.quantity:

@@ -170,6 +170,16 @@ def served_ids(sessions: list[TrainingSession]) -> set[int]:
                                   .where(ReleaseTraining.session_id.in_(ids))))
 
 
+def attendance_of(session: TrainingSession) -> dict[str, list]:
+    """The session's marks as `correct_session` takes them (beneficiaries present, absent,
+    staff): what a correction that leaves the attendance alone passes back. A purged
+    beneficiary is left out; `correct_session` keeps their mark as it was."""
+    listed = [a for a in session.attendances if a.beneficiary and not a.beneficiary.purged_at]
+    return {"beneficiaries": [a.beneficiary for a in listed if a.present],
+            "absent": [a.beneficiary for a in listed if not a.present],
+            "staff": [a.staff_name for a in session.attendances if a.staff_name]}
+
+
 def _mark_label(key: tuple[str, object]) -> dict:
     kind, who = key
     return {"beneficiary_id": who} if kind == "beneficiary" else {"staff": who}

@@ -65,3 +65,45 @@ def test_a_right_batch_is_queued(world, api, redis_url, app):
                  json={"action": "receive", "devices": [device.public_id]})
     assert answer.status_code == 202
     assert Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(redis_url)).count == 1
+
+
+def _body_schema(client, path, method="post"):
+    operation = client.get("/api/v1/openapi.json").json["paths"][path][method]
+    return operation["requestBody"]["content"]["application/json"]["schema"]
+
+
+def test_the_structures_side_documents_the_domains_vocabulary(client):
+    from recond import categories
+    from recond.distribution.payments import METHODS
+    from recond.distribution.pricing import BENEFICIARY_TIERS
+
+    line = _body_schema(client, "/requests")["properties"]["lines"]["items"]
+    assert line["properties"]["category"]["enum"] == list(categories.CATEGORIES)
+    tier = _body_schema(client, "/beneficiaries")["properties"]["tier"]
+    assert tier["enum"] == [str(t) for t in BENEFICIARY_TIERS]  # never own_use: no person
+    entries = _body_schema(client, "/devices/{public_id}/payments")["oneOf"]
+    assert [e["properties"]["kind"]["const"] for e in entries] == ["payment", "refund", "correction"]
+    assert all(e["properties"]["method"]["enum"] == list(METHODS) for e in entries)
+    assert [e["required"] for e in entries] == [
+        ["method", "amount_cents"], *[["method", "amount_cents", "kind", "reason"]] * 2]
+
+
+def test_the_structures_side_limits_are_the_documented_ones(world, api, client):
+    from recond.models import EquipmentRequest
+    from recond.extensions import db
+
+    lines = _body_schema(client, "/requests")["properties"]["lines"]
+    body = {"purpose": "beneficiaries", "justification": "Atelier numérique"}
+    at_most = [{"category": "laptop", "quantity": 1}] * lines["maxItems"]
+    assert api("structure_s", "post", "/api/v1/requests",
+               json=body | {"lines": at_most}).status_code == 201
+    answer = api("structure_s", "post", "/api/v1/requests",
+                 json=body | {"lines": at_most + at_most[:1]})
+    assert answer.status_code == 422
+    assert db.session.query(EquipmentRequest).count() == 1
+    code = _body_schema(client, "/delivery-notes/{note_id}/arrivals")["properties"]["code"]
+    note = world.ship([world.device("reserved")])
+    path = f"/api/v1/delivery-notes/{note.id}/arrivals"
+    assert api("structure_s", "post", path, json={"code": "X" * code["maxLength"]}).status_code == 200
+    assert api("structure_s", "post", path,
+               json={"code": "X" * (code["maxLength"] + 1)}).status_code == 422

@@ -38,6 +38,23 @@ CHECKED_AGAINST_WHAT_IS_STORED = {
     "/deposits/{number}/devices": "cells read as a manifest reads them",
     "/devices/{public_id}/actions": "the checklist of the device's own category",
     "/labels": "devices in scope, graded for a product label, as many as the format holds",
+    "/requests/{request_id}/decision": "the request's own lines, each at most its quantity, and "
+                                       "a comment unless all is approved",
+    "/beneficiaries": "a file reference that names no one (no name, phone, e-mail or NIR), "
+                      "not already recorded",
+    "/beneficiaries/{beneficiary_id}": "the same reference rules, and a change to make",
+    "/training-sessions": "beneficiaries of the structure, each marked once, topics of the "
+                          "list, a date not in the future, at least one attendee",
+    "/training-sessions/{session_id}": "the same, and something to change",
+}
+# The structures' side: half of its cases come from Structure S (who keeps beneficiaries,
+# sessions and payments), the others from the coordination (who reads and decides).
+STRUCTURES_SIDE = {
+    "/requests", "/requests/{request_id}", "/requests/{request_id}/decision", "/beneficiaries",
+    "/beneficiaries/{beneficiary_id}", "/training-topics", "/training-sessions",
+    "/training-sessions/{session_id}", "/devices/{public_id}/handover",
+    "/devices/{public_id}/payments", "/delivery-notes", "/delivery-notes/{note_id}",
+    "/delivery-notes/{note_id}/arrivals", "/delivery-notes/{note_id}/close",
 }
 
 
@@ -69,13 +86,30 @@ schema = schemathesis.openapi.from_dict(_document(), config=SchemathesisConfig.f
 
 
 @pytest.fixture
-def known(world):
-    """Objects the generated requests may name: devices at each stage, both deposits."""
+def known(world, request):
+    """Objects the generated requests may name: devices at each stage, both deposits; on the
+    structures' side, Structure S's request, beneficiary, session, delivered device and note."""
     devices = [world.device(status) for status in ("registered", "received", "ready")]
     devices.append(world.device("registered", lot="b"))
-    return {"public_id": [d.public_id for d in devices],
-            "number": [d.number for d in world.deposits.values()],
-            "medium_id": [m.id for d in devices for m in d.media]}
+    found = {"public_id": [d.public_id for d in devices],
+             "number": [d.number for d in world.deposits.values()],
+             "medium_id": [m.id for d in devices for m in d.media]}
+    operation = re.search(r"\[[A-Z]+ ([^\]]+)\]", request.node.name)
+    if operation and operation.group(1) in STRUCTURES_SIDE:
+        found.update(_structures_side(world))
+    return found
+
+
+def _structures_side(world) -> dict:
+    from recond.distribution import equipment_requests
+    asked = equipment_requests.submit(world["structure_s"], purpose="beneficiaries",
+                                      lines=[("laptop", 2)], justification="Atelier")
+    person = world.beneficiary(reference="BEN-42")
+    session = world.train(present=[person])
+    delivered = world.device("delivered")
+    note = world.ship([world.device("reserved")])
+    return {"request_id": [asked.id], "beneficiary_id": [person.id], "session_id": [session.id],
+            "note_id": [note.id], "public_id": [delivered.public_id]}
 
 
 def test_the_document_tested_is_the_one_served(client):
@@ -97,9 +131,11 @@ def _existing(name: str, value, known: dict) -> object:
 
 def _caller(case, world):
     """A technician (who acts on the workshop's devices) or the coordination (who reads
-    everything and pledges deposits), half of the cases each, the same for the same case."""
+    everything and pledges deposits), half of the cases each, the same for the same case;
+    on the structures' side, Structure S instead of the technician."""
     digest = zlib.crc32(repr((case.path_parameters, case.query, case.body)).encode())
-    return world["coordinator" if digest % 2 else "tech_a"]
+    other = "structure_s" if case.operation.path in STRUCTURES_SIDE else "tech_a"
+    return world["coordinator" if digest % 2 else other]
 
 
 @schema.parametrize()
