@@ -179,8 +179,9 @@ def test_the_job_does_nothing_twice_nor_before_its_time(app, world, receivers):
 
 
 def test_two_jobs_for_one_delivery_at_once_send_it_once(pg_app, receivers):
-    """The sweep and rq's retry may both run a delivery's job: the row lock lets one try, and
-    the other finds it delivered (PostgreSQL: row locks)."""
+    """The sweep and rq's retry may both run a delivery's job: the row lock lets one claim the
+    try, and the other finds it claimed (not due until that try's deadline) or delivered
+    (PostgreSQL: row locks)."""
     world = World.build()
     pg_app.config.update(WEBHOOK_ALLOW_LOCAL=True, WEBHOOK_RETRY_SECONDS=(0,))
     receiver = receivers([200])
@@ -208,7 +209,8 @@ def test_two_jobs_for_one_delivery_at_once_send_it_once(pg_app, receivers):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(outcomes) == ["delivered", "nothing to do"]
+    assert len(outcomes) == 2 and "delivered" in outcomes
+    assert set(outcomes) - {"delivered"} <= {"nothing to do", "not due yet"}
     assert len(receiver.received) == 1
 
 
