@@ -4,15 +4,19 @@ logged with the receiver's answer.
 A try POSTs the event as JSON with `X-Recond-Timestamp` (Unix seconds) and
 `X-Recond-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the webhook's
 secret>` (docs/webhooks.md says how a receiver checks it). A 2xx answer delivers it; any other
-status, a redirect (never followed), a timeout (RECOND_WEBHOOK_TIMEOUT_SECONDS, 5 s) or a
-connection error is a failed try, tried again after RECOND_WEBHOOK_RETRY_SECONDS (30 s, 2 min,
-8 min, 32 min, 2 h 8 min, 8 h 32 min: seven tries over about eleven hours), then given up.
+status, a redirect (never followed), no complete answer within the try's one deadline
+(RECOND_WEBHOOK_TIMEOUT_SECONDS, 5 s, for the whole exchange) or a connection error is a failed
+try, tried again after RECOND_WEBHOOK_RETRY_SECONDS (30 s, 2 min, 8 min, 32 min, 2 h 8 min,
+8 h 32 min: seven tries over about eleven hours), then given up.
 
-The job is idempotent: it locks its delivery, and does nothing for one already delivered,
-given up, or not yet due (a second job for the same delivery). A worker that dies mid-try
-leaves the delivery pending: the sweep (`requeue_overdue`, in the worker's maintenance) queues
-again what is overdue, so a receiver may, rarely, get one delivery twice: the
-`X-Recond-Delivery` header is the same on every try, for it to tell.
+The job is idempotent and holds nothing while it waits on a receiver: it claims the try in a
+short transaction (the row locked, the try counted, the delivery not due again before the
+try's deadline and the pause after it), sends with no transaction open, and records the answer
+in a second one. A second job for the same delivery finds it claimed, delivered or given up,
+and does nothing. A worker that dies mid-try has counted its try: the sweep
+(`requeue_overdue`, in the worker's maintenance) queues the delivery again once overdue, and
+after the last try it is given up, never retried forever. A receiver may, rarely, get one
+delivery twice: the `X-Recond-Delivery` header is the same on every try, for it to tell.
 """
 from __future__ import annotations
 
