@@ -106,7 +106,8 @@ def public_id(delivery_id: int) -> str:
     every try, and not our sequential row id (which would tell a partner how many events
     the programme sends, and let one be guessed)."""
     key = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(key, f"webhook-delivery:{delivery_id}".encode(), hashlib.sha256).hexdigest()[:32]
+    digest = hmac.new(key, f"webhook-delivery:{delivery_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
 
 
 def deliver(delivery_id: int) -> str:

@@ -125,7 +125,7 @@ def test_the_form_posted_twice_adds_one_webhook_and_every_change_is_in_the_secur
     switched = browser.client.post(f"/admin/webhooks/{hook.id}/active",
                                    data={"csrf_token": token, "active": "1"},
                                    follow_redirects=True)
-    assert "switch that one off first" in switched.text or "désactivez" in html.unescape(switched.text)
+    assert "Un autre webhook actif de cette organisation" in html.unescape(switched.text)
     db.session.expire_all()
     assert not db.session.get(Webhook, hook.id).active
 

@@ -10,7 +10,6 @@ from sqlalchemy import event, func, select, update
 
 from recond import jobs, lifecycle
 from recond.collection import reception
-from recond.distribution import equipment_requests
 from recond.extensions import db
 from recond.models import Beneficiary, Device, Webhook, WebhookDelivery
 from recond.webhooks import events, register
