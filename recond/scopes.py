@@ -57,6 +57,27 @@ def sees_device(reader: User, device_id: int) -> bool:
         select(Device.id).where(Device.id == device_id, device_scope(reader))) is not None
 
 
+def organisations_seeing_device(device_id: int) -> set[tuple[str, int]]:
+    """(kind, id) of the organisations whose whole scope holds the device, read in one query —
+    exactly `device_scope` for each kind's role: its workshop, its deposit's collector and
+    donor, the structure of its active allocation. The coordination sees every device and is
+    not listed (it is no one row's)."""
+    rows = db.session.execute(
+        select(Device.workshop_id, Deposit.collector_id, Deposit.donor_id, Allocation.structure_id)
+        .outerjoin(Deposit, Deposit.id == Device.deposit_id)
+        .outerjoin(Allocation, (Allocation.device_id == Device.id)
+                   & (Allocation.status == AllocationStatus.ACTIVE))
+        .where(Device.id == device_id))
+    seeing: set[tuple[str, int]] = set()
+    for workshop, collector, donor, structure in rows:
+        for kind, org in ((OrganisationKind.WORKSHOP, workshop),
+                          (OrganisationKind.COLLECTOR, collector),
+                          (OrganisationKind.DONOR, donor), (OrganisationKind.STRUCTURE, structure)):
+            if org is not None:
+                seeing.add((kind.value, org))
+    return seeing
+
+
 def sees_deposit(reader: User, deposit_id: int) -> bool:
     return reader.sees_everything or db.session.scalar(
         select(Deposit.id).where(Deposit.id == deposit_id, deposit_scope(reader))) is not None

@@ -45,7 +45,9 @@ LAYERS = [
                "recond.collection.convention_terms"]),
     ("lifecycle", ["recond.lifecycle"]),
     ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
-                  "recond.overview", "recond.inventory", "recond.labels", "recond.verification"]),
+                  "recond.overview", "recond.inventory", "recond.labels", "recond.verification",
+                  # the webhooks' register: administrators' changes, written to the security log
+                  "recond.webhooks.register"]),
     ("interfaces", ["recond.blueprints", "recond.cli", "recond.demo", "recond"]),
 ]
 REQUEST_GLOBALS = {("flask", "request"), ("flask", "g"), ("flask", "session"),

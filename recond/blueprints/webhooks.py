@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from recond.blueprints.guard import current_actor, requires
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.webhooks import events, register
+from recond.webhooks import delivery, events, register
 from recond.whole_numbers import whole_number
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
@@ -23,7 +23,7 @@ def index():
         try:
             hook, secret = register.create(
                 actor, organisation_id=whole_number(typed["organisation_id"]) or 0,
-                url=typed["url"], wanted=typed["events"])
+                url=typed["url"], wanted=typed["events"], address=request.remote_addr)
         except InvalidInput as refused:  # shown beside the form, what was typed kept
             db.session.rollback()
             problem = refused
@@ -42,7 +42,7 @@ def show(webhook_id: int):
     hook = register.get(current_actor(), webhook_id)
     return render_template("webhooks/show.html", hook=hook, deliveries=register.deliveries(hook),
                            event_labels=events.EVENT_LABELS, error_labels=register.ERROR_LABELS,
-                           state_of=register.state_label,
+                           state_of=register.state_label, delivery_id=delivery.public_id,
                            secret=None)
 
 
@@ -50,8 +50,14 @@ def show(webhook_id: int):
 @requires("webhooks.manage")
 def toggle(webhook_id: int):
     actor = current_actor()
-    hook = register.set_active(actor, register.get(actor, webhook_id),
-                               request.form.get("active") == "1")
+    hook = register.get(actor, webhook_id)
+    try:
+        register.set_active(actor, hook, request.form.get("active") == "1",
+                            address=request.remote_addr)
+    except InvalidInput as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return redirect(url_for("webhooks.show", webhook_id=webhook_id))
     db.session.commit()
     flash(_l("Webhook switched on.") if hook.active else _l("Webhook switched off: nothing more "
                                                             "is sent."), "success")
@@ -63,9 +69,9 @@ def toggle(webhook_id: int):
 def new_secret(webhook_id: int):
     actor = current_actor()
     hook = register.get(actor, webhook_id)
-    secret = register.change_secret(actor, hook)
+    secret = register.change_secret(actor, hook, address=request.remote_addr)
     db.session.commit()
     return render_template("webhooks/show.html", hook=hook, deliveries=register.deliveries(hook),
                            event_labels=events.EVENT_LABELS, error_labels=register.ERROR_LABELS,
-                           state_of=register.state_label,
+                           state_of=register.state_label, delivery_id=delivery.public_id,
                            secret=secret)

@@ -36,10 +36,14 @@ from recond.models import Certificate, Deposit, Device, DeviceEvent, Organisatio
 # The history's steps the report counts, each the first time a device reached it.
 STEPS = {Status.READY: "refurbished", Status.RELEASED: "handed_over",
          Status.RECYCLED: "recycled", Status.DISMANTLED: "dismantled"}
+# The years a period may cover: none of Recond's history is older, and a date far off (year
+# 9999) would overflow the midnight after it.
+FIRST_YEAR = 2000
 METHOD = (
-    _l("Greenhouse gases avoided are counted once for each device handed over in the period: the "
-       "factor of its category, the kilograms of CO2e that the source named found a refurbished "
-       "device avoids against a new one, counted for one year of use."),
+    _l("Greenhouse gases avoided are counted once for each device handed over in the period and "
+       "not recycled or dismantled afterwards by the period's end: the factor of its category, "
+       "the kilograms of CO2e that the named source says reusing a refurbished device saves "
+       "compared with buying a new one, counted for one year of use."),
     _l("Devices recycled or dismantled count none, nor do categories without a factor; devices "
        "given are those of the deposits collected in the period, and every other figure counts "
        "a step of a device's history in the period it first happened."),
@@ -122,6 +126,10 @@ def parse_period(args) -> Period:
     today = emission_factors.today()
     start = _day(args.get("from"), date(today.year, 1, 1))
     end = _day(args.get("to"), today)
+    for day in (start, end):
+        if not FIRST_YEAR <= day.year <= today.year + 1:
+            raise InvalidInput(_l("Choose a period between %(first)s and %(last)s.",
+                                  first=FIRST_YEAR, last=today.year + 1), code="invalid_period")
     if end < start:
         raise InvalidInput(_l("The period ends before it starts."), code="invalid_period")
     return Period(start, end)
@@ -162,17 +170,24 @@ def _given(donor: Organisation, start: datetime, end: datetime):
 
 def _steps(donor: Organisation, start: datetime, end: datetime):
     """Per category and step: devices that first reached it in the period, and for recycled
-    ones the sum and number of known weights."""
+    ones the sum and number of known weights. A device handed over counts as such only if it
+    did not reach recycled or dismantled afterwards, before the period's end (handed over,
+    taken back, then recycled: recycled, and no emissions avoided)."""
     given = select(Device.id).join(Deposit, Deposit.id == Device.deposit_id) \
         .where(Deposit.donor_id == donor.id)
     firsts = select(DeviceEvent.device_id, DeviceEvent.to_status,
                     func.min(DeviceEvent.at).label("first_at")) \
         .where(DeviceEvent.device_id.in_(given), DeviceEvent.to_status.in_(list(STEPS))) \
         .group_by(DeviceEvent.device_id, DeviceEvent.to_status).subquery()
+    ended = select(DeviceEvent.id).where(
+        DeviceEvent.device_id == firsts.c.device_id,
+        DeviceEvent.to_status.in_([Status.RECYCLED, Status.DISMANTLED]),
+        DeviceEvent.at >= firsts.c.first_at, DeviceEvent.at < end).exists()
     return select(Device.category, firsts.c.to_status, func.count(Device.id),
                   func.sum(Device.weight_grams), func.count(Device.weight_grams)) \
         .join(firsts, firsts.c.device_id == Device.id) \
-        .where(firsts.c.first_at >= start, firsts.c.first_at < end) \
+        .where(firsts.c.first_at >= start, firsts.c.first_at < end,
+               or_(firsts.c.to_status != Status.RELEASED, ~ended)) \
         .group_by(Device.category, firsts.c.to_status)
 
 

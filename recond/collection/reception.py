@@ -180,6 +180,10 @@ def close(actor: User, deposit: Deposit) -> Deposit:
     """The reception ends; what it found is kept as found at that moment (`discrepancies`).
     What is true later — a late arrival — is in `facts`."""
     _receiving(actor, deposit)
+    # Locked and read afresh: of two technicians closing at once, the second waits and finds
+    # it closed.
+    deposit = db.session.scalar(select(Deposit).where(Deposit.id == deposit.id)
+                                .with_for_update().execution_options(populate_existing=True))
     if deposit.status not in RECEPTION_OPEN:
         raise Refused(_l("The reception of %(number)s is closed.", number=deposit.number),
                       code="reception_closed")

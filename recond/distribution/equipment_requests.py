@@ -91,6 +91,10 @@ def decide(actor: User, request: EquipmentRequest, approved: dict[int, int],
     """Approve each line up to its quantity; all lines at zero is a rejection. Anything less
     than everything needs a comment the structure will read."""
     capabilities.require(actor, "requests.decide")
+    # Locked and read afresh: of two coordinators deciding at once, the second waits and
+    # finds it decided.
+    request = db.session.scalar(select(EquipmentRequest).where(EquipmentRequest.id == request.id)
+                                .with_for_update().execution_options(populate_existing=True))
     if request.status != RequestStatus.SUBMITTED:
         raise Refused(_l("This request was already decided (%(status)s).",
                          status=STATUS_LABELS[RequestStatus(request.status)]))

@@ -31,6 +31,7 @@ KINDS = (
     "user_reactivated", "sessions_ended", "token_created", "token_revoked", "token_failed",
     "totp_enabled", "totp_disabled", "totp_failed", "recovery_code_used", "organisation_created",
     "organisation_deactivated", "organisation_reactivated", "personal_data_export",
+    "webhook_created", "webhook_switched_on", "webhook_switched_off", "webhook_secret_changed",
 )
 # Secrets and personal references never enter the log, whoever calls.
 _FORBIDDEN = ("password", "token", "secret", "code", "reference", "otp", "email")  # key or its end

@@ -36,7 +36,7 @@ class Target:
     host: str  # as typed: the Host header and the TLS certificate's name
     port: int
     path: str  # with its query
-    address: str  # the checked IP address the connection goes to
+    addresses: tuple[str, ...]  # the checked IP addresses the connection tries, in turn
 
 
 def check_url(url: str, allow_local: bool) -> str:
@@ -84,7 +84,8 @@ def target(url: str, allow_local: bool) -> Target:
     if refused:  # one private address among public ones is enough to refuse the name
         raise AddressRefused("refused_address", f"{parts.hostname} resolves to {refused[0]}")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return Target(parts.scheme, parts.hostname, port, path, str(addresses[0]))
+    unique = tuple(dict.fromkeys(str(a) for a in addresses))
+    return Target(parts.scheme, parts.hostname, port, path, unique)
 
 
 def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -94,7 +95,33 @@ def _literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+# Ranges Python's `is_global` still calls global (3.11) but which reach what only our network
+# reaches, or are not addresses one sends to.
+_DENIED = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4",
+    "::/96",  # IPv4-compatible (deprecated): ::127.0.0.1
+    "64:ff9b:1::/48",  # local-use NAT64
+    "100::/64", "2001::/23", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10",
+))
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64): that address is
+# where the packet goes, so it is the one checked.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
 def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
+    """Public, and so is every IPv4 address it carries (mapped, 6to4, Teredo, NAT64)."""
+    if any(address in network for network in _DENIED if network.version == address.version):
+        return False
+    if not (address.is_global and not address.is_multicast):
+        return False
+    return all(_public(inner) for inner in _embedded(address))
+
+
+def _embedded(address) -> list[ipaddress.IPv4Address]:
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    inner = [address.ipv4_mapped, address.sixtofour,
+             address.teredo[1] if address.teredo else None]
+    if any(address in network for network in _NAT64):
+        inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return [a for a in inner if a is not None]

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from recond import scopes
 from recond.extensions import db
 from recond.models import (
-    Deposit, Device, DeviceEvent, EquipmentRequest, Organisation, Webhook, WebhookDelivery,
+    Deposit, Device, DeviceEvent, EquipmentRequest, Organisation, OrganisationKind, Webhook,
+    WebhookDelivery,
 )
 
 DEVICE_STATUS = "device.status_changed"
@@ -67,8 +68,14 @@ def _seeing(event: str, sees, object_id: int) -> set[int]:
 
 def watching_device(device: Device) -> set[int]:
     """The webhooks that see the device now (asked before a change, to tell them of it even
-    when the change takes the device out of their scope)."""
-    return _seeing(DEVICE_STATUS, scopes.sees_device, device.id)
+    when the change takes the device out of their scope). One query however many webhooks:
+    the organisations that see the device, matched to the webhooks here."""
+    hooks = _subscribed(DEVICE_STATUS)
+    everything = {hook for hook, _org, kind in hooks if kind == OrganisationKind.COORDINATION}
+    if len(everything) == len(hooks):
+        return everything
+    seeing = scopes.organisations_seeing_device(device.id)
+    return everything | {hook for hook, org, kind in hooks if (kind, org) in seeing}
 
 
 def device_status_changed(device: Device, change: DeviceEvent, watched_before: set[int]) -> None:

@@ -56,7 +56,7 @@ def test_the_donor_reads_its_own_report_from_its_home(gift, browser):
     document = browser.client.get(f"/donors/{x}/impact.pdf")
     assert document.status_code == 200 and document.mimetype == "application/pdf"
     text = _pdf_text(document.data)
-    for expected in ("Rapport d'impact du donateur", "Donateur X", "Remis pour réemploi",
+    for expected in ("Rapport d'impact de l'entreprise donatrice", "Donateur X", "Remis pour réemploi",
                      "Facteurs d'émission utilisés", "09/09/2022", "Méthode",
                      "Évaluation de l'impact environnemental d'un ensemble de produits reconditionnés"):
         assert expected in text, expected
@@ -90,6 +90,10 @@ def test_a_wrong_period_is_said(gift, browser):
     assert answer.status_code == 422 and "AAAA-MM-JJ" in html.unescape(answer.text)
     answer = browser.client.get(f"/donors/{x}/impact.csv?from=2026-03-01&to=2026-02-01")
     assert answer.status_code == 422
+    for far in ("to=9999-12-31", "from=0001-01-01"):  # an overflow, not a 500
+        answer = browser.client.get(f"/donors/{x}/impact.pdf?{far}")
+        assert answer.status_code == 422 and "Choisissez une période entre 2000 et" \
+            in html.unescape(answer.text), far
 
 
 def test_the_admin_records_a_factor_and_the_report_follows(gift, browser):

@@ -237,3 +237,27 @@ def test_two_administrators_saving_at_once_one_wins(pg_app):
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "int"], outcomes
     assert [(f.version, f.source) for f in emission_factors.history()] \
         == [(1, f"Source {28 if outcomes[0] == 1 else 29}")]
+
+
+def test_a_device_handed_over_then_taken_back_and_recycled_avoids_nothing(world):
+    """Handed over, taken back, recycled, all in the period: recycled, not handed over, and no
+    emissions avoided. The same device's hand-over still counts in a period that ends before
+    it was recycled."""
+    device = world.device("released")
+    kept = world.device("released")
+    lifecycle.perform(world["tech_a"], device, "return", {"reason": "ne démarre plus"})
+    lifecycle.perform(world["tech_a"], device, "recycle", {"reason": "carte mère HS"})
+    db.session.commit()
+    [line] = _report(world).lines
+    assert (line.category, line.refurbished, line.handed_over, line.recycled) \
+        == ("laptop", 2, 1, 1)
+    assert line.avoided_grams == 27_000  # the device kept only
+    assert "not recycled or dismantled afterwards" in str(impact.METHOD[0])
+
+
+@pytest.mark.parametrize("args", [{"to": "9999-12-31"}, {"from": "0001-01-01"},
+                                  {"from": "1999-12-31", "to": "2000-01-05"}])
+def test_a_period_out_of_bounds_is_refused(app, args):
+    with pytest.raises(InvalidInput) as refused:
+        impact.parse_period(args)
+    assert refused.value.code == "invalid_period"
