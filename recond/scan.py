@@ -47,7 +47,7 @@ def resolve(actor: User, typed: str) -> Device:
 # What the API's scan answers with: the device's own columns, read without the ORM.
 CARD = (Device.public_id, Device.category, Device.brand, Device.model, Device.serial,
         Device.asset_tag, Device.specs, Device.status, Device.grade, Device.operating_system,
-        Device.version)
+        Device.workshop_id, Device.version)
 
 
 class Found(NamedTuple):

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-
 from recond import clock, money
 from recond.collection import conventions
-from recond.documents import pdf
 from recond.inventory.exports import neutralised
 from recond.models import Convention, User
 
@@ -65,6 +62,8 @@ def _contents(actor: User, number: str):
 
 
 def report_pdf(actor: User, number: str) -> tuple[Convention, bytes]:
+    from recond.documents import pdf  # reportlab loads with the first PDF, not in every worker
+
     convention, balance, returns, supplied, returned = _contents(actor, number)
     story = [
         pdf.Paragraph(f"Bilan de la convention {convention.number}", pdf.TITLE),
@@ -98,6 +97,8 @@ def report_pdf(actor: User, number: str) -> tuple[Convention, bytes]:
 
 
 def report_xlsx(actor: User, number: str) -> tuple[Convention, bytes]:
+    from openpyxl import Workbook  # loads with the first spreadsheet, not in every worker
+
     convention, balance, returns, supplied, returned = _contents(actor, number)
     book = Workbook(write_only=True)
     summary = book.create_sheet("Bilan")

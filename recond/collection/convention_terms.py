@@ -3,7 +3,7 @@ convention (through one of its deposits, or handed over from stock), whether it 
 partner's return brought as new, and the price cap its output is allocated under."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, union
 
 from flask_babel import lazy_gettext as _l
 
@@ -49,14 +49,16 @@ def already_returned(device: Device) -> bool:
 
 def convention_of(device: Device) -> Convention | None:
     """The convention the device came back under, or was supplied under."""
-    returned = db.session.get(ConventionReturn, device.id)
-    if returned is not None:
-        return db.session.get(Convention, returned.convention_id)
+    # One statement (the allocate guard reads it): a device returned under a convention was
+    # supplied under that same one, or is new to Recond and has only its return.
     return db.session.scalar(
         select(Convention).where(Convention.id.in_(
-            select(ConventionSupply.convention_id).where(ConventionSupply.device_id == device.id)
-            .union(select(ConventionDeposit.convention_id)
-                   .where(ConventionDeposit.deposit_id == device.deposit_id))))
+            union(select(ConventionReturn.convention_id)
+                  .where(ConventionReturn.device_id == device.id),
+                  select(ConventionSupply.convention_id)
+                  .where(ConventionSupply.device_id == device.id),
+                  select(ConventionDeposit.convention_id)
+                  .where(ConventionDeposit.deposit_id == device.deposit_id))))
         .order_by(Convention.id).limit(1))
 
 

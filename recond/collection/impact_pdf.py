@@ -9,10 +9,11 @@ from flask_babel import format_datetime, gettext
 
 from recond.clock import utcnow
 from recond.collection import impact
-from recond.documents import pdf
 
 
 def build(report: impact.ImpactReport) -> bytes:
+    from recond.documents import pdf  # reportlab loads with the first PDF, not in every worker
+
     lines = report.lines + [report.total]
     story = [
         pdf.Paragraph(escape(gettext("Donor impact report")), pdf.TITLE),

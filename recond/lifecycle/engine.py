@@ -21,7 +21,7 @@ from recond.errors import Conflict, DomainError, InvalidInput, NotFound, Refused
 from recond.extensions import db
 from recond.lifecycle import bulk_insert, chain
 from recond.lifecycle.actions import ACTIONS, Action, Context
-from recond.lifecycle.statuses import STATUS_LABELS, Status, status_write
+from recond.lifecycle.statuses import STATUS_LABELS, TRANSFERABLE, Status, status_write
 from recond.models import (
     Deposit, Device, DeviceEvent, StorageMedium, TransferItem, TransferNote, TransferStatus, User,
 )
@@ -87,7 +87,9 @@ def perform(actor: User, device: Device, action_name: str, payload: dict[str, An
                       code="wrong_status")
     if expected_version is not None and expected_version != device.version:
         raise _conflict(device.public_id)
-    transit = _in_transit(device)
+    # Only a device at a workshop's bench or ready goes on a transfer note, and while on its way
+    # nothing changes its status: any other status needs no look at the notes.
+    transit = _in_transit(device) if device.status in TRANSFERABLE else None
     if transit is not None:
         raise Refused(_l("%(id)s is on its way to %(workshop)s (transfer note %(note)s): it is "
                          "received there before anything else.", id=device.public_id,

@@ -16,6 +16,7 @@ SCAN = [
 RECEIVE = [
     "SELECT api_token.id",  # the token and its holder
     "SELECT device.id",  # the device in scope, its deposit and the link of its last event
+    "SELECT webhook.id",  # the active webhooks (partners told of a status change)
     "INSERT INTO device_event",  # the history row
     "UPDATE device SET status",  # status and version, checked
     "COMMIT",
@@ -23,10 +24,13 @@ RECEIVE = [
 ALLOCATE = [
     "SELECT api_token.id",
     "SELECT device.id",
+    "SELECT transfer_note.id",  # a ready device might be on its way to another workshop
     "SELECT request_line.id",  # locked, with its request and the request's lines
     "SELECT beneficiary.id",  # locked
     "SELECT allocation.line_id",  # the line's places held and the beneficiary's devices
     "SELECT price_grid.id",  # the grid in force and its price for the cell
+    "SELECT convention.id",  # a partner convention's price cap, if the device is its output
+    "SELECT webhook.id",
     "INSERT INTO allocation",
     "SELECT allocation.line_id, count(allocation.id)",  # the request's progress
     "INSERT INTO device_event",
