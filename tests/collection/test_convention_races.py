@@ -1,52 +1,21 @@
 """A partner's output comes back once, and a device is supplied under one convention, whatever
 the concurrency: real transactions on PostgreSQL, one Session per thread, a barrier so that all
 start together; one success, the others a conflict or a refusal, never two rows."""
-import threading
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from recond.collection import conventions, partner_returns
-from recond.errors import DomainError
 from recond.extensions import db
 from recond.identity import accounts
 from recond.models import (
-    ConventionReturn, ConventionSupply, DeviceEvent, PartnerReturn, User,
+    ConventionReturn, ConventionSupply, DeviceEvent, PartnerReturn,
 )
 from tests.builders import World
-from tests.models.test_concurrency import _bound
+from tests.races import acting, race
 
 RACERS = 4
 CERTIFICATE = b"%PDF-1.4 certificat"
-
-
-def _race(app, user_id, calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def attempt(i, call):
-        with app.app_context():
-            session = Session(db.engine)
-            try:
-                actor = session.get(User, user_id)
-                barrier.wait(timeout=10)
-                with _bound(session):
-                    call(actor)
-                    session.commit()
-                outcomes[i] = "ok"
-            except DomainError as error:
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                session.close()
-
-    threads = [threading.Thread(target=attempt, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return outcomes
 
 
 def _convention(world, partner, title):
@@ -69,7 +38,7 @@ def test_a_device_comes_back_once_under_concurrency(pg_app):
     give_back = lambda actor: partner_returns.import_return(  # noqa: E731
         actor, convention.number, manifest_name="r.csv", manifest=content,
         certificate_name="c.pdf", certificate=CERTIFICATE)
-    outcomes = _race(pg_app, world["coordinator"].id, [give_back] * RACERS)
+    outcomes = race(pg_app, *[acting(world["coordinator"].id, give_back)] * RACERS)
     assert outcomes.count("ok") == 1, outcomes
     assert all(o == "ok" or o.status in (409, 422) for o in outcomes), outcomes
     db.session.expire_all()
@@ -86,7 +55,7 @@ def test_a_device_is_supplied_under_one_convention_under_concurrency(pg_app):
     device = world.register()
     calls = [lambda actor, number=number: conventions.supply_devices(actor, number, device.public_id)
              for number in numbers]
-    outcomes = _race(pg_app, world["coordinator"].id, calls)
+    outcomes = race(pg_app, *(acting(world["coordinator"].id, call) for call in calls))
     assert outcomes.count("ok") == 1, outcomes
     assert all(o == "ok" or o.status in (409, 422) for o in outcomes), outcomes
     db.session.expire_all()

@@ -1,53 +1,21 @@
 """Two issuers at the same moment, on PostgreSQL with real threads: order numbers are never
 given twice, and a receipt is issued or corrected once."""
-import threading
-
-from sqlalchemy.orm import Session
-
 from recond import clock
 from recond.collection import donation_receipts
-from recond.errors import DomainError
 from recond.extensions import db
 from recond.models import Deposit, DonationReceipt, User
 from tests.builders import World
 from tests.collection.gifts import fill_profiles, new_deposit, received_gift
-
-
-def _race(app, attempts):
-    """Each attempt(session) runs in its own thread, session and transaction; all start
-    together (a barrier) and each commits what it did."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(i, attempt):
-        with app.app_context():
-            session = Session(db.engine)
-            db.session.registry.set(session)
-            try:
-                barrier.wait(timeout=60)
-                result = attempt(session)
-                session.commit()
-                outcomes[i] = result
-            except DomainError as error:
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                db.session.registry.clear()
-                session.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+from tests.races import race
 
 
 def _issue(user_id, deposit_id):
-    def attempt(session):
-        receipt = donation_receipts.issue(session.get(User, user_id), session.get(Deposit, deposit_id))
+    def step(ready):
+        ready()
+        receipt = donation_receipts.issue(db.session.get(User, user_id),
+                                          db.session.get(Deposit, deposit_id))
         return receipt.number
-    return attempt
+    return step
 
 
 def test_two_issuers_at_once_never_get_the_same_number(pg_app):
@@ -55,7 +23,7 @@ def test_two_issuers_at_once_never_get_the_same_number(pg_app):
     fill_profiles(world)
     gifts = [received_gift(world)[0]] + [received_gift(world, new_deposit(world))[0] for _ in range(3)]
     people = [world["coordinator"].id, world["admin"].id] * 2
-    numbers = _race(pg_app, [_issue(people[i], gift.id) for i, gift in enumerate(gifts)])
+    numbers = race(pg_app, *(_issue(people[i], gift.id) for i, gift in enumerate(gifts)))
     y = clock.local(clock.utcnow()).year
     assert sorted(numbers) == [f"{y}-000{i}" for i in (1, 2, 3, 4)], numbers
 
@@ -64,8 +32,8 @@ def test_one_gift_issued_twice_at_once_gets_one_receipt(pg_app):
     world = World.build()
     fill_profiles(world)
     deposit = received_gift(world)[0]
-    outcomes = _race(pg_app, [_issue(world["coordinator"].id, deposit.id),
-                              _issue(world["admin"].id, deposit.id)])
+    outcomes = race(pg_app, _issue(world["coordinator"].id, deposit.id),
+                    _issue(world["admin"].id, deposit.id))
     assert sum(isinstance(o, str) for o in outcomes) == 1, outcomes
     loser = next(o for o in outcomes if not isinstance(o, str))
     assert loser.status == 409
@@ -80,12 +48,13 @@ def test_one_receipt_corrected_twice_at_once_is_replaced_once(pg_app):
     db.session.commit()
 
     def correct(user_id):
-        def attempt(session):
-            return donation_receipts.correct(session.get(User, user_id),
-                                             session.get(DonationReceipt, receipt.id),
+        def step(ready):
+            ready()
+            return donation_receipts.correct(db.session.get(User, user_id),
+                                             db.session.get(DonationReceipt, receipt.id),
                                              reason="Adresse corrigée").number
-        return attempt
+        return step
 
-    outcomes = _race(pg_app, [correct(world["coordinator"].id), correct(world["admin"].id)])
+    outcomes = race(pg_app, correct(world["coordinator"].id), correct(world["admin"].id))
     assert sum(isinstance(o, str) for o in outcomes) == 1, outcomes
     assert db.session.query(DonationReceipt).count() == 2

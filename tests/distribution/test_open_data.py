@@ -262,40 +262,21 @@ def test_the_import_structures_command_for_a_scheduled_refresh(app, tmp_path):
 def test_imports_at_the_same_time_add_each_place_once(pg_app):
     """The nightly command and the page may meet: 20 races of two imports of the same file,
     each in its own thread and transaction; every place is added once, nobody gets an error."""
-    import threading
-
-    from sqlalchemy.orm import Session
-
-    from tests.models.test_concurrency import _bound
+    from tests.races import race
 
     header, *rows = GENERATED.decode().splitlines()
     places = [row for row in rows if '"92' in row][:5]
-    for race in range(20):
-        content = "\n".join([header, *(p.replace('"lieu-', f'"r{race}-lieu-') for p in places)]).encode()
-        barrier = threading.Barrier(2)
-        outcomes: list = [None, None]
+    for race_number in range(20):
+        content = "\n".join([header, *(p.replace('"lieu-', f'"r{race_number}-lieu-')
+                                       for p in places)]).encode()
 
-        def attempt(i: int) -> None:
-            with pg_app.app_context():
-                session = Session(db.engine)
-                try:
-                    with _bound(session):
-                        barrier.wait(timeout=60)
-                        outcomes[i] = open_data.import_places(None, "lieux.csv", content, "92")
-                        session.commit()
-                except Exception as error:  # noqa: BLE001 — any failure is what this test counts
-                    session.rollback()
-                    outcomes[i] = error
-                finally:
-                    session.close()
+        def attempt(ready, content=content):
+            ready()
+            return open_data.import_places(None, "lieux.csv", content, "92")
 
-        threads = [threading.Thread(target=attempt, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
+        outcomes = race(pg_app, attempt, attempt)
         assert all(isinstance(o, open_data.LieuxReport) for o in outcomes), outcomes
-        assert sorted(len(o.created) for o in outcomes) == [0, 5], race
-        assert sorted(len(o.unchanged) for o in outcomes) == [0, 5], race
+        assert sorted(len(o.created) for o in outcomes) == [0, 5], race_number
+        assert sorted(len(o.unchanged) for o in outcomes) == [0, 5], race_number
     db.session.rollback()
     assert _structures() == 100

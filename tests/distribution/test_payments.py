@@ -1,12 +1,9 @@
 """Payments of the remaining charge: never more than the charge (under a row lock, and in the
 database), nothing after release, refunds and corrections as new entries with their reason,
 amounts typed to the cent or refused — never rounded."""
-import threading
-
 import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from recond import lifecycle
 from recond import money
@@ -15,6 +12,7 @@ from recond.errors import InvalidInput, Refused
 from recond.extensions import db
 from recond.models import Allocation, Payment, PriceGrid, User
 from tests.builders import PRICE_CENTS, World
+from tests.races import race
 
 
 @pytest.fixture
@@ -95,34 +93,16 @@ def test_fifty_races_of_two_full_payments_never_overshoot(pg_app):
 
 
 def _race(app, allocation_id, user_id, amounts):
-    barrier = threading.Barrier(len(amounts))
-    outcomes = [None] * len(amounts)
-
-    def attempt(i, cents):
-        with app.app_context():
-            session = Session(db.engine)
-            db.session.registry.set(session)
-            try:
-                actor = session.get(User, user_id)
-                allocation = session.get(Allocation, allocation_id)
-                assert allocation.paid_cents == 0
-                barrier.wait(timeout=60)  # both read "nothing paid" before anyone pays
-                payments.record_payment(actor, allocation, amount_cents=cents, method="card")
-                session.commit()
-                outcomes[i] = "ok"
-            except Exception as error:  # noqa: BLE001 - the test reports whatever happened
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                db.session.registry.clear()
-                session.close()
-
-    threads = [threading.Thread(target=attempt, args=(i, a)) for i, a in enumerate(amounts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+    def attempt(cents):
+        def step(ready):
+            actor = db.session.get(User, user_id)
+            allocation = db.session.get(Allocation, allocation_id)
+            assert allocation.paid_cents == 0
+            ready()  # both read "nothing paid" before anyone pays
+            payments.record_payment(actor, allocation, amount_cents=cents, method="card")
+            return "ok"
+        return step
+    return race(app, *(attempt(a) for a in amounts))
 
 
 # --- nothing after release ----------------------------------------------------------------------

@@ -3,51 +3,35 @@ no row lock: two people acting on one device at once still give one success and 
 and the history's chain does not fork (PostgreSQL, real threads, each with its connection)."""
 import threading
 
-from sqlalchemy.orm import Session
-
 from recond import lifecycle
-from recond.errors import Conflict, DomainError
+from recond.errors import Conflict
 from recond.extensions import db
 from recond.lifecycle import chain, engine
 from recond.models import Device, DeviceEvent, User
 from tests.builders import World
-from tests.models.test_concurrency import _bound
+from tests.races import race
 
 
 def test_two_acts_on_one_device_one_conflict_and_an_unbroken_chain(pg_app, monkeypatch):
     world = World.build()
     device = world.register()
     code, tech = device.public_id, world["tech_a"].id
-    barrier = threading.Barrier(2)
-    perform = engine.perform
+    perform, waiting = engine.perform, threading.local()
 
     def after_both_read(*args, **kwargs):
-        barrier.wait(timeout=10)  # both read the device and its last link before either writes
+        waiting.ready()  # both read the device and its last link before either writes
         return perform(*args, **kwargs)
 
     monkeypatch.setattr(engine, "perform", after_both_read)
-    outcomes = [None, None]
 
-    def attempt(i, action, payload):
-        with pg_app.app_context():
-            session = Session(db.engine)
-            try:
-                with _bound(session):
-                    lifecycle.act(session.get(User, tech), code, action, payload)
-                    session.commit()
-                outcomes[i] = "ok"
-            except DomainError as error:
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                session.close()
+    def attempt(action, payload):
+        def step(ready):
+            waiting.ready = ready
+            lifecycle.act(db.session.get(User, tech), code, action, payload)
+            return "ok"
+        return step
 
-    threads = [threading.Thread(target=attempt, args=(0, "receive", {})),
-               threading.Thread(target=attempt, args=(1, "recycle", {"reason": "HS"}))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = race(pg_app, attempt("receive", {}), attempt("recycle", {"reason": "HS"}))
     assert sorted(o == "ok" for o in outcomes) == [False, True], outcomes
     assert isinstance(next(o for o in outcomes if o != "ok"), Conflict)
     db.session.expire_all()

@@ -3,58 +3,24 @@
 Real concurrent transactions on PostgreSQL: two threads, each with its own connection, both
 read the device before either writes (a barrier makes sure), then both act.
 """
-import threading
-
-from sqlalchemy.orm import Session
-
 from recond import lifecycle
-from recond.errors import Conflict, DomainError
+from recond.errors import Conflict
 from recond.extensions import db
 from recond.models import Device, DeviceEvent, User
 from tests.builders import World
+from tests.races import race
 
 
 def _race(app, device_id, attempts):
-    """Run each (user_id, action, payload) attempt in its own thread and transaction."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def attempt(i, user_id, action, payload):
-        with app.app_context():
-            session = Session(db.engine)
-            try:
-                actor = session.get(User, user_id)
-                device = session.get(Device, device_id)
-                barrier.wait(timeout=60)  # both have read version N before anyone writes
-                with _bound(session):
-                    lifecycle.perform(actor, device, action, payload)
-                    session.commit()
-                outcomes[i] = "ok"
-            except DomainError as error:
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                session.close()
-
-    threads = [threading.Thread(target=attempt, args=(i, *a)) for i, a in enumerate(attempts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
-
-
-class _bound:
-    """Point the engine's `db.session` at this thread's own session while it acts."""
-
-    def __init__(self, session):
-        self.session = session
-
-    def __enter__(self):
-        db.session.registry.set(self.session)
-
-    def __exit__(self, *exc):
-        db.session.registry.clear()
+    """Each (user_id, action, payload) attempt reads the device, then acts once all have read."""
+    def attempt(user_id, action, payload):
+        def step(ready):
+            actor, device = db.session.get(User, user_id), db.session.get(Device, device_id)
+            ready()  # both have read version N before anyone writes
+            lifecycle.perform(actor, device, action, payload)
+            return "ok"
+        return step
+    return race(app, *(attempt(*a) for a in attempts))
 
 
 def test_two_technicians_receiving_one_device(pg_app):

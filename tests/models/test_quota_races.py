@@ -7,42 +7,31 @@ conflict). Either way every answer is 2xx/3xx or 409, never a 5xx, and nothing i
 """
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from recond import lifecycle
 from recond.identity import accounts
 from recond.distribution import pricing
-from recond.errors import Conflict, DomainError
+from recond.errors import Conflict
 from recond.extensions import db
 from recond.models import Allocation, AllocationStatus, PriceGrid, User
 from tests.builders import World
 from tests.conftest import Browser, IsolatedClient, csrf_from
+from tests.races import race
 
 RACES = 50
 
 
 def _at_once(calls):
-    """Run the calls in threads released together by a barrier; an exception is an outcome."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait(timeout=30)
-        try:
-            outcomes[i] = call()
-        except Exception as error:  # noqa: BLE001 — counted as a server error by the test
-            outcomes[i] = error
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+    """The calls released together; each test client request brings its own context."""
+    def racer(call):
+        def step(ready):
+            ready()
+            return call()
+        return step
+    return race(None, *(racer(c) for c in calls))
 
 
 def _status(outcome) -> int:
@@ -133,12 +122,12 @@ def test_two_price_grid_publications_at_once_one_wins_the_other_is_told(app, wor
         browser.login(email)
         people.append((browser.client, csrf_from(browser.client.get("/pricing").text)))
     statuses, told = Counter(), 0
-    for race in range(RACES):
+    for number in range(RACES):
         seen = pricing.latest_version()  # what both pages show as the version they build on
         calls = [
             (lambda client=client, token=token, i=i: client.post("/pricing", data={
                 "csrf_token": token, "based_on": str(seen),
-                "price-laptop-A-minima_sociaux": f"{40 + i},{race:02d}"}))
+                "price-laptop-A-minima_sociaux": f"{40 + i},{number:02d}"}))
             for i, (client, token) in enumerate(people)]
         outcomes = _at_once(calls)
         codes = sorted(_status(o) for o in outcomes)
@@ -159,9 +148,8 @@ def test_two_price_grid_publications_at_once_through_the_domain(pg_app):
     world = World.build()
     actors = [world["coordinator"].id, world["admin"].id]
     errors, conflicts = [], 0
-    for race in range(RACES):
-        outcomes = _at_once([lambda actor_id=a, i=i: _publish_alone(pg_app, actor_id, 4000 + i)
-                             for i, a in enumerate(actors)])
+    for _ in range(RACES):
+        outcomes = race(pg_app, *(_publish(a, 4000 + i) for i, a in enumerate(actors)))
         errors += [o for o in outcomes if o != "ok" and not isinstance(o, Conflict)]
         conflicts += sum(isinstance(o, Conflict) for o in outcomes)
         assert outcomes.count("ok") >= 1
@@ -172,19 +160,11 @@ def test_two_price_grid_publications_at_once_through_the_domain(pg_app):
     assert len(versions) == 1 + 2 * RACES - conflicts
 
 
-def _publish_alone(app, actor_id, cents):
-    with app.app_context():
-        session = Session(db.engine)
-        db.session.registry.set(session)
-        try:
-            pricing.publish_grid(session.get(User, actor_id), [
-                {"category": "laptop", "grade": "A", "tier": "minima_sociaux",
-                 "amount_cents": cents}])
-            session.commit()
-            return "ok"
-        except DomainError as error:
-            session.rollback()
-            return error
-        finally:
-            db.session.registry.clear()
-            session.close()
+def _publish(actor_id, cents):
+    def step(ready):
+        ready()
+        pricing.publish_grid(db.session.get(User, actor_id), [
+            {"category": "laptop", "grade": "A", "tier": "minima_sociaux",
+             "amount_cents": cents}])
+        return "ok"
+    return step

@@ -1,10 +1,7 @@
 """A session corrected while it opens a release, a beneficiary deleted while allocated: on
 PostgreSQL with real threads, each in its own transaction, one wins and the other is refused
 with a reason; never both, never a 5xx."""
-import threading
-
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from recond.distribution import beneficiaries, training
 from recond import lifecycle
@@ -14,55 +11,35 @@ from recond.models import (
     Allocation, Beneficiary, Device, ReleaseTraining, SessionRevision, TrainingSession, User,
 )
 from tests.builders import World
-from tests.models.test_concurrency import _bound
+from tests.races import race
 
 RACES = 20
 
 
 def _together(app, *steps):
-    """Run each step(session) in its own thread and transaction, all released at once."""
-    barrier = threading.Barrier(len(steps))
-    outcomes = [None] * len(steps)
-
-    def run(i, step):
-        with app.app_context():
-            session = Session(db.engine)
-            try:
-                with _bound(session):
-                    prepared = step(session)
-                    barrier.wait(timeout=60)
-                    prepared()
-                    session.commit()
-                outcomes[i] = "ok"
-            except DomainError as error:
-                session.rollback()
-                outcomes[i] = error
-            except Exception as error:  # noqa: BLE001 - anything else is the bug we look for
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                session.close()
-
-    threads = [threading.Thread(target=run, args=(i, s)) for i, s in enumerate(steps)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+    """Each step() reads and returns what it will do once all have read."""
+    def racer(step):
+        def run(ready):
+            prepared = step()
+            ready()
+            prepared()
+            return "ok"
+        return run
+    return race(app, *(racer(s) for s in steps))
 
 
 def _release(device_id, user_id):
-    def step(session):
-        actor, device = session.get(User, user_id), session.get(Device, device_id)
+    def step():
+        actor, device = db.session.get(User, user_id), db.session.get(Device, device_id)
         return lambda: lifecycle.perform(actor, device, "release")
     return step
 
 
 def _mark_absent(session_id, beneficiary_id, user_id):
-    def step(session):
-        actor = session.get(User, user_id)
-        held = session.get(TrainingSession, session_id)
-        person = session.get(Beneficiary, beneficiary_id)
+    def step():
+        actor = db.session.get(User, user_id)
+        held = db.session.get(TrainingSession, session_id)
+        person = db.session.get(Beneficiary, beneficiary_id)
         return lambda: training.correct_session(
             actor, session_id, reason="absent after all", held_on=held.held_on,
             trainer=held.trainer, topics=held.topics, duration_minutes=held.duration_minutes,
@@ -100,13 +77,13 @@ def test_deleting_a_beneficiary_while_a_device_is_allocated_to_them(pg_app):
         person_id, device_id = world.beneficiary().id, world.device("ready").id
         coordinator, structure = world["coordinator"], world["structure_s"]
 
-        def allocate(session, device_id=device_id, person_id=person_id):
-            actor, device_ = session.get(User, coordinator.id), session.get(Device, device_id)
+        def allocate(device_id=device_id, person_id=person_id):
+            actor, device_ = db.session.get(User, coordinator.id), db.session.get(Device, device_id)
             return lambda: lifecycle.perform(actor, device_, "allocate",
                                              {"line_id": line.id, "beneficiary_id": person_id})
 
-        def delete(session, person_id=person_id):
-            actor = session.get(User, structure.id)
+        def delete(person_id=person_id):
+            actor = db.session.get(User, structure.id)
             return lambda: beneficiaries.delete(actor, person_id)
 
         outcomes = _together(pg_app, allocate, delete)

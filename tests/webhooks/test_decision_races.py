@@ -14,7 +14,7 @@ from recond.extensions import db
 from recond.models import Deposit, EquipmentRequest, WebhookDelivery
 from recond.webhooks import events, register
 from tests.builders import World
-from tests.collection.test_convention_races import _race
+from tests.races import acting, race
 
 
 def _hook(world, org: str, event: str) -> None:
@@ -41,7 +41,7 @@ def test_two_coordinators_deciding_one_request_at_once(pg_app):
         mine = db.session.get(EquipmentRequest, request_id)
         equipment_requests.approve(actor, mine)
 
-    outcomes = _race(pg_app, world["coordinator"].id, [decide, decide])
+    outcomes = race(pg_app, *[acting(world["coordinator"].id, decide)] * 2)
     assert outcomes.count("ok") == 1, outcomes
     [refused] = [o for o in outcomes if o != "ok"]
     assert isinstance(refused, Refused), refused
@@ -59,7 +59,7 @@ def test_two_technicians_closing_one_reception_at_once(pg_app):
     def close(actor) -> None:
         reception.close(actor, db.session.get(Deposit, deposit_id))
 
-    outcomes = _race(pg_app, world["tech_a"].id, [close, close])
+    outcomes = race(pg_app, *[acting(world["tech_a"].id, close)] * 2)
     assert outcomes.count("ok") == 1, outcomes
     [refused] = [o for o in outcomes if o != "ok"]
     assert isinstance(refused, Refused) and refused.code == "reception_closed", refused

@@ -8,12 +8,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from recond import lifecycle
 from recond.extensions import db
@@ -21,6 +19,7 @@ from recond.models import WebhookDelivery
 from recond.webhooks import delivery, events, register
 from tests import workers
 from tests.builders import World
+from tests.races import race
 from tests.webhooks.receiver import Receiver
 from tests.workers import own_queue  # noqa: F401  (a fixture)
 
@@ -191,24 +190,12 @@ def test_two_jobs_for_one_delivery_at_once_send_it_once(pg_app, receivers):
     lifecycle.perform(world["tech_a"], world.register("a"), "receive")
     db.session.commit()
     [row] = _deliveries(hook)
-    barrier, outcomes = threading.Barrier(2), []
 
-    def job() -> None:
-        with pg_app.app_context():
-            session = Session(db.engine)
-            db.session.registry.set(session)
-            try:
-                barrier.wait(timeout=10)
-                outcomes.append(delivery.deliver(row.id))
-            finally:
-                db.session.registry.clear()
-                session.close()
+    def job(ready):
+        ready()
+        return delivery.deliver(row.id)
 
-    threads = [threading.Thread(target=job) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(pg_app, job, job)
     assert len(outcomes) == 2 and "delivered" in outcomes
     assert set(outcomes) - {"delivered"} <= {"nothing to do", "not due yet"}
     assert len(receiver.received) == 1

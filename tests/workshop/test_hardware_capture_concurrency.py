@@ -11,7 +11,7 @@ from recond.extensions import db
 from recond.models import HardwareCapture, StorageMedium, User
 from recond.workshop import hardware_capture
 from tests.builders import World
-from tests.workshop.test_wipe_evidence_concurrency import _race
+from tests.races import race
 
 DELL = (Path(__file__).parents[1] / "fixtures" / "hardware"
         / "workbench-dell-latitude-e5530.lshw.json").read_bytes()
@@ -27,12 +27,12 @@ def test_the_same_capture_at_once_is_kept_once(pg_app):
     world.advance(device, "received")
     tech_id, public_id = world["tech_a"].id, device.public_id
 
-    def work(i, barrier):
+    def work(i, ready):
         actor = db.session.get(User, tech_id)
-        barrier.wait(timeout=20)
+        ready()
         return hardware_capture.receive(actor, f"c{i}.json", DELL, public_id)
 
-    outcomes = _race(pg_app, work, THREADS)
+    outcomes = race(pg_app, *(lambda ready, i=i: work(i, ready) for i in range(THREADS)))
     new = [o for o in outcomes if isinstance(o, hardware_capture.Captured) and not o.known]
     others = [o for o in outcomes if o not in new]
     assert len(new) == 1, outcomes

@@ -3,18 +3,15 @@ remove the same disk give one success and refusals or conflicts, never two histo
 
 Real concurrent transactions on PostgreSQL, one Session per thread, a barrier so that every
 thread has read the device before any writes."""
-import threading
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from recond.workshop import storage_media
-from recond.errors import DomainError
 from recond.extensions import db
 from recond.models import Device, DeviceEvent, SanitisationRecord, StorageMedium, User
 from tests.builders import World
-from tests.models.test_concurrency import _bound
+from tests.races import race
 
 RACES, RACERS = 10, 4
 DESTRUCTION = {"method": "shredding", "destroyed_by": "Atelier A",
@@ -22,33 +19,15 @@ DESTRUCTION = {"method": "shredding", "destroyed_by": "Atelier A",
 
 
 def _race(app, device_id, medium_id, user_id, calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def attempt(i, call):
-        with app.app_context():
-            session = Session(db.engine)
-            try:
-                actor = session.get(User, user_id)
-                device = session.get(Device, device_id)
-                list(device.media)
-                barrier.wait(timeout=60)
-                with _bound(session):
-                    call(actor, device, medium_id)
-                    session.commit()
-                outcomes[i] = "ok"
-            except DomainError as error:
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                session.close()
-
-    threads = [threading.Thread(target=attempt, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+    def attempt(call):
+        def step(ready):
+            actor, device = db.session.get(User, user_id), db.session.get(Device, device_id)
+            list(device.media)
+            ready()
+            call(actor, device, medium_id)
+            return "ok"
+        return step
+    return race(app, *(attempt(c) for c in calls))
 
 
 def test_one_fate_per_medium_under_concurrency(pg_app):

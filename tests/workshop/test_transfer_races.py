@@ -1,49 +1,19 @@
 """Two technicians of the receiving workshop scan the same device of a transfer note at the
 same moment, on PostgreSQL with real threads: it arrives once, one history row, one move."""
-import threading
-
-from sqlalchemy.orm import Session
-
-from recond.errors import DomainError
 from recond.extensions import db
 from recond.identity import accounts
 from recond.models import DeviceEvent, TransferItem, TransferNote, User
 from recond.workshop import transfers
 from tests.conftest import PASSWORD
-
-
-def _race(app, attempts):
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(i, attempt):
-        with app.app_context():
-            session = Session(db.engine)
-            db.session.registry.set(session)
-            try:
-                barrier.wait(timeout=10)
-                outcomes[i] = attempt(session)
-                session.commit()
-            except DomainError as error:
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                db.session.registry.clear()
-                session.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+from tests.races import race
 
 
 def _scan(user_id, note_id, code):
-    def attempt(session):
-        return transfers.receive_scan(session.get(User, user_id), session.get(TransferNote, note_id),
-                                      code).outcome
-    return attempt
+    def step(ready):
+        ready()
+        return transfers.receive_scan(db.session.get(User, user_id),
+                                      db.session.get(TransferNote, note_id), code).outcome
+    return step
 
 
 def test_one_line_received_twice_at_once_arrives_once(pg_app):
@@ -60,8 +30,8 @@ def test_one_line_received_twice_at_once_arrives_once(pg_app):
     db.session.commit()
     ids = (note.id, devices[0].id, devices[1].id)
 
-    outcomes = _race(pg_app, [_scan(world["tech_b"].id, ids[0], devices[0].public_id),
-                              _scan(second.id, ids[0], devices[0].public_id)])
+    outcomes = race(pg_app, _scan(world["tech_b"].id, ids[0], devices[0].public_id),
+                    _scan(second.id, ids[0], devices[0].public_id))
     # The second waits for the first (the note's row is locked) and reads that it arrived.
     assert outcomes.count("arrived") == 1 and outcomes.count("already") == 1, outcomes
     db.session.expire_all()
@@ -77,8 +47,8 @@ def test_one_line_received_twice_at_once_arrives_once(pg_app):
         transfers.add_device(world["tech_a"], note3, device.public_id)
     transfers.ship(world["tech_a"], note3)
     db.session.commit()
-    outcomes = _race(pg_app, [_scan(world["tech_b"].id, note3.id, pair[0].public_id),
-                              _scan(second.id, note3.id, pair[1].public_id)])
+    outcomes = race(pg_app, _scan(world["tech_b"].id, note3.id, pair[0].public_id),
+                    _scan(second.id, note3.id, pair[1].public_id))
     assert outcomes == ["arrived", "arrived"], outcomes
     db.session.expire_all()
     closed = db.session.get(TransferNote, note3.id)

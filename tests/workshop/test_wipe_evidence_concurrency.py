@@ -4,17 +4,16 @@ Threads, each with its own session and connection, all ready before any acts (a 
 several technicians assigning one drive of one log to different media, and several uploading
 the same log at the same moment.
 """
-import threading
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from recond.workshop import wipe_evidence
-from recond.errors import DomainError, Refused
+from recond.errors import Refused
 from recond.extensions import db
 from recond.models import SanitisationEvidence, SanitisationRecord, User
 from tests.builders import World
+from tests.races import race
 
 LOGS = Path(__file__).parents[1] / "fixtures" / "nwipe"
 COMPLETE = ["zero-one-drive.log", "prng-three-drives-one-failed.log",
@@ -22,34 +21,9 @@ COMPLETE = ["zero-one-drive.log", "prng-three-drives-one-failed.log",
 THREADS = 4
 
 
-def _race(app, work, count):
-    """Run work(i) in `count` threads, each in its own session; what each returned or raised."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def run(i):
-        with app.app_context():
-            session = Session(db.engine)
-            db.session.registry.set(session)
-            try:
-                outcomes[i] = work(i, barrier)
-                session.commit()
-            except DomainError as error:
-                session.rollback()
-                outcomes[i] = error
-            except Exception as error:  # anything else is a failure the test reports
-                session.rollback()
-                outcomes[i] = error
-            finally:
-                db.session.registry.clear()
-                session.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return outcomes
+def _racers(work):
+    """THREADS steps, the i-th calling work(i, ready)."""
+    return [lambda ready, i=i: work(i, ready) for i in range(THREADS)]
 
 
 def test_concurrent_assignments_of_one_drive_give_one_record(pg_app):
@@ -64,13 +38,13 @@ def test_concurrent_assignments_of_one_drive_give_one_record(pg_app):
         races += [(evidence.id, drive["device"]) for drive in evidence.drives]
     assert len(races) == 6
     for evidence_id, drive in races:
-        def work(i, barrier, evidence_id=evidence_id, drive=drive):
+        def work(i, ready, evidence_id=evidence_id, drive=drive):
             actor = db.session.get(User, tech_id)
             evidence = wipe_evidence.get_evidence(actor, evidence_id)
-            barrier.wait(timeout=60)
+            ready()
             return wipe_evidence.assign(actor, evidence, {drive: media[i]})
 
-        outcomes = _race(pg_app, work, THREADS)
+        outcomes = race(pg_app, *_racers(work))
         won = [o for o in outcomes if isinstance(o, list)]
         lost = [o for o in outcomes if not isinstance(o, list)]
         assert len(won) == 1, outcomes
@@ -87,14 +61,14 @@ def test_concurrent_uploads_of_one_log_keep_one(pg_app):
     for name in COMPLETE:
         content = (LOGS / name).read_bytes()
 
-        def work(i, barrier, content=content):
+        def work(i, ready, content=content):
             actor = db.session.get(User, tech_id)
-            barrier.wait(timeout=60)
+            ready()
             received = wipe_evidence.receive(actor, f"copy-{i}.log", content)
             db.session.flush()
             return received.evidence.id, received.known
 
-        outcomes = _race(pg_app, work, THREADS)
+        outcomes = race(pg_app, *_racers(work))
         assert all(isinstance(o, tuple) for o in outcomes), outcomes
         assert len({evidence_id for evidence_id, _ in outcomes}) == 1
         assert sorted(known for _, known in outcomes) == [False] + [True] * (THREADS - 1)
