@@ -39,7 +39,8 @@ LAYERS = [
                "recond.distribution.payments", "recond.scan", "recond.identity.notices"]),
     ("lifecycle", ["recond.lifecycle"]),
     ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
-                  "recond.overview", "recond.inventory", "recond.labels", "recond.verification"]),
+                  "recond.overview", "recond.inventory", "recond.labels", "recond.verification",
+                  "recond.reports"]),
     ("interfaces", ["recond.blueprints", "recond.cli", "recond.demo", "recond"]),
 ]
 REQUEST_GLOBALS = {("flask", "request"), ("flask", "g"), ("flask", "session"),

@@ -5,15 +5,16 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         account, account_links, admin, allocation, api, api_account, api_collection, api_media,
-        api_receipts, api_recycling, api_workshop, auth, beneficiaries, certificates, deliveries,
-        deposits, devices, donation_receipts, donors, errors, handover, home, intake, labels,
-        media, organisations, outages, parsing, people, presentation, probes, public_help,
-        recycling, request_log, requests, scan_station, security_admin, structures, training,
-        wipe_logs,
+        api_receipts, api_recycling, api_reports, api_workshop, auth, beneficiaries, certificates,
+        deliveries, deposits, devices, donation_receipts, donors, errors, handover, home, intake,
+        labels, media, organisations, outages, parsing, people, presentation, probes,
+        public_help, recycling, reports, request_log, requests, scan_station, security_admin,
+        structures, training, wipe_logs,
     )
 
     assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp \
-        is api_receipts.bp is api_recycling.bp is api.bp  # routes of the one /api/v1 blueprint
+        is api_receipts.bp is api_recycling.bp is api_reports.bp \
+        is api.bp  # routes of the one /api/v1 blueprint
     parsing.init_app(app)  # before the first rule: ids in URLs
     presentation.init_app(app)
     request_log.init_app(app)
@@ -47,4 +48,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(security_admin.bp)
     app.register_blueprint(public_help.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)

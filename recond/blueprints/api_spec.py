@@ -185,6 +185,7 @@ def openapi_document() -> dict[str, Any]:
             **recycling_paths(ok, errors),
             **_token_paths(),
             **_receipt_paths(),
+            **_report_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -198,6 +199,11 @@ def _receipt_paths() -> dict[str, Any]:
     # Described beside their views, imported when the document is built: their module needs
     # the api blueprint, whose module imports this one.
     from recond.blueprints.api_receipts import openapi_paths
+    return openapi_paths(errors)
+
+
+def _report_paths() -> dict[str, Any]:
+    from recond.blueprints.api_reports import openapi_paths  # as _receipt_paths
     return openapi_paths(errors)
 
 

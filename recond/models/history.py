@@ -9,7 +9,7 @@ no more than SELECT and INSERT on them.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
@@ -20,6 +20,12 @@ from recond.models.user import User
 
 class DeviceEvent(db.Model):
     __tablename__ = "device_event"
+    __table_args__ = (
+        # The reports (recond.reports) read the history by period: the statuses reached (flows,
+        # lead times) and the actions done (the programme's steps).
+        Index("ix_device_event_to_status_at", "to_status", "at"),
+        Index("ix_device_event_action_at", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
