@@ -138,7 +138,7 @@ def _territories(board, m) -> Indicator:
                      masked=True,
                      rows=[_share_row(s.territory or "outside",
                                       str(TERRITORY_LABELS.get(s.territory) or
-                                          _l("outside the territories")), s)
+                                          _l("outside the territories")), s, m)
                            for s in board.distribution.territories])
 
 
