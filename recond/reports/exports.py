@@ -13,8 +13,12 @@ from decimal import Decimal
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
+from recond import categories
 from recond.documents import pdf
+from recond.inventory.exports import neutralised
+from recond.reports import filters
 from recond.reports.filters import Filter
+from recond.territories import LABELS as TERRITORY_LABELS
 from recond.reports.indicators import MASK, MASKING_RULE, THRESHOLD, Indicator, text
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
@@ -32,8 +36,11 @@ class Export:
 def about(f: Filter) -> list[tuple[str, str]]:
     """What every export says of itself: its period, its filters, the masking rule."""
     rows = [(gettext("Period"), f"{f.start.isoformat()} – {f.end.isoformat()}")]
-    for label, value in ((_l("Workshop"), f.workshop_id), (_l("Territory"), f.territory),
-                         (_l("Category"), f.category)):
+    workshop = dict(filters.workshops()).get(f.workshop_id) if f.workshop_id else None
+    territory = TERRITORY_LABELS.get(f.territory) if f.territory else None
+    kind = categories.CATEGORIES.get(f.category) if f.category else None
+    for label, value in ((_l("Workshop"), workshop), (_l("Territory"), territory),
+                         (_l("Category"), kind.label if kind else None)):
         if value:
             rows.append((str(label), str(value)))
     rows.append((gettext("Masking"), str(MASKING_RULE)))
@@ -49,7 +56,8 @@ def as_csv(indicators: list[Indicator], f: Filter) -> Export:
     for indicator in indicators:
         for row in indicator.rows:
             for (_, column), value in zip(indicator.columns, row.values):
-                writer.writerow([indicator.title, row.label, column, text(value)])
+                writer.writerow([neutralised(indicator.title), neutralised(row.label), column,
+                                 neutralised(value) if isinstance(value, str) else text(value)])
     return Export(out.getvalue().encode("utf-8-sig"), FORMATS["csv"], _name(f, "csv"))
 
 
@@ -66,7 +74,7 @@ def as_xlsx(indicators: list[Indicator], f: Filter) -> Export:
         sheet.append([indicator.title])
         sheet.append([indicator.row_label] + [label for _, label in indicator.columns])
         for row in indicator.rows:
-            sheet.append([row.label] + [_cell(v) for v in row.values])
+            sheet.append([neutralised(row.label)] + [_cell(v) for v in row.values])
     out = io.BytesIO()
     book.save(out)
     return Export(out.getvalue(), FORMATS["xlsx"], _name(f, "xlsx"))
@@ -106,10 +114,11 @@ def summary_pdf(indicators: list[Indicator], f: Filter) -> Export:
 
 
 def _cell(value):
-    """A number stays a number in the workbook (a decimal amount as a float of two decimals)."""
+    """A number stays a number in the workbook (a decimal amount as a float of two decimals);
+    a text that a spreadsheet would run (a structure named "=…") is neutralised."""
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return neutralised(value) if isinstance(value, str) else value
 
 
 def _json(value):

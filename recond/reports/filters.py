@@ -110,9 +110,13 @@ def _day(value, what) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10]) if len(value) == 10 else _wrong(what)
+        day = date.fromisoformat(value) if len(value) == 10 else _wrong(what)
     except ValueError:
         return _wrong(what)
+    if not 2000 <= day.year <= 2100:  # nothing to report outside; and date arithmetic holds
+        raise InvalidInput(_l("%(what)s is outside the years 2000 to 2100.", what=what),
+                           code="invalid_date")
+    return day
 
 
 def _wrong(what):

@@ -195,3 +195,20 @@ def test_libreoffice_opens_the_workbook_with_the_same_numbers(world, story, brow
     for a, b in zip(ours.worksheets, theirs.worksheets):
         assert [list(r) for r in a.iter_rows(values_only=True)] == \
             [list(r) for r in b.iter_rows(values_only=True)]
+
+
+def test_a_structure_named_like_a_formula_is_never_run(world, browser):
+    from recond.distribution import structures
+    from recond.extensions import db
+
+    structures.update_structure(world["coordinator"], world.orgs["structure_t"],
+                                name="=HYPERLINK(\"http://x\")")
+    db.session.commit()
+    world.approved_line("structure_t", quantity=6)
+    browser.login("coordinator@example.org")
+    lines = browser.client.get("/reports/indicators.csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in lines and ";=HYPERLINK" not in lines
+    book = load_workbook(io.BytesIO(browser.client.get("/reports/indicators.xlsx").data))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+             for c in row if isinstance(c, str) and "HYPERLINK" in c]
+    assert cells and all(c.startswith("'") for c in cells)

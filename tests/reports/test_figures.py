@@ -122,7 +122,8 @@ def test_the_filters(world, story):
 @pytest.mark.parametrize("args", [
     {"from": "2026-13-01"}, {"to": "yesterday"}, {"from": "2026-03-01", "to": "2026-02-01"},
     {"from": "2020-01-01", "to": "2026-01-01"}, {"category": "toaster"},
-    {"territory": "paris"}, {"workshop": "abc"}, {"workshop": "999999"}])
+    {"territory": "paris"}, {"workshop": "abc"}, {"workshop": "999999"}, {"to": "9999-12-31"},
+    {"from": "0001-01-01"}, {"from": "2026-01-01T00:00"}])
 def test_a_filter_that_cannot_be_used_is_refused(world, args):
     with pytest.raises(InvalidInput):
         filters.parse(world["coordinator"], MultiDict(args))
