@@ -47,7 +47,8 @@ def openapi_paths(errors) -> dict[str, Any]:
                    "about people masked", "parameters": [
             {"name": "from", "in": "query", "schema": date,
              "description": "first day (default: 90 days before `to`)"},
-            {"name": "to", "in": "query", "schema": date, "description": "last day (default: today)"},
+            {"name": "to", "in": "query", "schema": date,
+             "description": "last day (default: today)"},
             {"name": "workshop", "in": "query", "schema": {"type": "integer", "minimum": 1}},
             {"name": "territory", "in": "query",
              "schema": {"type": "string", "enum": [t.value for t in Territory]}},

@@ -45,7 +45,8 @@ def conditions(actor: User | None, f: Filter) -> list:
 def funnel(actor: User | None, f: Filter) -> list[tuple[str, int]]:
     """Devices in each status now (a snapshot: the period does not apply), every status listed."""
     counts = dict(db.session.execute(
-        select(Device.status, func.count()).where(*conditions(actor, f)).group_by(Device.status)).all())
+        select(Device.status, func.count()).where(*conditions(actor, f))
+        .group_by(Device.status)).all())
     return [(status.value, int(counts.get(status, 0))) for status in FUNNEL]
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from recond import categories
 from recond.errors import InvalidInput
 from recond.extensions import db
-from recond.models import Organisation, OrganisationKind, Role, User
+from recond.models import Organisation, OrganisationKind, User
 from recond.territories import LABELS as TERRITORY_LABELS, Territory
 
 DEFAULT_DAYS = 90
@@ -68,7 +68,8 @@ def parse(actor: User | None, args, today: date | None = None) -> Filter:
     was wrong, rather than silently widened to everything."""
     today = today or date.today()
     end = _day(args.get("to"), _l("The end of the period")) or today
-    start = _day(args.get("from"), _l("The start of the period")) or end - timedelta(days=DEFAULT_DAYS - 1)
+    start = _day(args.get("from"), _l("The start of the period")) \
+        or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
         raise InvalidInput(_l("The period starts after it ends."), code="invalid_period")
     if (end - start).days >= LONGEST_DAYS:
@@ -89,8 +90,9 @@ def parse(actor: User | None, args, today: date | None = None) -> Filter:
 
 
 def scoped(actor: User | None, chosen: Filter) -> Filter:
-    """A technician reads their own workshop only: the filter says so (and the page shows it)."""
-    if actor is not None and actor.role == Role.TECHNICIAN:
+    """Whoever does not see every organisation (a workshop's technician) reads their own
+    workshop only: the filter says so, and the page shows it."""
+    if actor is not None and not actor.sees_everything:
         return replace(chosen, workshop_id=actor.organisation_id)
     return chosen
 

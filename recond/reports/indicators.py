@@ -162,7 +162,7 @@ def _qpv(board, m) -> Indicator:
                      rows=[Row("allocated", str(_l("Devices allocated")), [m(d.allocated)]),
                            Row("allocated_qpv", str(_l("…of which to QPV structures")),
                                [m(d.allocated_qpv)]),
-                           Row("share_percent", str(_l("Share to QPV structures (%)")),
+                           Row("share_percent", str(_l("Share to QPV structures (per cent)")),
                                [MASK if hidden else share])])
 
 
@@ -179,7 +179,8 @@ def _training(board, m) -> Indicator:
                              [m(t.beneficiaries_absent)]),
                          Row("staff_present", str(_l("Structures' staff present")),
                              [m(t.staff_present)]),
-                         Row("attendance_percent", str(_l("Attendance of beneficiaries (%)")),
+                         Row("attendance_percent",
+                             str(_l("Attendance of beneficiaries (per cent)")),
                              [MASK if hidden else rate])])
 
 

@@ -87,7 +87,8 @@ def distribution(f: Filter) -> Distribution:
         total.allocated += share.allocated
     return Distribution(
         structures=sorted(shares.values(), key=lambda s: s.name),
-        territories=sorted(territories.values(), key=lambda s: (s.territory == OUTSIDE, s.territory)),
+        territories=sorted(territories.values(),
+                           key=lambda s: (s.territory == OUTSIDE, s.territory)),
         allocated=sum(s.allocated for s in shares.values()),
         allocated_qpv=sum(s.allocated for s in shares.values() if s.qpv))
 

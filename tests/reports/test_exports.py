@@ -86,7 +86,8 @@ def test_the_indicators_page_and_its_exports_hold_the_same_numbers(world, story,
     assert [cells for _, cells in page_cells(page.text)] == \
         [[str(escape(text(v))) for v in r.values] for i in found for r in i.rows]
 
-    book = load_workbook(io.BytesIO(browser.client.get("/reports/indicators.xlsx", headers=EN).data))
+    book = load_workbook(io.BytesIO(
+        browser.client.get("/reports/indicators.xlsx", headers=EN).data))
     assert len(book.sheetnames) == 1 + len(found)  # "about", then one sheet per indicator
     about = [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
     assert any("< 5" in str(value) for _, value in about)
