@@ -63,9 +63,14 @@ def month(value: str) -> Filter:
     return Filter(first, following - timedelta(days=1))
 
 
-def parse(actor: User | None, args, today: date | None = None) -> Filter:
+def parse(actor: User | None, args, today: date | None = None, *, strict: bool = False) -> Filter:
     """The filter from a query string; a value that cannot be used is refused (422) with what
-    was wrong, rather than silently widened to everything."""
+    was wrong, rather than silently widened to everything. A form sends "" for "all"; the API
+    (`strict`) leaves the parameter out instead, and an empty one is refused."""
+    if strict and (empty := [k for k in ("from", "to", "workshop", "territory", "category")
+                             if k in args and not args.get(k, "").strip()]):
+        raise InvalidInput(_l("“%(name)s” is empty: leave it out for all.", name=empty[0]),
+                           code="invalid")
     today = today or date.today()
     end = _day(args.get("to"), _l("The end of the period")) or today
     start = _day(args.get("from"), _l("The start of the period")) \

@@ -30,9 +30,10 @@ class Report:
     territories: list[tuple[str, object]]
 
 
-def tables(actor: User | None, args, *, mask: bool = True) -> tuple[Filter, list[Indicator]]:
+def tables(actor: User | None, args, *, mask: bool = True,
+           strict: bool = False) -> tuple[Filter, list[Indicator]]:
     """The indicators for a query string: the pages, the exports, the open data and the API."""
-    f = filters.parse(actor, args)
+    f = filters.parse(actor, args, strict=strict)
     return f, indicators.build(dashboard(actor, f), mask=mask)
 
 
@@ -66,5 +67,5 @@ def open_data(args, fmt: str):
 def api(actor: User, args) -> dict:
     """The indicators as the API gives them: the open data's JSON, for the reader's filter."""
     capabilities.require(actor, "reports.programme")
-    f, found = tables(actor, args)
+    f, found = tables(actor, args, strict=True)
     return exports.as_json(found, f)

@@ -37,6 +37,8 @@ CHECKED_AGAINST_WHAT_IS_STORED = {
     "/deposits/{number}/devices": "cells read as a manifest reads them",
     "/devices/{public_id}/actions": "the checklist of the device's own category",
     "/labels": "devices in scope, graded for a product label, as many as the format holds",
+    "/indicators": "a period that starts before it ends, within 2000–2100 and three years, "
+                   "and a workshop that exists",
 }
 
 
