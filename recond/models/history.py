@@ -44,6 +44,24 @@ class DeviceEvent(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
 
 
+class StagePassage(db.Model):
+    """How long a device stayed in a status before a transition moved it on: one row per
+    transition, written by the engine with the history row (a rollup of the history, which it
+    can always be rebuilt from). The reports' lead times read a range of it by `left_at`
+    instead of looking up, for each transition, when the device had entered its status."""
+
+    __tablename__ = "stage_passage"
+    __table_args__ = (Index("ix_stage_passage_to_status_left_at", "to_status", "left_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    entered_at: Mapped[datetime]
+    left_at: Mapped[datetime]
+    seconds: Mapped[int]
+
+
 class HistoryCheckpoint(db.Model):
     """A seal over every history row up to `through_event_id`: how many there were and a digest
     of their links, chained to the previous checkpoint. Written by `recond verify-history`."""

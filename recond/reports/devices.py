@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select, true
-from sqlalchemy.orm import aliased
 
 from recond import scopes
 from recond.extensions import db
 from recond.lifecycle.statuses import Status
-from recond.models import Device, DeviceEvent, User
+from recond.models import Device, DeviceEvent, StagePassage, User
 from recond.reports.filters import Filter
 
 # The order a device goes through the chain (the funnel's rows, the lead times' stages).
@@ -106,26 +105,22 @@ class LeadTime:
 
 def lead_times(actor: User | None, f: Filter) -> list[LeadTime]:
     """For each step (received → wiped, …, delivered → released): how long devices stayed in the
-    first stage before going straight to the next, for the passages that ended in the period.
-    The time is taken from the history: from the row that brought the device into the stage
-    (the latest one, for a device taken back) to the row that moved it on. Median and 90th
-    percentile, interpolated between the two nearest values (as a spreadsheet's PERCENTILE).
+    first stage before going straight to the next, for the passages that ended in the period —
+    from the history row that brought the device into the stage (the latest one, for a device
+    taken back) to the row that moved it on, as the engine recorded it (`StagePassage`). Median
+    and 90th percentile, interpolated between the two nearest values (a spreadsheet's
+    PERCENTILE).
 
-    PostgreSQL computes the percentiles itself (`percentile_cont`): however many passages, only
-    six rows come back. SQLite has no such function: the passages come back and pandas
-    computes the same interpolation."""
-    moved = aliased(DeviceEvent)
-    entered = aliased(DeviceEvent)
-    since = (select(func.max(entered.at))
-             .where(entered.device_id == moved.device_id, entered.to_status == moved.from_status,
-                    # a note (a disk added…) repeats the status without entering it
-                    entered.from_status.is_not(None), entered.id < moved.id).scalar_subquery())
-    passages = (select(moved.from_status.label("start"), moved.to_status.label("end"),
-                       since.label("since"), moved.at.label("at"))
-                .join(Device, Device.id == moved.device_id)
-                .where(or_(*(and_(moved.from_status == a.value, moved.to_status == b.value)
+    PostgreSQL computes the percentiles itself (`percentile_cont`): however many passages, six
+    rows come back. SQLite has no such function: the durations come back and pandas computes
+    the same interpolation."""
+    p = StagePassage
+    passages = (select(p.from_status.label("start"), p.to_status.label("end"),
+                       p.seconds.label("seconds"))
+                .join(Device, Device.id == p.device_id)
+                .where(or_(*(and_(p.from_status == a.value, p.to_status == b.value)
                              for a, b in STEPS)),
-                       moved.at >= f.since, moved.at < f.until, *conditions(actor, f)))
+                       p.left_at >= f.since, p.left_at < f.until, *conditions(actor, f)))
     if db.session.get_bind().dialect.name == "postgresql":
         found = _percentiles_in_sql(passages.subquery())
     else:
@@ -135,11 +130,10 @@ def lead_times(actor: User | None, f: Filter) -> list[LeadTime]:
 
 
 def _percentiles_in_sql(p) -> dict[tuple[str, str], LeadTime]:
-    hours = func.extract("epoch", p.c.at - p.c.since) / 3600
+    hours = p.c.seconds / 3600.0
     rows = db.session.execute(
         select(p.c.start, p.c.end, func.count(), func.percentile_cont(0.5).within_group(hours),
-               func.percentile_cont(0.9).within_group(hours))
-        .where(p.c.since.is_not(None)).group_by(p.c.start, p.c.end))
+               func.percentile_cont(0.9).within_group(hours)).group_by(p.c.start, p.c.end))
     return {(a, b): LeadTime(a, b, int(n), round(float(median), 1), round(float(p90), 1))
             for a, b, n, median, p90 in rows}
 
@@ -147,11 +141,10 @@ def _percentiles_in_sql(p) -> dict[tuple[str, str], LeadTime]:
 def _percentiles_in_pandas(rows) -> dict[tuple[str, str], LeadTime]:
     import pandas as pd  # only where a report is computed: web workers stay light otherwise
 
-    frame = pd.DataFrame(rows, columns=["start", "end", "since", "at"]).dropna()
+    frame = pd.DataFrame(rows, columns=["start", "end", "seconds"])
     found: dict[tuple[str, str], LeadTime] = {}
     if not frame.empty:
-        frame["hours"] = (pd.to_datetime(frame["at"]) - pd.to_datetime(frame["since"])) \
-            .dt.total_seconds() / 3600
+        frame["hours"] = frame["seconds"] / 3600
         for (a, b), group in frame.groupby(["start", "end"]):
             found[(a, b)] = LeadTime(a, b, len(group), round(float(group["hours"].median()), 1),
                                      round(float(group["hours"].quantile(0.9)), 1))

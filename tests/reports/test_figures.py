@@ -2,12 +2,17 @@
 coordination and for a workshop (which sees its own devices only), and the filters."""
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select, text
 from werkzeug.datastructures import MultiDict
 
+from recond import lifecycle
 from recond.errors import InvalidInput, NotPermitted
+from recond.extensions import db
+from recond.models import DeviceEvent, StagePassage
 from recond.reports import devices, filters, structures
 from recond.reports.dashboard import dashboard
 from tests.reports import scenario
@@ -143,13 +148,49 @@ def test_the_figures_are_the_functions_of_the_modules(world, story):
     assert b.distribution == structures.distribution(f)
 
 
-def test_postgresql_and_pandas_compute_the_same_percentiles(pg_app, world, monkeypatch):
+def test_lead_times_are_the_same_in_sql_and_in_pandas(world, monkeypatch):
     """PostgreSQL's percentile_cont and pandas' quantile: the same interpolation, on passages
     of 1, 2, 3, 5 and 8 hours (median 3, 90th percentile 6.8)."""
-    from recond import lifecycle
-    from recond.extensions import db
     from recond.reports.devices import _percentiles_in_pandas
 
+    _five_wipes(world, monkeypatch)
+    f = filters.parse(world["coordinator"], MultiDict())
+    computed = devices.lead_times(world["coordinator"], f)[0]
+    assert (computed.count, computed.median_hours, computed.p90_hours) == (5, 3.0, 6.8)
+    rows = db.session.execute(select(StagePassage.from_status, StagePassage.to_status,
+                                     StagePassage.seconds)).all()
+    assert _percentiles_in_pandas(rows)[("received", "wiped")] == computed
+
+
+def test_the_engines_passages_are_the_historys(world, monkeypatch):
+    """The rollup says what the history says: each transition's time since the row that
+    entered the status it left — as the engine writes it, and as migration 0023 rebuilds it
+    from the history (its query, run on this database)."""
+    _five_wipes(world, monkeypatch)
+    story = scenario.build(world, scenario.install_clock(monkeypatch))
+    assert story["d2"].status == "released"
+    written = sorted(tuple(r) for r in db.session.execute(select(
+        StagePassage.device_id, StagePassage.from_status, StagePassage.to_status,
+        StagePassage.entered_at, StagePassage.left_at, StagePassage.seconds)))
+    events = db.session.scalars(select(DeviceEvent).order_by(DeviceEvent.id)).all()
+    expected, entered = [], {}
+    for e in events:
+        if e.from_status is None and e.action != "register":
+            continue  # a note: the status stays
+        if e.from_status is not None and e.device_id in entered:
+            since = entered[e.device_id]
+            expected.append((e.device_id, e.from_status, e.to_status, since, e.at,
+                             round((e.at - since).total_seconds())))
+        entered[e.device_id] = e.at
+    assert written == sorted(expected) and len(written) > 20
+    migration = importlib.import_module("recond.migrations.versions.0023_reports")
+    rebuilt = migration._BACKFILL.split("SELECT", 1)[1].format(
+        seconds=migration._SECONDS[db.engine.dialect.name])
+    assert sorted((r[0], r[1], r[2], r[5]) for r in db.session.execute(text("SELECT" + rebuilt))) \
+        == [(r[0], r[1], r[2], r[5]) for r in written]
+
+
+def _five_wipes(world, monkeypatch):
     engine_clock = scenario.install_clock(monkeypatch)
     for hours in (1, 2, 3, 5, 8):
         device = world.register("a")
@@ -160,12 +201,3 @@ def test_postgresql_and_pandas_compute_the_same_percentiles(pg_app, world, monke
         world.sanitise(device)
         lifecycle.perform(world["tech_a"], device, "wipe")
         db.session.commit()
-    f = filters.parse(world["coordinator"], MultiDict())
-    in_sql = devices.lead_times(world["coordinator"], f)[0]
-    assert (in_sql.count, in_sql.median_hours, in_sql.p90_hours) == (5, 3.0, 6.8)
-    from sqlalchemy import text
-    rows = db.session.execute(text(
-        "SELECT m.from_status, m.to_status, e.at, m.at FROM device_event m JOIN device_event e "
-        "ON e.device_id = m.device_id AND e.to_status = 'received' AND e.from_status IS NOT NULL "
-        "WHERE m.to_status = 'wiped'")).all()
-    assert _percentiles_in_pandas(rows)[("received", "wiped")] == in_sql
