@@ -12,7 +12,8 @@ engine: only the volume and the shape matter here. It measures in-process, as a 
 
 - **floor**: `SELECT status, count(*) FROM device GROUP BY status` with psycopg, nothing else
   (the bare aggregate the funnel is);
-- each figure's function of `recond.reports` (funnel, steps, weekly flow, lead times, stock),
+- each figure's function of `recond.reports` (funnel, steps, weekly flow, lead times — from
+  `stage_passage`, filled from this history by migration 0023's own query —, stock),
   over 90 days and over the whole year (the history rows of eleven months);
 - the pages `/reports` and `/reports/indicators`, the open data JSON and the XLSX export.
 
@@ -21,6 +22,7 @@ Each is run `--runs` times after one warm-up; the median and the 95th percentile
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import re
 import sys
@@ -71,7 +73,13 @@ def history(pg_url: str) -> None:
             SELECT d.id, 'recycle', 'received', 'recycled', NULL, d.workshop_id,
                    {START} + (d.id % 48 + 1) * interval '1 hour', '{{}}'
             FROM device d WHERE d.status = 'recycled'""")
+        # What the engine writes with each transition (stage_passage), from this history: the
+        # query migration 0023 fills it with.
+        sys.path.insert(0, str(base.ROOT))
+        migration = importlib.import_module("recond.migrations.versions.0023_reports")
+        conn.execute(migration._BACKFILL.format(seconds=migration._SECONDS["postgresql"]))
         conn.execute("VACUUM ANALYZE device_event")
+        conn.execute("VACUUM ANALYZE stage_passage")
         events = conn.execute("SELECT count(*) FROM device_event").fetchone()[0]
     print(f"history written: {events:,} rows in {time.perf_counter() - t0:.1f} s",
           file=sys.stderr)
