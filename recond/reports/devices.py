@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, func, or_, select
 
 from recond import scopes
 from recond.extensions import db
@@ -32,8 +32,10 @@ MILESTONES = ("receive", "grade", "allocate", "deliver", "release", "recycle", "
 
 def conditions(actor: User | None, f: Filter) -> list:
     """The devices a figure counts: the reader's scope (none for the public's aggregates,
-    which name no device), the workshop and the category."""
-    found = [scopes.device_scope(actor) if actor is not None else true()]
+    which name no device, nor for the coordination), the workshop and the category. Empty when
+    every device counts: the history's figures then need no join with the devices."""
+    found = [scopes.device_scope(actor)] if actor is not None and not actor.sees_everything \
+        else []
     if f.workshop_id is not None:
         found.append(Device.workshop_id == f.workshop_id)
     if f.category is not None:
@@ -49,6 +51,13 @@ def funnel(actor: User | None, f: Filter) -> list[tuple[str, int]]:
     return [(status.value, int(counts.get(status, 0))) for status in FUNNEL]
 
 
+def _of_devices(device_id, actor: User | None, f: Filter) -> list:
+    """History rows of the devices a figure counts: no condition at all when every device
+    counts (the coordination without a filter reads an index range, joined to nothing)."""
+    found = conditions(actor, f)
+    return [device_id.in_(select(Device.id).where(*found))] if found else []
+
+
 @dataclass
 class Week:
     monday: date
@@ -62,10 +71,10 @@ def weekly_flow(actor: User | None, f: Filter) -> list[Week]:
     day = func.date(DeviceEvent.at)
     rows = db.session.execute(
         select(day, DeviceEvent.to_status, func.count())
-        .join(Device, Device.id == DeviceEvent.device_id)
         .where(DeviceEvent.to_status.in_([s.value for s in FLOW_IN + FLOW_OUT]),
                DeviceEvent.from_status.is_not(None),
-               DeviceEvent.at >= f.since, DeviceEvent.at < f.until, *conditions(actor, f))
+               DeviceEvent.at >= f.since, DeviceEvent.at < f.until,
+               *_of_devices(DeviceEvent.device_id, actor, f))
         .group_by(day, DeviceEvent.to_status))
     weeks = {}
     monday = f.start - timedelta(days=f.start.weekday())
@@ -87,9 +96,8 @@ def milestones(actor: User | None, f: Filter) -> list[tuple[str, int]]:
     refurbished again counts again)."""
     counts = dict(db.session.execute(
         select(DeviceEvent.action, func.count())
-        .join(Device, Device.id == DeviceEvent.device_id)
         .where(DeviceEvent.action.in_(MILESTONES), DeviceEvent.at >= f.since,
-               DeviceEvent.at < f.until, *conditions(actor, f))
+               DeviceEvent.at < f.until, *_of_devices(DeviceEvent.device_id, actor, f))
         .group_by(DeviceEvent.action)).all())
     return [(action, int(counts.get(action, 0))) for action in MILESTONES]
 
@@ -117,10 +125,10 @@ def lead_times(actor: User | None, f: Filter) -> list[LeadTime]:
     p = StagePassage
     passages = (select(p.from_status.label("start"), p.to_status.label("end"),
                        p.seconds.label("seconds"))
-                .join(Device, Device.id == p.device_id)
                 .where(or_(*(and_(p.from_status == a.value, p.to_status == b.value)
                              for a, b in STEPS)),
-                       p.left_at >= f.since, p.left_at < f.until, *conditions(actor, f)))
+                       p.left_at >= f.since, p.left_at < f.until,
+                       *_of_devices(p.device_id, actor, f)))
     if db.session.get_bind().dialect.name == "postgresql":
         found = _percentiles_in_sql(passages.subquery())
     else:
