@@ -82,6 +82,11 @@ TABLE: dict[str, Capability] = {
     "overview.collection": _cap((L,), "the collection partner's deposits"),
     "overview.donations": _cap((D,), "the donor's deposits and their certificates"),
     "overview.organisations": _cap((A,), "all organisations and devices"),
+    # Reports (recond.reports): the dashboard (a workshop its own devices' figures), the
+    # structures' figures and the programme's indicators with their exports; open data is public.
+    "reports.dashboard": _cap((A, C, T), "all devices; a workshop its own devices"),
+    "reports.programme": _cap((A, C), "every structure's requests, allocations, training and "
+                              "payments, as aggregates"),
     # Collection.
     "deposits.read": _cap((A, C, L, T, D), "deposits in scope (scopes.deposit_scope)"),
     "deposits.manage": _cap((C, L), "the collection partner's own deposits; coordinators all",

@@ -47,7 +47,7 @@ LAYERS = [
     ("journeys", ["recond.collection", "recond.workshop", "recond.distribution", "recond.identity",
                   "recond.overview", "recond.inventory", "recond.labels", "recond.verification",
                   # the webhooks' register: administrators' changes, written to the security log
-                  "recond.webhooks.register"]),
+                  "recond.webhooks.register", "recond.reports"]),
     ("interfaces", ["recond.blueprints", "recond.cli", "recond.demo", "recond"]),
 ]
 REQUEST_GLOBALS = {("flask", "request"), ("flask", "g"), ("flask", "session"),

@@ -5,17 +5,17 @@ from flask import Flask
 def register_blueprints(app: Flask) -> None:
     from recond.blueprints import (
         account, account_links, admin, allocation, api, api_account, api_collection,
-        api_distribution, api_handover, api_media, api_receipts, api_recycling, api_transfers,
-        api_workshop, auth, beneficiaries, certificates, conventions, deliveries, deposits,
-        devices, donation_receipts, donors, errors, handover, hardware_captures, home, impact,
-        intake, labels, media, organisations, outages, parsing, people, pickups, presentation,
-        probes, public_help, recycling, request_log, requests, scan_station, security_admin,
-        structures, training, transfers, webhooks, wipe_logs,
+        api_distribution, api_handover, api_media, api_receipts, api_recycling, api_reports,
+        api_transfers, api_workshop, auth, beneficiaries, certificates, conventions, deliveries,
+        deposits, devices, donation_receipts, donors, errors, handover, hardware_captures, home,
+        impact, intake, labels, media, organisations, outages, parsing, people, pickups,
+        presentation, probes, public_help, recycling, reports, request_log, requests,
+        scan_station, security_admin, structures, training, transfers, webhooks, wipe_logs,
     )
 
     assert api_account.bp is api_collection.bp is api_workshop.bp is api_media.bp \
         is api_receipts.bp is api_recycling.bp is api_distribution.bp is api_handover.bp \
-        is api_transfers.bp is api.bp  # routes of the one /api/v1 blueprint
+        is api_transfers.bp is api_reports.bp is api.bp  # routes of the one /api/v1 blueprint
     parsing.init_app(app)  # before the first rule: ids in URLs
     presentation.init_app(app)
     request_log.init_app(app)
@@ -55,4 +55,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(conventions.bp)
     app.register_blueprint(pickups.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(api.bp)

@@ -188,6 +188,7 @@ def openapi_document() -> dict[str, Any]:
             **_token_paths(),
             **_receipt_paths(),
             **_transfer_paths(),
+            **_report_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
@@ -207,6 +208,11 @@ def _receipt_paths() -> dict[str, Any]:
 def _transfer_paths() -> dict[str, Any]:
     from recond.blueprints.api_transfers import openapi_paths
     return openapi_paths(errors, id_in_path)
+
+
+def _report_paths() -> dict[str, Any]:
+    from recond.blueprints.api_reports import openapi_paths  # as _receipt_paths
+    return openapi_paths(errors)
 
 
 def _device_list_parameters() -> list[dict]:

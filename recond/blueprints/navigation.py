@@ -38,6 +38,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("structures.keep", "structures.index", _l("Structures")),
     Entry("pricing.publish", "allocation.price_grid", _l("Prices")),
     Entry("public_help.edit", "public_help.edit", _l("Public help")),
+    Entry("reports.dashboard", "reports.dashboard", _l("Dashboard")),
+    Entry("reports.programme", "reports.indicators", _l("Indicators")),
     Entry("deliveries.read", "deliveries.index", _l("Deliveries")),
     Entry("beneficiaries.keep", "beneficiaries.index", _l("Beneficiaries")),
     Entry("training.record", "training.sessions", _l("Training")),

@@ -23,7 +23,8 @@ from recond.lifecycle import bulk_insert, chain
 from recond.lifecycle.actions import ACTIONS, Action, Context
 from recond.lifecycle.statuses import STATUS_LABELS, TRANSFERABLE, Status, status_write
 from recond.models import (
-    Deposit, Device, DeviceEvent, StorageMedium, TransferItem, TransferNote, TransferStatus, User,
+    Deposit, Device, DeviceEvent, StagePassage, StorageMedium, TransferItem, TransferNote,
+    TransferStatus, User,
 )
 from recond.models.deposit import RECEPTION_OPEN
 from recond.webhooks import events as webhook_events
@@ -244,11 +245,28 @@ def serial_key(serial: str | None) -> str | None:
 def _transition(actor: User, device: Device, action: str, target: Status,
                 record: dict[str, Any], head: tuple[int, str] | None = None) -> DeviceEvent:
     from_status = device.status
+    entered_at = _entered_at(device)
     with status_write():
         device.status = target
     event = _append(actor, device, action, from_status, record, head=head)
+    if entered_at is not None:
+        # The reports' lead times: how long the device stayed in the status it leaves.
+        db.session.add(StagePassage(device_id=device.id, from_status=from_status,
+                                    to_status=target, entered_at=entered_at, left_at=event.at,
+                                    seconds=round((event.at - entered_at).total_seconds())))
     db.session.flush()
     return event
+
+
+def _entered_at(device: Device):
+    """When the device entered its present status: its latest history row that changed the
+    status (a note repeats the status without entering it), or its registration."""
+    return db.session.scalar(
+        select(DeviceEvent.at).where(DeviceEvent.device_id == device.id,
+                                     DeviceEvent.to_status == device.status,
+                                     (DeviceEvent.from_status.is_not(None))
+                                     | (DeviceEvent.action == "register"))
+        .order_by(DeviceEvent.id.desc()).limit(1))
 
 
 def _append(actor: User, device: Device, action: str, from_status: str | None,

@@ -9,7 +9,7 @@ no more than SELECT and INSERT on them.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recond.clock import utcnow
@@ -20,6 +20,12 @@ from recond.models.user import User
 
 class DeviceEvent(db.Model):
     __tablename__ = "device_event"
+    __table_args__ = (
+        # The reports (recond.reports) read the history by period: the statuses reached (flows,
+        # lead times) and the actions done (the programme's steps).
+        Index("ix_device_event_to_status_at", "to_status", "at"),
+        Index("ix_device_event_action_at", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
@@ -36,6 +42,24 @@ class DeviceEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+
+
+class StagePassage(db.Model):
+    """How long a device stayed in a status before a transition moved it on: one row per
+    transition, written by the engine with the history row (a rollup of the history, which it
+    can always be rebuilt from). The reports' lead times read a range of it by `left_at`
+    instead of looking up, for each transition, when the device had entered its status."""
+
+    __tablename__ = "stage_passage"
+    __table_args__ = (Index("ix_stage_passage_to_status_left_at", "to_status", "left_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    entered_at: Mapped[datetime]
+    left_at: Mapped[datetime]
+    seconds: Mapped[int]
 
 
 class HistoryCheckpoint(db.Model):

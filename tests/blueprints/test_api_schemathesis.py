@@ -46,6 +46,8 @@ CHECKED_AGAINST_WHAT_IS_STORED = {
     "/training-sessions": "beneficiaries of the structure, each marked once, topics of the "
                           "list, a date not in the future, at least one attendee",
     "/training-sessions/{session_id}": "the same, and something to change",
+    "/indicators": "a period that starts before it ends, within 2000–2100 and three years, "
+                   "and a workshop that exists",
 }
 # The structures' side: half of its cases come from Structure S (who keeps beneficiaries,
 # sessions and payments), the others from the coordination (who reads and decides).

@@ -11,11 +11,11 @@ from recond.models import Role
 # and readiness probes, the site's icon, the OpenAPI document, the public page where anyone
 # checks a certificate of sanitisation, the links sent by e-mail (invitation, password reset),
 # and the page behind every label (the public page for anyone, the full page for staff who may
-# see the device).
+# see the device), and the open data (the programme's aggregate indicators, masked).
 PUBLIC_ENDPOINTS = {"auth.login", "auth.second_factor", "auth.choose_language", "home.health",
                     "home.favicon", "probes.ready", "api.openapi", "certificates.verify", "static",
                     "account_links.accept", "account_links.forgot", "account_links.reset",
-                    "devices.show"}
+                    "devices.show", "reports.open_data_json", "reports.open_data_csv"}
 
 
 def test_every_endpoint_declares_a_capability_of_the_table(app):

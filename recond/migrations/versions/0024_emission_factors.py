@@ -1,7 +1,7 @@
 """emission factors: kg CO2e a reused device of a category avoids, versioned, with their source
 
 Revision ID: 0024_emission_factors
-Revises: 0022_job_receipts
+Revises: 0023_reports
 Create Date: 2026-11-30 12:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0024_emission_factors'
-down_revision = '0022_job_receipts'
+down_revision = '0023_reports'
 branch_labels = None
 depends_on = None
 
