@@ -7,6 +7,7 @@ that called it commits once, or rolls everything back.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
@@ -131,18 +132,19 @@ def register(actor: User, deposit: Deposit, *, category: str, brand: str = "", m
     check_can_register(actor, deposit)
     if categories.get(category) is None:
         raise InvalidInput(_l("Unknown category “%(category)s”.", category=category))
+    now = utcnow()
     with status_write():
         device = Device(
             public_id=_unused_public_id(), deposit_id=deposit.id,
             workshop_id=deposit.workshop_id, category=category, brand=brand, model=model,
             serial=serial or None, serial_key=serial_key(serial), asset_tag=asset_tag or None,
-            specs=specs or {}, status=Status.REGISTERED,
+            specs=specs or {}, status=Status.REGISTERED, created_at=now, status_since=now,
         )
     db.session.add(device)
     for medium in media:
         device.media.append(StorageMedium(**medium))
     db.session.flush()
-    _append(actor, device, "register", None, {"deposit": deposit.number}, new_device=True)
+    _append(actor, device, "register", None, {"deposit": deposit.number}, new_device=True, at=now)
     db.session.flush()
     return device
 
@@ -169,7 +171,8 @@ def register_many(actor: User, deposit: Deposit, rows: list[dict[str, Any]],
                     "serial": r.get("serial") or None, "serial_key": serial_key(r.get("serial")),
                     "asset_tag": r.get("asset_tag") or None, "specs": r.get("specs") or {},
                     "status": Status.REGISTERED.value, "cycle": 1, "version": 1,
-                    "created_at": now, "updated_at": now} for i, r in enumerate(part)]
+                    "created_at": now, "updated_at": now, "status_since": now}
+                   for i, r in enumerate(part)]
         with status_write():  # bulk inserts bypass the ORM's attribute events; still the engine
             ids = bulk_insert.devices(devices)
         events = [{"device_id": device_id, "action": "register", "from_status": None,
@@ -245,10 +248,11 @@ def serial_key(serial: str | None) -> str | None:
 def _transition(actor: User, device: Device, action: str, target: Status,
                 record: dict[str, Any], head: tuple[int, str] | None = None) -> DeviceEvent:
     from_status = device.status
-    entered_at = _entered_at(device)
+    entered_at = device.status_since or _entered_at(device)
     with status_write():
         device.status = target
     event = _append(actor, device, action, from_status, record, head=head)
+    device.status_since = event.at  # in the same UPDATE as the status
     if entered_at is not None:
         # The reports' lead times: how long the device stayed in the status it leaves.
         db.session.add(StagePassage(device_id=device.id, from_status=from_status,
@@ -271,7 +275,7 @@ def _entered_at(device: Device):
 
 def _append(actor: User, device: Device, action: str, from_status: str | None,
             payload: dict[str, Any], *, new_device: bool = False,
-            head: tuple[int, str] | None = None) -> DeviceEvent:
+            head: tuple[int, str] | None = None, at: datetime | None = None) -> DeviceEvent:
     """Write one history row, linked to the device's last one.
 
     The link is taken under the device's optimistic version: the device is touched here, so this
@@ -286,7 +290,7 @@ def _append(actor: User, device: Device, action: str, from_status: str | None,
     # someone could still change before the flush.
     event = DeviceEvent(device_id=device.id, action=action, from_status=from_status,
                         to_status=device.status, actor_id=actor.id,
-                        organisation_id=actor.organisation_id, at=utcnow(),
+                        organisation_id=actor.organisation_id, at=at or utcnow(),
                         payload=json.loads(json.dumps(payload)))
     if new_device:
         previous = chain.GENESIS

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from recond import capabilities, categories
+from recond.clock import utcnow
 from recond.errors import InvalidInput
 from recond.extensions import db
 from recond.lifecycle.engine import _append, _unused_public_id, serial_key
@@ -22,15 +23,17 @@ def register_returned(actor: User, partner_return: PartnerReturn, *, category: s
     if categories.get(category) is None:
         raise InvalidInput(_l("Unknown category “%(category)s”.", category=category))
     convention = partner_return.convention
+    now = utcnow()
     with status_write():
         device = Device(public_id=_unused_public_id(), deposit_id=None,
                         workshop_id=convention.partner_id, category=category, brand=brand,
                         model=model, serial=serial or None, serial_key=serial_key(serial),
-                        specs=specs or {}, status=Status.REGISTERED)
+                        specs=specs or {}, status=Status.REGISTERED, created_at=now,
+                        status_since=now)
     db.session.add(device)
     db.session.flush()
     _append(actor, device, "register", None,
             {"convention": convention.number, "partner_return": partner_return.number},
-            new_device=True)
+            new_device=True, at=now)
     db.session.flush()
     return device

@@ -54,6 +54,9 @@ class Device(db.Model):
     weight_grams: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When it entered its present status (the time of that history row), written with the status
+    # so that the reports' lead time of each transition costs no read; NULL: ask the history.
+    status_since: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     deposit: Mapped[Deposit | None] = relationship()

@@ -18,7 +18,8 @@ RECEIVE = [
     "SELECT device.id",  # the device in scope, its deposit and the link of its last event
     "SELECT webhook.id",  # the active webhooks (partners told of a status change)
     "INSERT INTO device_event",  # the history row
-    "UPDATE device SET status",  # status and version, checked
+    "INSERT INTO stage_passage",  # the reports' rollup: how long it stayed in the status it left
+    "UPDATE device SET status",  # status (and since when) and version, checked
     "COMMIT",
 ]
 ALLOCATE = [
@@ -34,6 +35,7 @@ ALLOCATE = [
     "INSERT INTO allocation",
     "SELECT allocation.line_id, count(allocation.id)",  # the request's progress
     "INSERT INTO device_event",
+    "INSERT INTO stage_passage",
     "UPDATE device SET status",
     "COMMIT",
 ]

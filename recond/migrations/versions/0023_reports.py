@@ -33,7 +33,19 @@ _SECONDS = {
 }
 
 
+# When each device entered its present status: the engine keeps it with the status from now on.
+_STATUS_SINCE = """
+UPDATE device SET status_since = (
+    SELECT max(at) FROM device_event
+    WHERE device_event.device_id = device.id AND device_event.to_status = device.status
+      AND (device_event.from_status IS NOT NULL OR device_event.action = 'register'))
+"""
+
+
 def upgrade():
+    with op.batch_alter_table('device', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status_since', sa.DateTime(), nullable=True))
+    op.execute(_STATUS_SINCE)
     with op.batch_alter_table('device_event', schema=None) as batch_op:
         batch_op.create_index('ix_device_event_to_status_at', ['to_status', 'at'], unique=False)
         batch_op.create_index('ix_device_event_action_at', ['action', 'at'], unique=False)
@@ -56,6 +68,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('device', schema=None) as batch_op:
+        batch_op.drop_column('status_since')
     with op.batch_alter_table('stage_passage', schema=None) as batch_op:
         batch_op.drop_index('ix_stage_passage_to_status_left_at')
         batch_op.drop_index(batch_op.f('ix_stage_passage_device_id'))
