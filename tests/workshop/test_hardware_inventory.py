@@ -65,6 +65,17 @@ def test_an_nvme_disk_from_smartctl():
     assert disk.serial == "REDACTED"  # as its publisher left it
 
 
+def test_a_real_nvme_disk_gives_its_serial_from_smartctl():
+    """A ThinkPad X1 Carbon 5th's Samsung NVMe disk, as eReuse Workbench 14 ran smartctl -jx on
+    it: smartctl names the controller (/dev/nvme0), not the namespace lshw lists, gives no
+    rotation rate, and reads the serial from the drive itself."""
+    report, = json.loads((FIXTURES / "workbench-thinkpad-x1-carbon-5-nvme.smartctl.json").read_text())
+    disk = hardware_inventory.read_smartctl(report)
+    assert (disk.name, disk.kind, disk.interface) == ("/dev/nvme0", "nvme", "nvme")
+    assert (disk.model, disk.serial) == ("SAMSUNG MZVLW1T0HMLH-000L7", "S35ANX0J")
+    assert (disk.size_bytes, disk.capacity_gb) == (1024209543168, 1024)
+
+
 def test_smartctl_s_unreadable_disk_adds_nothing():
     capture = json.loads((FIXTURES / "firecracker-vm-virtio.capture.json").read_text())
     assert hardware_inventory.read_smartctl(capture["smartctl"][0]) is None
