@@ -200,13 +200,17 @@ def _lshw_disks(lshw: dict[str, Any], inventory: Inventory) -> list[Disk]:
         interface = "nvme" if nvme else "emmc" if device.startswith("/dev/mmcblk") else \
             "sata" if "ATA" in str(node.get("description", "")) else \
             "ide" if device.startswith("/dev/hd") else "other"
+        # lshw from B.02.19 puts an NVMe disk's maker and model on its controller, not on the
+        # namespace it lists as the disk.
         model = _text(node.get("product")) or _text(controller.get("product")) if nvme \
             else _text(node.get("product"))
+        brand = _text(node.get("vendor")) or _text(controller.get("vendor")) if nvme \
+            else _text(node.get("vendor"))
         kind = "nvme" if nvme else "emmc" if interface == "emmc" else \
             "ssd" if "ssd" in model.lower() else "hdd"
         size = _int(node.get("size")) if node.get("units", "bytes") == "bytes" else None
         disks.append(Disk(name=device, kind=kind, interface=interface,
-                          brand=_text(node.get("vendor")), model=model, serial=serial,
+                          brand=brand, model=model, serial=serial,
                           size_bytes=size))
     if not disks and any(n.get("class") == "storage" and
                          (n.get("configuration") or {}).get("driver") == "nvme"

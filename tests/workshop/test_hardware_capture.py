@@ -14,6 +14,7 @@ from recond.workshop import hardware_capture, wipe_evidence
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 DELL = "workbench-dell-latitude-e5530.lshw.json"
+X1 = "workbench-thinkpad-x1-carbon-5-nvme.capture.json"  # lshw + smartctl of an NVMe laptop
 # What a donor company declares, as its manifest says it: the Latitude E5530 whose real lshw
 # output is the fixture above, declared with less memory and a smaller disk than it has.
 MANIFEST = (b"Serial Number,Brand,Model,Category,RAM,Storage,CPU\n"
@@ -51,6 +52,7 @@ def _count(model) -> int:
      "Intel Core 2 Duo T6400 @ 2.00GHz", 4),
     ("workbench-hp-compaq-dc7900.lshw.json", ["6RX7AWEZ"], "Intel Core 2 Duo E8400 @ 3.00GHz", 2),
     ("firecracker-vm-virtio.capture.json", [None], "AMD EPYC", 24),
+    (X1, ["S35ANX0J401001"], "Intel Core i7-7500U @ 2.70GHz", 16),
 ])
 def test_each_capture_fills_specs_and_media(world, name, serials, cpu, ram):
     device = _received(world)
@@ -63,6 +65,16 @@ def test_each_capture_fills_specs_and_media(world, name, serials, cpu, ram):
     event = db.session.scalar(select(DeviceEvent).where(
         DeviceEvent.device_id == device.id, DeviceEvent.action == "hardware_captured"))
     assert event.payload["sha256"] == captured.capture.sha256
+
+
+def test_an_nvme_disk_becomes_an_nvme_medium_with_the_drive_s_serial(world):
+    device = _received(world)
+    hardware_capture.receive(world["tech_a"], X1, _capture(X1), device.public_id)
+    db.session.commit()
+    medium, = device.media
+    assert (medium.kind, medium.interface, medium.serial, medium.capacity_gb) == (
+        "nvme", "nvme", "S35ANX0J401001", 1024)
+    assert (medium.brand, medium.model) == ("Samsung Electronics Co Ltd", "SAMSUNG MZVLW1T0HMLH-000L7")
 
 
 def test_a_manifest_device_is_found_by_serial_completed_and_its_differences_listed(world):

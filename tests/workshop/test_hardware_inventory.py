@@ -1,6 +1,7 @@
 """Reading hardware captures: real outputs of lshw, smartctl and dmidecode (tests/fixtures/
 hardware/SOURCE.md says where each comes from) give the machine, its specs and its disks; a
 disk on USB (the live key) or the live system's own is left out, with why."""
+import importlib.util
 import json
 from pathlib import Path
 
@@ -63,6 +64,53 @@ def test_an_nvme_disk_from_smartctl():
     assert (disk.kind, disk.interface, disk.model, disk.capacity_gb) == (
         "nvme", "nvme", "KXG60ZNV512G TOSHIBA", 512)
     assert disk.serial == "REDACTED"  # as its publisher left it
+
+
+def test_an_nvme_disk_listed_by_lshw_takes_its_controller_s_serial_model_and_maker():
+    """A ThinkPad X1 Carbon 5th (eReuse Workbench, 2022): lshw B.02.19 lists the NVMe namespace
+    as the disk without serial, model or maker; they are on its controller. The USB card
+    reader's two empty slots are left out."""
+    inventory = _read("workbench-thinkpad-x1-carbon-5-nvme.lshw.json")
+    assert (inventory.vendor, inventory.version, inventory.serial) == (
+        "LENOVO", "ThinkPad X1 Carbon 5th", "PF0QMY5N")
+    assert (inventory.cpu, inventory.ram_gb) == ("Intel Core i7-7500U @ 2.70GHz", 16)
+    disk, = inventory.disks
+    assert (disk.name, disk.kind, disk.interface) == ("/dev/nvme0n1", "nvme", "nvme")
+    assert (disk.serial, disk.model, disk.brand) == (
+        "S35ANX0J401001", "SAMSUNG MZVLW1T0HMLH-000L7", "Samsung Electronics Co Ltd")
+    assert (disk.size_bytes, disk.capacity_gb) == (1024209543168, 1024)
+    assert inventory.ignored == [{"name": "/dev/sda", "model": "SD/MMC", "reason": "usb"},
+                                 {"name": "/dev/sdb", "model": "Micro SD/M2", "reason": "usb"}]
+
+
+def test_a_real_nvme_disk_gives_its_serial_from_smartctl():
+    """The same machine's smartctl report (smartctl 7.2 -x --json=cosviu on /dev/nvme0n1): the
+    serial is read from the drive itself, with no rotation rate to tell SSD from HDD."""
+    report = json.loads((FIXTURES / "workbench-thinkpad-x1-carbon-5-nvme.smartctl.json").read_text())
+    disk = hardware_inventory.read_smartctl(report)
+    assert (disk.name, disk.kind, disk.interface) == ("/dev/nvme0n1", "nvme", "nvme")
+    assert (disk.model, disk.serial) == ("SAMSUNG MZVLW1T0HMLH-000L7", "S35ANX0J401001")
+    assert (disk.size_bytes, disk.capacity_gb) == (1024209543168, 1024)
+
+
+def test_a_real_capture_bundle_merges_lshw_and_smartctl_into_one_nvme_medium():
+    """The bundle capture-hardware writes, built by make_bundles.py from the two raw outputs
+    above: one NVMe medium, not two, with the drive's serial."""
+    inventory = _read("workbench-thinkpad-x1-carbon-5-nvme.capture.json")
+    assert inventory.sources == ["lshw", "smartctl"]
+    assert [(d.name, d.kind, d.interface, d.serial, d.model, d.capacity_gb) for d in inventory.disks] == [
+        ("/dev/nvme0n1", "nvme", "nvme", "S35ANX0J401001", "SAMSUNG MZVLW1T0HMLH-000L7", 1024)]
+    assert [i["name"] for i in inventory.ignored] == ["/dev/sda", "/dev/sdb"]
+
+
+def test_the_bundles_are_what_make_bundles_builds():
+    """A bundle is never edited by hand: it is exactly what the script builds from the raw
+    outputs."""
+    spec = importlib.util.spec_from_file_location("make_bundles", FIXTURES / "make_bundles.py")
+    make_bundles = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_bundles)
+    for name, (lshw, smartctl) in make_bundles.BUNDLES.items():
+        assert (FIXTURES / name).read_text() == make_bundles.bundle(lshw, smartctl)
 
 
 def test_smartctl_s_unreadable_disk_adds_nothing():
