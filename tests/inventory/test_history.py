@@ -5,6 +5,7 @@ A new action fails here until this journey performs it and its row reads well.""
 import html as entities
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,13 +16,14 @@ from recond.lifecycle import ACTIONS
 from recond.collection import conventions, partner_returns
 from recond.identity import accounts
 from recond.models import Device, DeviceEvent
-from recond.workshop import storage_media
+from recond.workshop import hardware_capture, storage_media
 
 # Free text people typed or numbers the app made: shown as they are.
 FREE_TEXT = {"note", "reason", "second_device_reason", "destroyed_by", "reference", "medium",
              "model", "serial", "os", "deposit", "delivery_note", "recycling_lot", "absent",
              "image_sha256", "grade", "size_gb", "grid_version", "convention", "partner_return",
-             "certificate_sha256"}
+             "certificate_sha256", "capture", "sha256", "cpu", "screen_resolution"}
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 NOTES = set(storage_media.EVENT_LABELS) | {"register"}
 
 
@@ -55,6 +57,8 @@ def _journey(world) -> list:
         "destroyed_on": date.today().isoformat()})
     storage_media.remove(tech, disks, disks.media[1].id, {"destination": "recycling"})
     storage_media.no_storage_found(tech, disks, {})
+    capture = FIXTURES / "hardware" / "firecracker-vm-virtio.capture.json"
+    hardware_capture.receive(tech, capture.name, capture.read_bytes(), disks.public_id)
     lifecycle.perform(tech, disks, "dismantle", {"reason": "Trop ancien"})
     db.session.commit()
 

@@ -68,8 +68,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('device', schema=None) as batch_op:
-        batch_op.drop_column('status_since')
+    # A plain DROP COLUMN (SQLite 3.35+): batch mode would copy and drop the device table,
+    # which the history's foreign keys forbid once there is data.
+    op.drop_column('device', 'status_since')
     with op.batch_alter_table('stage_passage', schema=None) as batch_op:
         batch_op.drop_index('ix_stage_passage_to_status_left_at')
         batch_op.drop_index(batch_op.f('ix_stage_passage_device_id'))

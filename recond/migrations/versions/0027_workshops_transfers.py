@@ -73,8 +73,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('deposit', schema=None) as batch_op:
-        batch_op.drop_column('routing')
+    # A plain DROP COLUMN (SQLite 3.35+): batch mode would copy and drop the deposit table,
+    # which the devices' foreign keys forbid once there is data.
+    op.drop_column('deposit', 'routing')
 
     with op.batch_alter_table('transfer_unexpected_scan', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_transfer_unexpected_scan_note_id'))
