@@ -34,6 +34,7 @@ from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, Retry, SimpleWorker, get_current_job
+from rq.exceptions import StopRequested
 from rq.job import Job, NoSuchJobError
 from sqlalchemy import delete
 
@@ -312,6 +313,12 @@ class Worker(SimpleWorker):
             try:
                 task()
                 db.session.commit()
+            except StopRequested:
+                # A SIGTERM while the worker is idle: rq stops by this exception, raised from its
+                # signal handler wherever the worker is, here too. Swallowed, the worker would
+                # never stop.
+                db.session.remove()
+                raise
             except Exception:  # noqa: BLE001 - the database may be away: next round
                 log.exception("maintenance task %s failed", getattr(task, "__name__", task))
                 db.session.remove()

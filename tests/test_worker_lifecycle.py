@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import signal
 
+import pytest
 from redis import Redis
 from rq import Queue
+from rq.exceptions import StopRequested
 
 from recond import jobs
 from recond.extensions import db
@@ -79,3 +81,19 @@ def test_a_failing_maintenance_task_is_logged_and_the_next_still_runs(app, redis
     worker.run_maintenance_tasks()
     assert ran == [True]
     assert "maintenance task failing failed" in caplog.text
+
+
+def test_a_stop_requested_during_maintenance_stops_the_worker(app, redis_url, own_queue):
+    """rq stops an idle worker on SIGTERM by raising StopRequested from its signal handler,
+    wherever it is: in a maintenance task too, where it must not be taken for a failure."""
+    ran = []
+
+    def interrupted():
+        raise StopRequested()
+
+    connection = Redis.from_url(redis_url)
+    worker = jobs.Worker([Queue(own_queue, connection=connection)],
+                         connection=connection, maintenance=[interrupted, lambda: ran.append(True)])
+    with pytest.raises(StopRequested):
+        worker.run_maintenance_tasks()
+    assert ran == []
