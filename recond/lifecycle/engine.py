@@ -249,10 +249,11 @@ def _transition(actor: User, device: Device, action: str, target: Status,
                 record: dict[str, Any], head: tuple[int, str] | None = None) -> DeviceEvent:
     from_status = device.status
     entered_at = device.status_since or _entered_at(device)
+    now = utcnow()
     with status_write():
         device.status = target
-    event = _append(actor, device, action, from_status, record, head=head)
-    device.status_since = event.at  # in the same UPDATE as the status
+    device.status_since = now  # before the history's reads: one UPDATE with the status
+    event = _append(actor, device, action, from_status, record, head=head, at=now)
     if entered_at is not None:
         # The reports' lead times: how long the device stayed in the status it leaves.
         db.session.add(StagePassage(device_id=device.id, from_status=from_status,

@@ -14,7 +14,6 @@ from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 
 from recond import categories
-from recond.documents import pdf
 from recond.inventory.exports import neutralised
 from recond.reports import filters
 from recond.reports.filters import Filter
@@ -96,6 +95,8 @@ def as_json(indicators: list[Indicator], f: Filter) -> dict:
 
 def summary_pdf(indicators: list[Indicator], f: Filter) -> Export:
     """The monthly summary for the steering committee: every table, on A4."""
+    from recond.documents import pdf  # reportlab loads with the first PDF, not in every worker
+
     title = gettext("Programme indicators, %(month)s",
                     month=format_date(f.start, "MMMM yyyy"))
     story = [pdf.Paragraph(title, pdf.TITLE), pdf.key_values(about(f))]

@@ -28,6 +28,11 @@
   // (tabindex), and that a screen reader names (a region labelled by the table's caption).
   // The box becomes a stop in the tab order only while it actually scrolls.
   var boxes = [];
+  // A box's width, or its table's, may still change after it is wrapped (a grid settling,
+  // a chart beside it laid out): whether it scrolls is asked again each time.
+  var watcher = "ResizeObserver" in window ? new ResizeObserver(function () {
+    markScrolling();
+  }) : null;
 
   function labelOf(table) {
     var caption = table.querySelector("caption");
@@ -49,6 +54,10 @@
       var name = document.body.dataset.tableRegion || "{table}";
       box.dataset.label = name.replace("{table}", labelOf(table));
       boxes.push(box);
+      if (watcher) {
+        watcher.observe(box);
+        watcher.observe(table);
+      }
     });
     markScrolling();
   }
@@ -77,4 +86,5 @@
     setUpMenu();
     wrapTables();
   });
+  window.addEventListener("load", function () { markScrolling(); });
 })();

@@ -218,7 +218,7 @@ def test_two_administrators_saving_at_once_one_wins(pg_app):
     from recond.identity import accounts
     from recond.models import User
     from tests.builders import World
-    from tests.collection.test_donation_receipt_races import _race
+    from tests.races import race
 
     world = World.build()
     second = accounts.create_user(
@@ -227,13 +227,14 @@ def test_two_administrators_saving_at_once_one_wins(pg_app):
     db.session.commit()
 
     def attempt(user_id, kg):
-        def run(session):
-            return emission_factors.record(session.get(User, user_id), "laptop", kg=kg,
-                                           source=f"Source {kg}", source_date="2024-01-01",
-                                           seen_version=0).version
+        def run(ready):
+            actor = db.session.get(User, user_id)
+            ready()
+            return emission_factors.record(actor, "laptop", kg=kg, source=f"Source {kg}",
+                                           source_date="2024-01-01", seen_version=0).version
         return run
 
-    outcomes = _race(pg_app, [attempt(world["admin"].id, "28"), attempt(second.id, "29")])
+    outcomes = race(pg_app, attempt(world["admin"].id, "28"), attempt(second.id, "29"))
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "int"], outcomes
     assert [(f.version, f.source) for f in emission_factors.history()] \
         == [(1, f"Source {28 if outcomes[0] == 1 else 29}")]

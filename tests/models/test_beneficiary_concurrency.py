@@ -12,15 +12,15 @@ from tests.models.test_training_concurrency import RACES, _together
 
 
 def _enrol(user_id, reference):
-    def step(session):
-        actor = session.get(User, user_id)
+    def step():
+        actor = db.session.get(User, user_id)
         return lambda: beneficiaries.enrol(actor, reference, "job_seeker")
     return step
 
 
 def _correct(user_id, beneficiary_id, reference):
-    def step(session):
-        actor = session.get(User, user_id)
+    def step():
+        actor = db.session.get(User, user_id)
         return lambda: beneficiaries.update(actor, beneficiary_id, reference, "job_seeker")
     return step
 
