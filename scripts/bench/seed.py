@@ -155,7 +155,7 @@ def device_rows(i: int, rng: random.Random, code, places: list[dict], secret: by
                  "payload": payload}
         previous = chain.link(secret, previous, event)
         events.append((i * EVENTS_PER_DEVICE + k, i, action, source, target, place["tech"],
-                       place["workshop"], at, chain._CANONICAL.encode(payload), previous))
+                       place["workshop"], at, _json(payload), previous))
         if k:
             passages.append((i * EVENTS_PER_DEVICE + k, i, source, target, entered, at,
                              round((at - entered).total_seconds())))
@@ -164,6 +164,19 @@ def device_rows(i: int, rng: random.Random, code, places: list[dict], secret: by
     device = (i, code(i), deposit_id, place["workshop"], category, brand, model, serial, serial,
               rng.choice(SPECS), status, grade, 1, len(events), events[0][7], at, at)
     return device, events, passages
+
+
+_TEXTS: dict[tuple, str] = {}  # a few dozen payloads, each encoded once
+
+
+def _json(payload: dict) -> str:
+    """The payload as the database keeps it (JSON text), encoded once per distinct payload."""
+    from recond.lifecycle import chain
+
+    name = tuple(payload.items())
+    if name not in _TEXTS:
+        _TEXTS[name] = chain._CANONICAL.encode(payload)
+    return _TEXTS[name]
 
 
 STATUS_NAMES = [s for s, _ in device_list.STATUSES]
@@ -241,6 +254,13 @@ def drop_secondary(pg_url: str) -> list[str]:
             + [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, d in ordered if not d.startswith("UNIQUE")])
 
 
+def advance_sequences(conn) -> None:
+    """Move the id sequences past the given ids: the app's next event must sort after them."""
+    for table in TABLES:
+        conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                     f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=10_000_000)
@@ -271,9 +291,7 @@ def main() -> None:
               f"{counts[0] / copied:,.0f} devices/s", file=sys.stderr)
         t2 = time.perf_counter()
         with psycopg.connect(pg_url, autocommit=True) as conn:
-            for table in TABLES:
-                conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                             f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")
+            advance_sequences(conn)
             for statement in recreate:
                 conn.execute(statement)
             print(f"indexes and foreign keys rebuilt: {time.perf_counter() - t2:.1f} s",
