@@ -117,7 +117,7 @@ def main() -> None:
     from recond import create_app
     from recond.extensions import db
     from recond.identity import accounts
-    from recond.models import DeviceEvent, User
+    from recond.models import Device, DeviceEvent, User
     from recond.reports import devices, filters
 
     app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
@@ -129,6 +129,7 @@ def main() -> None:
                                      User.email == "coord@bench.test")).organisation)
         coordinator_id = coordinator.id
         events = db.session.scalar(db.select(db.func.count(DeviceEvent.id)))
+        args.devices = db.session.scalar(db.select(db.func.count(Device.id)))  # also on --reuse
         db.session.commit()
 
     client = app.test_client()
