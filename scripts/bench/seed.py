@@ -38,6 +38,7 @@ import multiprocessing
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -67,7 +68,8 @@ SPAN_MINUTES = 300 * 24 * 60  # registrations spread over 300 days of 2026
 DEVICE_COLUMNS = ("id, public_id, deposit_id, workshop_id, category, brand, model, serial, "
                   "serial_key, specs, status, grade, cycle, version, created_at, updated_at, "
                   "status_since")
-EVENT_COLUMNS = "id, device_id, action, from_status, to_status, actor_id, organisation_id, at, payload, link"
+EVENT_COLUMNS = ("id, device_id, action, from_status, to_status, actor_id, organisation_id, at, "
+                 "payload, link")
 PASSAGE_COLUMNS = "id, device_id, from_status, to_status, entered_at, left_at, seconds"
 SPECS = ('{"ram_gb": 4}', '{"ram_gb": 8}', '{"ram_gb": 16}')
 ALPHABET_SIZE = 19 ** 7  # the public IDs' bodies (recond.public_id)
@@ -305,7 +307,6 @@ def main() -> None:
         print(f"seeded {args.database}: {counts[0]:,} devices in {time.perf_counter() - t0:.1f} s "
               f"in all; peak RSS {own} MB (largest child process: {jobs} MB)", file=sys.stderr)
     finally:
-        import shutil
         shutil.rmtree(instance, ignore_errors=True)
 
 
