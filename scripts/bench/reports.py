@@ -18,6 +18,11 @@ engine: only the volume and the shape matter here. It measures in-process, as a 
 - the pages `/reports` and `/reports/indicators`, the open data JSON and the XLSX export.
 
 Each is run `--runs` times after one warm-up; the median and the 95th percentile are printed.
+`--reuse` measures a database built before: by this script, or by seed.py (its devices spread
+over workshops, each with its linked history and stage passages as the engine writes them):
+
+    .venv/bin/python scripts/bench/seed.py --devices 1000000 --database recond_bench
+    .venv/bin/python scripts/bench/reports.py --database recond_bench --reuse
 """
 from __future__ import annotations
 
@@ -89,12 +94,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=100_000)
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--db-port", type=int, help="PostgreSQL's port, instead of the URL's")
     parser.add_argument("--database", default="recond_bench_reports")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--reuse", action="store_true", help="keep the database of a previous run")
     args = parser.parse_args()
 
-    url = base.prepare_database(args.admin_url, args.database, fresh=not args.reuse)
+    url = base.prepare_database(base.with_port(args.admin_url, args.db_port), args.database,
+                                fresh=not args.reuse)
     pg_url = url
     url = url.replace("postgresql://", "postgresql+psycopg://")
     instance = tempfile.mkdtemp(prefix="recond-bench-")
@@ -110,7 +117,7 @@ def main() -> None:
     from recond import create_app
     from recond.extensions import db
     from recond.identity import accounts
-    from recond.models import DeviceEvent, User
+    from recond.models import Device, DeviceEvent, User
     from recond.reports import devices, filters
 
     app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
@@ -122,6 +129,7 @@ def main() -> None:
                                      User.email == "coord@bench.test")).organisation)
         coordinator_id = coordinator.id
         events = db.session.scalar(db.select(db.func.count(DeviceEvent.id)))
+        args.devices = db.session.scalar(db.select(db.func.count(Device.id)))  # also on --reuse
         db.session.commit()
 
     client = app.test_client()

@@ -11,7 +11,9 @@ way a migration of an existing inventory would), serves the app with gunicorn on
 drives it with wrk (Debian's package) at 16 connections. In the same run it measures the
 framework's floor, `GET /healthz` of the same app, and prints the ratios. Seed once
 (`--seed-only`), then measure many times without seeding again (`--reuse`: each run receives
-registered devices, so reseed when they run out). Its temporary instance folder goes at the end.
+registered devices, so reseed when they run out). `--reuse` also takes a database filled by
+seed.py (devices with their linked history over many workshops: it scans those of
+`tech@bench.test`'s workshop). Its temporary instance folder goes at the end.
 Needs: PostgreSQL, wrk (`apt-get install wrk`).
 """
 from __future__ import annotations
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -89,6 +92,8 @@ def seed(url: str, instance: str, devices: int, spare: int) -> tuple[str, list[s
         token = accounts.create_token(tech)
         db.session.commit()
         ids = dict(workshop=workshop.id, deposit=lot.id, tech=tech.id)
+        from recond.lifecycle import chain
+        secret = chain.key()  # the history is linked as the engine links it: verify-history passes
 
     pg_url = url.replace("postgresql+psycopg://", "postgresql://")
     seen: set[str] = set()
@@ -109,13 +114,18 @@ def seed(url: str, instance: str, devices: int, spare: int) -> tuple[str, list[s
                                     status, 1, 1, "2026-01-01", "2026-01-01"))
             first = cur.execute("select min(id) from device").fetchone()[0]
             with cur.copy("COPY device_event (device_id, action, from_status, to_status, actor_id,"
-                          " organisation_id, at, payload) FROM STDIN") as copy:
+                          " organisation_id, at, payload, link) FROM STDIN") as copy:
+                steps = [("register", None, "registered", datetime(2026, 1, 1)),
+                         ("receive", "registered", "received", datetime(2026, 1, 2))]
                 for i in range(len(codes)):
-                    copy.write_row((first + i, "register", None, "registered", ids["tech"],
-                                    ids["workshop"], "2026-01-01", "{}"))
-                    if i < devices:
-                        copy.write_row((first + i, "receive", "registered", "received",
-                                        ids["tech"], ids["workshop"], "2026-01-02", "{}"))
+                    previous = chain.GENESIS
+                    for action, source, target, at in steps[:2 if i < devices else 1]:
+                        event = {"device_id": first + i, "action": action, "from_status": source,
+                                 "to_status": target, "actor_id": ids["tech"],
+                                 "organisation_id": ids["workshop"], "at": at, "payload": {}}
+                        previous = chain.link(secret, previous, event)
+                        copy.write_row((first + i, action, source, target, ids["tech"],
+                                        ids["workshop"], at, "{}", previous))
         conn.commit()
         conn.autocommit = True
         conn.execute("ANALYZE")
@@ -135,8 +145,13 @@ def reuse(url: str, instance: str) -> tuple[str, list[str], list[str]]:
         tech = db.session.scalar(db.select(User).where(User.email == "tech@bench.test"))
         token = accounts.create_token(tech)
         db.session.commit()
-        codes = db.session.scalars(db.select(Device.public_id).where(Device.status == "received")).all()
-        spare = db.session.scalars(db.select(Device.public_id).where(Device.status == "registered")).all()
+        # The technician's workshop only: seed.py spreads devices over many workshops, and a
+        # scan of another's device answers 404. Any status scans; registered ones are received.
+        mine = Device.workshop_id == tech.organisation_id
+        codes = db.session.scalars(db.select(Device.public_id).where(
+            mine, Device.status != "registered").limit(200_000)).all()
+        spare = db.session.scalars(db.select(Device.public_id).where(
+            mine, Device.status == "registered")).all()
     return token, list(codes), list(spare)
 
 
