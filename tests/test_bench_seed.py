@@ -25,9 +25,8 @@ def seed():
     return module
 
 
+@pytest.mark.parametrize("app", ["postgresql"], indirect=True)  # COPY: PostgreSQL
 def test_seeded_devices_verify_scan_and_act(app, world, api, seed):
-    if app.config["RECOND_BACKEND"] == "sqlite":
-        pytest.skip("the seed copies into PostgreSQL only")
     lot = world.deposits["a"]
     places = [{"workshop": lot.workshop_id, "tech": world["tech_a"].id,
                "deposits": [(lot.id, lot.number)]}]
