@@ -55,12 +55,21 @@ def running(app, redis_url: str, log: Path, job_id: str) -> subprocess.Popen:
 
 
 def stop(worker: subprocess.Popen, sig: int = signal.SIGKILL) -> int:
-    """Signal the worker's whole process group; its exit status."""
+    """Signal the worker's whole process group; its exit status. A worker that does not stop
+    within the bound fails the test, and is killed first: nothing outlives the test."""
     try:
         os.killpg(worker.pid, sig)
     except ProcessLookupError:
         pass
-    return worker.wait(timeout=BOUND_SECONDS)
+    try:
+        return worker.wait(timeout=BOUND_SECONDS)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        worker.wait(timeout=BOUND_SECONDS)
+        raise
 
 
 def idle(app) -> bool:
