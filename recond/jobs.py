@@ -298,6 +298,7 @@ class Worker(SimpleWorker):
         kwargs.setdefault("worker_ttl", every + 15)
         super().__init__(*args, **kwargs)
         self.maintenance = [forget_old_receipts, *maintenance]
+        self.stop_signalled = False
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         locale = job.meta.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -320,6 +321,14 @@ class Worker(SimpleWorker):
                 db.session.remove()
                 raise
             except Exception:  # noqa: BLE001 - the database may be away: next round
-                log.exception("maintenance task %s failed", getattr(task, "__name__", task))
                 db.session.remove()
+                if self.stop_signalled:
+                    # The stop landed inside the driver, whose cleanup raised an error of its
+                    # own over it: still a stop, not a failing task.
+                    raise StopRequested() from None
+                log.exception("maintenance task %s failed", getattr(task, "__name__", task))
         db.session.remove()
+
+    def request_stop(self, signum: Any, frame: Any) -> None:
+        self.stop_signalled = True  # whatever becomes of the exception rq raises now
+        super().request_stop(signum, frame)

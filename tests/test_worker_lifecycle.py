@@ -97,3 +97,26 @@ def test_a_stop_requested_during_maintenance_stops_the_worker(app, redis_url, ow
     with pytest.raises(StopRequested):
         worker.run_maintenance_tasks()
     assert ran == []
+
+
+def test_a_stop_that_lands_inside_the_driver_still_stops_the_worker(app, redis_url, own_queue):
+    """The signal may land inside the database driver, whose cleanup then raises an error of
+    its own over rq's StopRequested (psycopg: "can't change 'autocommit' now"): still a stop."""
+    ran = []
+    connection = Redis.from_url(redis_url)
+    worker = jobs.Worker([Queue(own_queue, connection=connection)], connection=connection)
+
+    def stopped_inside_the_driver():
+        try:
+            worker.request_stop(signal.SIGTERM, None)  # what rq's handler does, the worker idle
+        except StopRequested as stop:
+            raise RuntimeError("can't change 'autocommit' now") from stop
+
+    worker.maintenance = [stopped_inside_the_driver, lambda: ran.append(True)]
+    try:
+        with pytest.raises(StopRequested):
+            worker.run_maintenance_tasks()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # rq set its own handlers for the next signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert ran == []
