@@ -25,6 +25,9 @@ FORMAT = "recond-capture/1"
 # Fedora, Arch): a disk mounted there is the technician's key, not the donor's disk.
 LIVE_MOUNTS = ("/run/live/medium", "/lib/live/mount/medium", "/cdrom", "/run/initramfs/live",
                "/run/archiso/bootmnt")
+# An NVMe namespace's generic character device (kernels from 5.13): lshw B.02.19 lists it as
+# one more disk of the drive, with the controller's serial. The disk is /dev/nvme0n1.
+_NVME_GENERIC = re.compile(r"^/dev/ng\d+n\d+$")
 # Serial numbers firmware prints when the maker left the field empty.
 _PLACEHOLDER = re.compile(r"^(|0+|none|n/?a|not (specified|applicable|available)|default string|"
                           r"system serial number|chassis serial number|serial number|"
@@ -180,7 +183,8 @@ def _lshw_disks(lshw: dict[str, Any], inventory: Inventory) -> list[Disk]:
         if node.get("class") != "disk" or node.get("id") == "medium":
             continue
         names = _names(node)
-        device = next((n for n in names if n.startswith("/dev/")), "")
+        device = next((n for n in names if n.startswith("/dev/") and not _NVME_GENERIC.match(n)),
+                      "")
         if not device or _is_optical(node, device):
             continue
         controller = parents[-1] if parents else {}

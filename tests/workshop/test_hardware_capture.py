@@ -1,6 +1,7 @@
 """Hardware captures applied to devices: specs and storage media filled from real captures, a
-manifest's device found by its serial with the differences listed, nwipe then proposing the
-captured disk on its own, bad files refused with nothing written, and organisation scope."""
+manifest's device found by its serial with the differences listed, nwipe's log of the same
+machine then proposing each captured disk on its own, bad files refused with nothing written,
+and organisation scope."""
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,16 @@ from recond.workshop import hardware_capture, wipe_evidence
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 DELL = "workbench-dell-latitude-e5530.lshw.json"
 X1 = "workbench-thinkpad-x1-carbon-5-nvme.capture.json"  # lshw + smartctl of an NVMe laptop
+# A qemu machine with two SATA disks and an NVMe disk, booted on a USB key, and nwipe's log of
+# the same three drives in the same run (make_vm_capture.sh): the serials are the ones qemu
+# was told to report, the files are the tools' own output.
+VM = "qemu-two-sata-nvme.capture.json"
+VM_LOG = "qemu-two-sata-nvme-zero.log"
+VM_DISKS = {  # name: (serial, model, kind, interface, capacity_gb)
+    "/dev/nvme0n1": ("S4EWNX0R402117", "QEMU NVMe Ctrl", "nvme", "nvme", 3),
+    "/dev/sda": ("WD-WCC2EHN42891", "WDC WD5000AAKX-08U6AA0", "hdd", "sata", 2),
+    "/dev/sdb": ("S3YHNX0M507218W", "Samsung SSD 860 EVO 250GB", "ssd", "sata", 1),
+}
 # What a donor company declares, as its manifest says it: the Latitude E5530 whose real lshw
 # output is the fixture above, declared with less memory and a smaller disk than it has.
 MANIFEST = (b"Serial Number,Brand,Model,Category,RAM,Storage,CPU\n"
@@ -53,6 +64,7 @@ def _count(model) -> int:
     ("workbench-hp-compaq-dc7900.lshw.json", ["6RX7AWEZ"], "Intel Core 2 Duo E8400 @ 3.00GHz", 2),
     ("firecracker-vm-virtio.capture.json", [None], "AMD EPYC", 24),
     (X1, ["S35ANX0J401001"], "Intel Core i7-7500U @ 2.70GHz", 16),
+    (VM, [v[0] for v in VM_DISKS.values()], "QEMU TCG version 2.5+", 1),
 ])
 def test_each_capture_fills_specs_and_media(world, name, serials, cpu, ram):
     device = _received(world)
@@ -77,6 +89,23 @@ def test_an_nvme_disk_becomes_an_nvme_medium_with_the_drive_s_serial(world):
     assert (medium.brand, medium.model) == ("Samsung Electronics Co Ltd", "SAMSUNG MZVLW1T0HMLH-000L7")
 
 
+def test_two_sata_disks_and_an_nvme_disk_each_become_one_medium(world):
+    """The NVMe drive once (lshw also lists its generic character device /dev/ng0n1 as a
+    disk), each SATA disk with smartctl's full model, and the USB key the machine booted from
+    left out."""
+    device = _received(world)
+    captured = hardware_capture.receive(world["tech_a"], VM, _capture(VM), device.public_id)
+    db.session.commit()
+    assert {m.serial: (m.model, m.kind, m.interface, m.capacity_gb) for m in device.media} == {
+        serial: tuple(rest) for serial, *rest in VM_DISKS.values()}
+    assert [m["name"] for m in captured.capture.outcome["media"]] == list(VM_DISKS)
+    assert captured.capture.inventory["ignored"] == [
+        {"name": "/dev/sdc", "model": "QEMU HARDDISK", "reason": "usb"}]
+    assert device.specs == {"cpu": "QEMU TCG version 2.5+", "ram_gb": 1, "storage_gb": 6,
+                            "screen_resolution": "1280 × 800"}
+    assert device.serial == "RCVM2S1N0001"  # from the machine's SMBIOS table
+
+
 def test_a_manifest_device_is_found_by_serial_completed_and_its_differences_listed(world):
     device = _from_manifest(world)
     declared, = device.media
@@ -97,24 +126,31 @@ def test_a_manifest_device_is_found_by_serial_completed_and_its_differences_list
     assert captured.capture.inventory["ignored"][0]["reason"] == "usb"  # the live key
 
 
-def test_nwipe_then_proposes_the_captured_disk_on_its_own(world):
-    """The real nwipe logs here wiped loop devices, whose serial is no text: none shares a
-    serial with a real capture. So the real log is read twice: as it is (no serial, the
-    technician matches by hand), and with its S/N field holding the captured drive's serial
-    as nwipe prints a readable one ("S/N=TF755AWHKL0LHM") — then nwipe's parser and the
-    proposal rule find the medium the capture filled, without the technician."""
-    device = _from_manifest(world)
+def test_nwipe_then_proposes_the_captured_disks_on_its_own(world):
+    """The capture and the nwipe log of the same machine's drives, both unedited: the device
+    is found by the machine's serial, then each drive of the log by its serial, with no
+    technician's choice, and recorded without a reason to give (sizes and serials agree)."""
+    device = _received(world, serial="RCVM2S1N0001")
+    hardware_capture.receive(world["tech_a"], "vm.json", _capture(VM))  # no ID: by serial
+    db.session.commit()
+    by_serial = {m.serial: m.id for m in device.media}
+    log = (FIXTURES / "nwipe" / VM_LOG).read_bytes()
+    evidence = wipe_evidence.receive(world["tech_a"], VM_LOG, log).evidence
+    proposed = wipe_evidence.proposals(world["tech_a"], evidence)
+    assert proposed == {name: by_serial[serial] for name, (serial, *_) in VM_DISKS.items()}
+    records = wipe_evidence.assign(world["tech_a"], evidence, proposed)
+    assert sorted(r.drive for r in records) == sorted(VM_DISKS)
+    assert all(r.passed and not r.matched_by_hand for r in records)
+
+
+def test_a_loop_device_s_log_is_matched_by_hand(world):
+    """nwipe's logs of loop devices give no serial as text: nothing is proposed."""
+    _from_manifest(world)
     hardware_capture.receive(world["tech_a"], "e5530.json", _capture(DELL))
     db.session.commit()
-    medium, = device.media
     real = (FIXTURES / "nwipe" / "zero-one-drive.log").read_bytes()
     as_is = wipe_evidence.receive(world["tech_a"], "as-is.log", real).evidence
     assert wipe_evidence.proposals(world["tech_a"], as_is) == {"/dev/loop0": None}
-    start = real.index(b"S/N=") + 4
-    readable = real[:start] + b"TF755AWHKL0LHM" + real[real.index(b"\n", start):]
-    evidence = wipe_evidence.receive(world["tech_a"], "serial.log", readable).evidence
-    assert evidence.drives[0]["serial"] == "TF755AWHKL0LHM"
-    assert wipe_evidence.proposals(world["tech_a"], evidence) == {"/dev/loop0": medium.id}
 
 
 def test_the_same_file_again_is_the_same_capture(world):

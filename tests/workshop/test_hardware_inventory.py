@@ -103,6 +103,23 @@ def test_a_real_capture_bundle_merges_lshw_and_smartctl_into_one_nvme_medium():
     assert [i["name"] for i in inventory.ignored] == ["/dev/sda", "/dev/sdb"]
 
 
+def test_two_sata_disks_and_an_nvme_disk_of_a_virtual_machine():
+    """A qemu machine booted on a USB key (make_vm_capture.sh), as capture-hardware wrote it
+    with Debian 12's lshw, smartctl and dmidecode on kernel 6.1. lshw lists the NVMe drive's
+    generic character device /dev/ng0n1 as one more disk with the drive's serial: not a disk.
+    smartctl gives the SATA disks' whole model (lshw cuts it) and the SSD's rotation rate."""
+    inventory = _read("qemu-two-sata-nvme.capture.json")
+    assert (inventory.vendor, inventory.product, inventory.serial) == (
+        "QEMU", "Standard PC", "RCVM2S1N0001")
+    assert inventory.sources == ["lshw", "dmidecode", "smartctl"]
+    assert [(d.name, d.kind, d.interface, d.serial, d.model, d.size_bytes)
+            for d in inventory.disks] == [
+        ("/dev/nvme0n1", "nvme", "nvme", "S4EWNX0R402117", "QEMU NVMe Ctrl", 3 * 2**30),
+        ("/dev/sda", "hdd", "sata", "WD-WCC2EHN42891", "WDC WD5000AAKX-08U6AA0", 2 * 2**30),
+        ("/dev/sdb", "ssd", "sata", "S3YHNX0M507218W", "Samsung SSD 860 EVO 250GB", 2**30)]
+    assert inventory.ignored == [{"name": "/dev/sdc", "model": "QEMU HARDDISK", "reason": "usb"}]
+
+
 def test_the_bundles_are_what_make_bundles_builds():
     """A bundle is never edited by hand: it is exactly what the script builds from the raw
     outputs."""

@@ -20,7 +20,8 @@ from recond.workshop.wipelogs.model import Drive, WipeReport
 
 _STAMP = re.compile(rb"^\[(\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2})\]\s+\w+:\s?(.*)$")
 _OPTION = re.compile(rb"^\s+(banner|method|verify|rounds)\s+=\s+(.*)$")
-_FOUND = re.compile(rb"^Found (/dev/\S+), (\w*), (.*?),\s+(\d+ \w+), S/N=(.*)$")
+# The bus is padded to four characters: "VIRT", "NVME", " ATA", " USB".
+_FOUND = re.compile(rb"^Found (/dev/\S+), \s*(\w*), (.*?),\s+(\d+ \w+), S/N=(.*)$")
 _SECTORS = re.compile(rb"^(/dev/\S+), sect/blk/dev \d+/\d+/(\d+)$")
 _INVOKING = re.compile(rb"^Invoking method '.*' on (/dev/\S+)$")
 _PASS = re.compile(rb"^Starting pass \d+/(\d+), round \d+/\d+, on (/dev/\S+)$")

@@ -1,4 +1,5 @@
-"""nwipe logs produced by running nwipe on loop devices (tests/fixtures/nwipe/make_fixtures.sh)."""
+"""nwipe logs produced by running nwipe on loop devices (tests/fixtures/nwipe/make_fixtures.sh)
+and on a qemu machine's disks (tests/fixtures/hardware/make_vm_capture.sh)."""
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,20 @@ def test_several_drives_and_a_failed_one():
 def test_rounds_and_another_method():
     _, report = _read("dodshort-two-rounds.log")
     assert (report.method, report.rounds) == ("DoD Short", 2)
+
+
+def test_real_drives_give_their_serials_as_text():
+    """Two SATA disks and an NVMe disk of a qemu machine, wiped in one run
+    (tests/fixtures/hardware/make_vm_capture.sh): nwipe cuts the model to 16 characters, the
+    serial is whole."""
+    _, report = _read("qemu-two-sata-nvme-zero.log")
+    assert (report.tool, report.method, report.verification, report.rounds) == (
+        "nwipe 0.33", "Fill With Zeros", "none", 1)
+    assert {d.device: (d.model, d.serial, d.size_bytes, d.status, d.blanked)
+            for d in report.drives} == {
+        "/dev/sda": ("WDC WD5000AAKX-0", "WD-WCC2EHN42891", 2 * 2**30, "Erased", True),
+        "/dev/sdb": ("Samsung SSD 860", "S3YHNX0M507218W", 2**30, "Erased", True),
+        "/dev/nvme0n1": ("QEMU NVMe Ctrl", "S4EWNX0R402117", 3 * 2**30, "Erased", True)}
 
 
 def test_serial_bytes_that_are_not_text_are_kept_as_evidence_not_trusted():
