@@ -177,6 +177,19 @@ def verify_history_command(no_seal: bool) -> None:
                + (" (new)" if report.sealed else ""))
 
 
+@click.command("reports-rollup")
+@click.option("--rebuild", is_flag=True,
+              help="Roll every day again from the start (after a bulk load or a backfill).")
+def reports_rollup_command(rebuild: bool) -> None:
+    """Roll the reports' days that are over and count the statuses again. The worker does it
+    every few minutes; run it by hand after loading history in bulk (with --rebuild)."""
+    from recond.reports import rollups
+
+    days = rollups.rebuild() if rebuild else rollups.refresh(every_day=True)
+    db.session.commit()
+    click.echo(f"{days} days rolled; statuses counted.")
+
+
 @click.command("backup")
 @click.argument("destination", type=click.Path(path_type=Path), default=".")
 def backup_command(destination: Path) -> None:
@@ -233,6 +246,7 @@ def worker_command(burst: bool) -> None:
     puts retried jobs back in the queue, runs in a child process)."""
     from recond import database, jobs
     from recond.collection.manifests import importer
+    from recond.reports import rollups
     from recond.webhooks import delivery as webhook_delivery
 
     connection = jobs.redis_connection()
@@ -243,7 +257,8 @@ def worker_command(burst: bool) -> None:
     worker = jobs.Worker([jobs.queue()], connection=connection,
                          maintenance=[importer.fail_lost_imports,
                                       webhook_delivery.requeue_overdue,
-                                      webhook_delivery.forget_old_deliveries])
+                                      webhook_delivery.forget_old_deliveries,
+                                      rollups.refresh])
     worker.work(burst=burst, with_scheduler=True)
 
 
@@ -267,7 +282,8 @@ def register_commands(app) -> None:
     app.cli.add_command(migrations, name="db")
     for command in (init_command, demo_command, create_organisation_command, create_user_command,
                     create_token_command, purge_beneficiaries_command, purge_security_log_command,
-                    import_structures_command, verify_history_command, backup_command,
+                    import_structures_command, verify_history_command,
+                    reports_rollup_command, backup_command,
                     restore_command, worker_command, serve_command):
         app.cli.add_command(command)
 

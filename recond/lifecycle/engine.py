@@ -28,6 +28,7 @@ from recond.models import (
     TransferStatus, User,
 )
 from recond.models.deposit import RECEPTION_OPEN
+from recond.models.history import duration_bucket
 from recond.webhooks import events as webhook_events
 
 def available_actions(actor: User, device: Device) -> list[Action]:
@@ -256,9 +257,12 @@ def _transition(actor: User, device: Device, action: str, target: Status,
     event = _append(actor, device, action, from_status, record, head=head, at=now)
     if entered_at is not None:
         # The reports' lead times: how long the device stayed in the status it leaves.
+        seconds = round((event.at - entered_at).total_seconds())
         db.session.add(StagePassage(device_id=device.id, from_status=from_status,
                                     to_status=target, entered_at=entered_at, left_at=event.at,
-                                    seconds=round((event.at - entered_at).total_seconds())))
+                                    seconds=seconds, action=action,
+                                    workshop_id=device.workshop_id, category=device.category,
+                                    bucket=duration_bucket(seconds)))
     db.session.flush()
     return event
 

@@ -4,6 +4,7 @@ structures' (requests, allocations, training, payments), which the workshop neve
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from recond import capabilities
 from recond.models import User
@@ -19,6 +20,7 @@ class Dashboard:
     lead_times: list
     stock: list
     milestones: list
+    counted_at: datetime | None = None  # when the statuses were counted (None: now)
     distribution: structures.Distribution | None = None
     training: structures.Training | None = None
     charges: structures.Charges | None = None
@@ -30,7 +32,7 @@ def dashboard(actor: User | None, f: Filter) -> Dashboard:
         capabilities.require(actor, "reports.dashboard")
     board = Dashboard(f, devices.funnel(actor, f), devices.weekly_flow(actor, f),
                       devices.lead_times(actor, f), devices.stock(actor, f),
-                      devices.milestones(actor, f))
+                      devices.milestones(actor, f), counted_at=devices.counted(actor, f)[1])
     if actor is None or capabilities.can(actor, "reports.programme"):
         board.distribution = structures.distribution(f)
         board.training = structures.training(f)

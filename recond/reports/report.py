@@ -4,6 +4,7 @@ indicators page shows them masked, as every export does."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext
 from markupsafe import Markup
@@ -28,6 +29,7 @@ class Report:
     sections: list[Section]
     workshops: list[tuple[int, str]]  # the filter's choices for this reader
     territories: list[tuple[str, object]]
+    counted_at: datetime | None = None  # when the statuses and stock were counted (None: now)
 
 
 def tables(actor: User | None, args, *, mask: bool = True,
@@ -40,12 +42,14 @@ def tables(actor: User | None, args, *, mask: bool = True,
 def read(actor: User, args, *, programme: bool = False) -> Report:
     """The dashboard (exact figures), or with `programme` the indicators page (masked)."""
     capabilities.require(actor, "reports.programme" if programme else "reports.dashboard")
-    f, found = tables(actor, args, mask=programme)
+    f = filters.parse(actor, args)
+    board = dashboard(actor, f)
+    found = indicators.build(board, mask=programme)
     sections = [Section(i, charts.bars(i, charts.DRAWN[i.key], gettext(
         "Chart of “%(title)s”: the table beside it gives the same figures.", title=i.title))
         if i.key in charts.DRAWN and i.rows else None) for i in found]
     choices = filters.workshops() if actor.sees_everything else []
-    return Report(f, sections, choices, filters.territories())
+    return Report(f, sections, choices, filters.territories(), board.counted_at)
 
 
 def export(actor: User, args, fmt: str) -> exports.Export:

@@ -70,7 +70,8 @@ DEVICE_COLUMNS = ("id, public_id, deposit_id, workshop_id, category, brand, mode
                   "status_since")
 EVENT_COLUMNS = ("id, device_id, action, from_status, to_status, actor_id, organisation_id, at, "
                  "payload, link")
-PASSAGE_COLUMNS = "id, device_id, from_status, to_status, entered_at, left_at, seconds"
+PASSAGE_COLUMNS = ("id, device_id, from_status, to_status, entered_at, left_at, seconds, action, "
+                   "workshop_id, category, bucket")
 SPECS = ('{"ram_gb": 4}', '{"ram_gb": 8}', '{"ram_gb": 16}')
 ALPHABET_SIZE = 19 ** 7  # the public IDs' bodies (recond.public_id)
 
@@ -133,6 +134,7 @@ def world(url: str, instance: str, workshops: int, deposits_each: int) -> dict:
 def device_rows(i: int, rng: random.Random, code, places: list[dict], secret: bytes):
     """Device id i: its row, its events and its passages (what the engine would have written)."""
     from recond.lifecycle import chain
+    from recond.models.history import duration_bucket
 
     status = rng.choices(STATUS_NAMES, STATUS_WEIGHTS)[0]
     place = places[rng.randrange(len(places))]
@@ -159,8 +161,9 @@ def device_rows(i: int, rng: random.Random, code, places: list[dict], secret: by
         events.append((i * EVENTS_PER_DEVICE + k, i, action, source, target, place["tech"],
                        place["workshop"], at, _json(payload), previous))
         if k:
-            passages.append((i * EVENTS_PER_DEVICE + k, i, source, target, entered, at,
-                             round((at - entered).total_seconds())))
+            seconds = round((at - entered).total_seconds())
+            passages.append((i * EVENTS_PER_DEVICE + k, i, source, target, entered, at, seconds,
+                             action, place["workshop"], category, duration_bucket(seconds)))
         entered = at
     serial = f"5CG{i:09d}"
     device = (i, code(i), deposit_id, place["workshop"], category, brand, model, serial, serial,
@@ -302,6 +305,13 @@ def main() -> None:
             for table in TABLES:
                 conn.execute(f"VACUUM ANALYZE {table}")
             print(f"VACUUM ANALYZE: {time.perf_counter() - t3:.1f} s", file=sys.stderr)
+        # The reports' rollups, as the worker keeps them: every day over, and the statuses.
+        t4 = time.perf_counter()
+        subprocess.run([base.VENV_BIN / "recond", "reports-rollup", "--rebuild"],
+                       env=base.sh_env(url, instance), check=True)
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE passage_day")
+        print(f"reports' rollups: {time.perf_counter() - t4:.1f} s", file=sys.stderr)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         jobs = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
         print(f"seeded {args.database}: {counts[0]:,} devices in {time.perf_counter() - t0:.1f} s "
