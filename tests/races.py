@@ -48,7 +48,11 @@ def race(app, *steps: Callable[[Ready], object]) -> list:
         try:
             outcomes[i] = _in_own_session(app, step, ready) if app is not None else step(ready)
         except Exception as error:  # noqa: BLE001 — the test judges every failure
-            barrier.abort()  # a racer that fell before the barrier must not keep others waiting
+            if not reached[i]:
+                # A racer that fell before the barrier must not keep the others waiting. Not
+                # after it: others released with it may not have woken yet, and would find
+                # the barrier broken (seen under full CPU load: a fast conflict broke it).
+                barrier.abort()
             outcomes[i] = error
 
     threads = [threading.Thread(target=run, args=(i, step)) for i, step in enumerate(steps)]

@@ -110,6 +110,9 @@ def add_device(actor: User, note: TransferNote, code: str) -> Device:
         raise Refused(_l("%(id)s is %(status)s: only a device being refurbished or ready, "
                          "allocated to nobody, moves to another workshop.", id=device.public_id,
                          status=lifecycle.STATUS_LABELS[lifecycle.Status(device.status)]))
+    # A device is on one open note at most: two notes taking it at once queue on its row, and
+    # the second then finds it on the first.
+    db.session.execute(select(Device.id).where(Device.id == device.id).with_for_update())
     elsewhere = db.session.scalar(
         select(TransferNote).join(TransferItem).where(
             TransferItem.device_id == device.id, TransferNote.status.in_([s.value for s in OPEN])))

@@ -1,5 +1,7 @@
 """Two technicians of the receiving workshop scan the same device of a transfer note at the
-same moment, on PostgreSQL with real threads: it arrives once, one history row, one move."""
+same moment, on PostgreSQL with real threads: it arrives once, one history row, one move. And
+two notes being prepared take the same device at once: it goes on one of them only."""
+from recond.errors import Refused
 from recond.extensions import db
 from recond.identity import accounts
 from recond.models import DeviceEvent, TransferItem, TransferNote, User
@@ -55,3 +57,30 @@ def test_one_line_received_twice_at_once_arrives_once(pg_app):
     assert closed.status == "received"
     assert all(i.received_at for i in db.session.scalars(
         db.select(TransferItem).where(TransferItem.note_id == note3.id)))
+
+
+def _add(user_id, note_id, code):
+    def step(ready):
+        ready()
+        return transfers.add_device(db.session.get(User, user_id),
+                                    db.session.get(TransferNote, note_id), code).public_id
+    return step
+
+
+def test_two_notes_taking_one_device_at_once_hold_it_once(pg_app):
+    from tests.builders import World
+
+    world = World.build()
+    second = accounts.create_user("tech_a2@example.org", role="technician",
+                                  organisation=world.orgs["workshop_a"], password=PASSWORD)
+    device = world.device("ready")
+    notes = [transfers.open_note(world["tech_a"], world.orgs["workshop_b"].id),
+             transfers.open_note(second, world.orgs["workshop_b"].id)]
+    db.session.commit()
+    outcomes = race(pg_app, _add(world["tech_a"].id, notes[0].id, device.public_id),
+                    _add(second.id, notes[1].id, device.public_id))
+    assert outcomes.count(device.public_id) == 1, outcomes
+    refused, = [o for o in outcomes if o != device.public_id]
+    assert isinstance(refused, Refused) and "already on transfer note" in str(refused.message)
+    assert db.session.scalar(db.select(db.func.count()).select_from(TransferItem).where(
+        TransferItem.device_id == device.id)) == 1
