@@ -19,6 +19,11 @@ in-process, as a coordinator (who sees every device):
 - a few other lists: a serial searched, words of a model, a sort on the model, page 1,000.
 
 Each is run `--runs` times after one warm-up; the median and the 95th percentile are printed.
+`--reuse` measures a database built before: by this script (`--seed-only`), or by seed.py
+(10,000,000 devices over twenty workshops, with their linked history):
+
+    .venv/bin/python scripts/bench/seed.py --devices 10000000 --database recond_bench
+    .venv/bin/python scripts/bench/device_list.py --database recond_bench --reuse
 """
 from __future__ import annotations
 
