@@ -45,8 +45,9 @@ class StatusCount(db.Model):
 
 
 class ReportRollup(db.Model):
-    """Where the rollups stand (one row): every day before `days_before` is in `passage_day`;
-    `status_count` was counted at `counted_at`. Empty: not rolled up yet, read live."""
+    """Where the rollups stand (one row, id 1, written by the first roll): every day before
+    `days_before` is in `passage_day`; `status_count` was counted at `counted_at`. No row: not
+    rolled up yet, read live."""
 
     __tablename__ = "report_rollup"
 

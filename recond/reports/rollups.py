@@ -38,9 +38,9 @@ KEYS = ("day", "action", "from_status", "to_status", "bucket")
 
 
 def state(*, for_update: bool = False) -> ReportRollup:
-    """Where the rollups stand; `for_update` (the writers) locks it. Its row is the migration's;
-    a database emptied since (the tests) reads as never rolled, and its writers put the row
-    back (two at once: the second waits for the first's, then does nothing)."""
+    """Where the rollups stand; `for_update` (the writers) locks it. Without its row (never
+    rolled) it reads as empty; the first writer inserts it (two at once: the second waits for
+    the first's, then does nothing)."""
     query = select(ReportRollup).where(ReportRollup.id == 1)
     if not for_update:
         return db.session.scalar(query) or ReportRollup(id=1)

@@ -86,7 +86,6 @@ def upgrade():
     sa.Column('counted_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_rollup'))
     )
-    op.execute("INSERT INTO report_rollup (id) VALUES (1)")
 
 
 def downgrade():
