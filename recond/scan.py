@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, bindparam, select
 
-from recond import public_id, scopes
+from recond import clock, public_id, scopes
 from recond.errors import Conflict, DomainError, InvalidInput, NotFound, Unauthenticated
 from recond.extensions import db
 from recond.identity import bearers
@@ -41,7 +41,7 @@ def candidates(typed: str) -> list[str]:
 
 def resolve(actor: User, typed: str) -> Device:
     """The device a scanner's text names, as an ORM object (the scan station's pages)."""
-    return _look_up(typed, scopes.visible_devices(actor), db.session.scalars)
+    return _look_up(typed, lambda: scopes.visible_devices(actor), db.session.scalars)
 
 
 # What the API's scan answers with: the device's own columns, read without the ORM.
@@ -60,12 +60,18 @@ def card(actor: User | Bearer, typed: str) -> Found:
     statement for a scanned ID. For a token's bearer (`recond.identity.bearers`) that statement
     also asks whether the token still holds; when it finds nothing, the token is read again: a
     dead token is refused (`Unauthenticated`), a changed holder (another role) looks again."""
-    query = select(*CARD).where(scopes.device_scope(actor))
+    def scoped():
+        query = select(*CARD).where(scopes.device_scope(actor))
+        return query.where(bearers.holds(actor)) if isinstance(actor, Bearer) else query
+
     if not isinstance(actor, Bearer):
-        return Found(actor, _look_up(typed, query, db.session.execute))
+        return Found(actor, _look_up(typed, scoped, db.session.execute))
+    by_id = _by_id(actor)
     try:
-        return Found(actor, _look_up(typed, query.where(bearers.holds(actor)),
-                                     db.session.execute))
+        return Found(actor, _look_up(
+            typed, scoped, db.session.execute,
+            lambda code: db.session.connection().execute(
+                by_id, {"code": code, "now": clock.utcnow()}).first()))
     except DomainError:
         fresh = bearers.confirm(actor)
         if fresh is None:
@@ -75,7 +81,26 @@ def card(actor: User | Bearer, typed: str) -> Found:
     return card(fresh, typed)
 
 
-def _look_up(typed: str, query, run):
+# A bearer's scan of an ID, built once per holder: building the statement (its scope, the
+# token's check, a dozen comparisons) cost a worker more than running it.
+_BY_ID: dict[tuple, Select] = {}
+_BY_ID_MAX = 1024
+
+
+def _by_id(bearer: Bearer) -> Select:
+    key = (bearer.token_id, bearer.id, bearer.role, bearer.organisation_id, bearer.manager)
+    statement = _BY_ID.get(key)
+    if statement is None:
+        if len(_BY_ID) >= _BY_ID_MAX:
+            _BY_ID.clear()
+        statement = _BY_ID[key] = select(*CARD).where(
+            scopes.device_scope(bearer), bearers.holds(bearer, now=bindparam("now")),
+            Device.public_id == bindparam("code"))
+    return statement
+
+
+def _look_up(typed: str, scoped, run, by_id=None):
+    """`scoped()` builds the scoped query when it is needed: a bearer's ID is read by `by_id`."""
     if not typed or not typed.strip():
         raise InvalidInput(_l("Nothing was scanned."), code="empty_code")
     if len(typed) > MAX_CODE_LENGTH:
@@ -85,14 +110,15 @@ def _look_up(typed: str, query, run):
         code = public_id.from_scanned(text)
         if public_id.looks_like_id(code):
             if public_id.is_valid(code):
-                device = run(query.where(Device.public_id == code)).first()
+                device = (by_id(code) if by_id else
+                          run(scoped().where(Device.public_id == code)).first())
                 if device is not None:
                     return device
             else:
                 bad_check = code
     for text in candidates(typed):
         key = "".join(text.split()).upper()
-        found = run(query.where(Device.serial_key == key).limit(5)).all()
+        found = run(scoped().where(Device.serial_key == key).limit(5)).all()
         if len(found) == 1:
             return found[0]
         if len(found) > 1:

@@ -98,15 +98,16 @@ def resolve(token: str) -> Bearer | None:
     return bearer
 
 
-def holds(bearer: Bearer) -> ColumnElement[bool]:
+def holds(bearer: Bearer, now=None) -> ColumnElement[bool]:
     """The SQL condition that this bearer's token is still live and its holder unchanged: added
     to the statement that reads what the bearer asked for, so a revocation or deactivation
-    committed before that statement refuses it."""
+    committed before that statement refuses it. `now` may be a bound parameter, for a statement
+    built once and run many times."""
     return exists(
         select(ApiToken.id)
         .join(User, User.id == ApiToken.user_id)
         .join(Organisation, Organisation.id == User.organisation_id)
-        .where(ApiToken.id == bearer.token_id, _live(clock.utcnow()),
+        .where(ApiToken.id == bearer.token_id, _live(clock.utcnow() if now is None else now),
                *(column == kept for column, kept in zip(
                    _HOLDER, (bearer.id, bearer.role, bearer.organisation_id, bearer.manager)))))
 

@@ -13,7 +13,9 @@ framework's floor, `GET /healthz` of the same app, and prints the ratios. Seed o
 (`--seed-only`), then measure many times without seeding again (`--reuse`: each run receives
 registered devices, so reseed when they run out). `--reuse` also takes a database filled by
 seed.py (devices with their linked history over many workshops: it scans those of
-`tech@bench.test`'s workshop). Its temporary instance folder goes at the end.
+`tech@bench.test`'s workshop), and there also measures an allocate with its guards: as
+`coord@bench.test`, each request allocates another ready laptop to another beneficiary of a
+structure it makes (`--allocations` of them). Its temporary instance folder goes at the end.
 Needs: PostgreSQL, wrk (`apt-get install wrk`).
 """
 from __future__ import annotations
@@ -105,13 +107,15 @@ def seed(url: str, instance: str, devices: int, spare: int) -> tuple[str, list[s
         with conn.cursor() as cur:
             with cur.copy("COPY device (public_id, deposit_id, workshop_id, category, brand, model,"
                           " serial, serial_key, asset_tag, specs, status, cycle, version,"
-                          " created_at, updated_at) FROM STDIN") as copy:
+                          " created_at, updated_at, status_since) FROM STDIN") as copy:
                 for i, code in enumerate(codes):
                     status = "registered" if i >= devices else "received"
                     serial = f"5CG{i:09d}"
                     copy.write_row((code, ids["deposit"], ids["workshop"], "laptop", "Dell",
                                     "Latitude 5490", serial, serial, None, '{"ram_gb": 8}',
-                                    status, 1, 1, "2026-01-01", "2026-01-01"))
+                                    status, 1, 1, "2026-01-01", "2026-01-01",
+                                    # as the engine leaves it: since its last event
+                                    "2026-01-02" if status == "received" else "2026-01-01"))
             first = cur.execute("select min(id) from device").fetchone()[0]
             with cur.copy("COPY device_event (device_id, action, from_status, to_status, actor_id,"
                           " organisation_id, at, payload, link) FROM STDIN") as copy:
@@ -155,6 +159,58 @@ def reuse(url: str, instance: str) -> tuple[str, list[str], list[str]]:
     return token, list(codes), list(spare)
 
 
+def allocations(url: str, instance: str, count: int) -> tuple[str, list[str]]:
+    """What the allocate run needs, made through the app as a coordination would: a structure,
+    its approved requests for laptops (500 a line, the most a line may ask), one beneficiary per
+    allocation (a beneficiary holds one device), a price grid if none is in force, and `count`
+    ready laptops of any workshop. Returns the coordinator's token and, per allocation, the
+    device's ID with its JSON body. None found ready (scan_and_actions.py's own seed receives
+    only): no allocate run."""
+    os.environ.update(sh_env(url, instance))
+    from recond import create_app
+    from recond.categories import CATEGORIES, GRADES
+    from recond.distribution import beneficiaries, equipment_requests, pricing
+    from recond.extensions import db
+    from recond.identity import accounts
+    from recond.models import Allocation, Device, Organisation, Tier, User
+
+    with create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}).app_context():
+        coordinator = db.session.scalar(db.select(User).where(User.email == "coord@bench.test"))
+        ready = db.session.scalars(db.select(Device.public_id).where(
+            Device.status == "ready", Device.category == "laptop", Device.grade.is_not(None),
+            ~db.select(Allocation.id).where(Allocation.device_id == Device.id).exists())
+            .limit(count)).all()
+        if coordinator is None or not ready:
+            return "", []
+        structure = db.session.scalar(db.select(User).where(User.email == "structure@bench.test"))
+        if structure is None:
+            org = accounts.create_organisation("Structure bench", "structure", insee_code="92025")
+            structure = accounts.create_user("structure@bench.test", role="structure",
+                                             organisation=org, password="bench password")
+        if pricing.current_grid() is None:
+            pricing.publish_grid(coordinator, [
+                {"category": c, "grade": g, "tier": t, "amount_cents": 4000}
+                for c in CATEGORIES for g in GRADES for t in Tier])
+        lines = []
+        for start in range(0, len(ready), equipment_requests.MAX_QUANTITY):
+            quantity = min(equipment_requests.MAX_QUANTITY, len(ready) - start)
+            request = equipment_requests.submit(structure, purpose="beneficiaries",
+                                                lines=[("laptop", quantity)])
+            equipment_requests.approve(coordinator, request)
+            lines.append(request.lines[0].id)
+        run = time.strftime("%Y%m%d%H%M%S")
+        people = [beneficiaries.enrol(structure, f"BEN-{run}-{i}", Tier.MINIMA_SOCIAUX)
+                  for i in range(len(ready))]
+        db.session.flush()
+        token = accounts.create_token(coordinator)
+        db.session.commit()
+        # consecutive requests name different lines: two workers rarely wait on one line's lock
+        bodies = [json.dumps({"action": "allocate", "line_id": lines[i % len(lines)],
+                              "beneficiary_id": person.id})
+                  for i, person in enumerate(people)]
+    return token, [f"{code}\t{body}" for code, body in zip(ready, bodies)]
+
+
 def serve(url: str, instance: str, port: int, workers: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [VENV_BIN / "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
@@ -170,6 +226,7 @@ def serve(url: str, instance: str, port: int, workers: int) -> subprocess.Popen:
 
 
 LUA = r"""
+-- each line of the file: a public ID, then for a POST the JSON body after a tab
 local codes, token, method, n = {}, "%(token)s", "%(method)s", 0
 for line in io.lines("%(codes)s") do codes[#codes + 1] = line end
 local counter, stride = 1, 1
@@ -187,8 +244,9 @@ function request()
   counter = counter + stride
   local headers = { ["Authorization"] = "Bearer " .. token }
   if method == "POST" then
+    local id, body = code:match("^([^\t]+)\t(.+)$")
     headers["Content-Type"] = "application/json"
-    return wrk.format("POST", "/api/v1/devices/" .. code .. "/actions", headers, '{"action": "receive"}')
+    return wrk.format("POST", "/api/v1/devices/" .. id .. "/actions", headers, body)
   end
   return wrk.format("GET", "%(path)s" .. code, headers)
 end
@@ -225,6 +283,8 @@ def main() -> None:
     # as many workers as cores: PostgreSQL shares the cores, more workers only queue
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--port", type=int, default=8765, help="where gunicorn listens")
+    parser.add_argument("--allocations", type=int, default=10_000,
+                        help="ready laptops allocated by the allocate run (seed.py's database)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--seed-only", action="store_true",
                        help="build the database and stop (then measure with --reuse)")
@@ -256,13 +316,15 @@ def measure(args, url: str, instance: str, token: str, codes: list[str], spare: 
         raise SystemExit("no registered device left for the POST run: seed again")
     work = Path(instance)
     random.shuffle(codes)
+    allocator, allocate = allocations(url, instance, args.allocations)
     (work / "scan.txt").write_text("\n".join(codes[:50_000]) + "\n")
-    (work / "post.txt").write_text("\n".join(spare) + "\n")
+    (work / "post.txt").write_text("".join(f'{code}\t{{"action": "receive"}}\n' for code in spare))
+    (work / "allocate.txt").write_text("".join(f"{line}\n" for line in allocate))
     threads = 2
-    for name, method, codes_file, path in (("scan", "GET", "scan.txt", "/api/v1/scan?code="),
-                                           ("post", "POST", "post.txt", "")):
-        (work / f"{name}.lua").write_text(LUA % {"token": token, "method": method, "threads": threads,
-                                                  "codes": work / codes_file, "path": path})
+    for name, method, who, path in (("scan", "GET", token, "/api/v1/scan?code="),
+                                    ("post", "POST", token, ""), ("allocate", "POST", allocator, "")):
+        (work / f"{name}.lua").write_text(LUA % {"token": who, "method": method, "threads": threads,
+                                                  "codes": work / f"{name}.txt", "path": path})
     server = serve(url, instance, args.port, args.workers)
     try:
         run_wrk(args.port, 3, args.connections, threads, None)  # warm up every worker
@@ -273,6 +335,12 @@ def measure(args, url: str, instance: str, token: str, codes: list[str], spare: 
             "POST …/actions (receive)": run_wrk(args.port, args.seconds, args.connections, threads,
                                                 str(work / "post.lua"), "/"),
         }
+        if allocate:
+            results["POST …/actions (allocate)"] = run_wrk(
+                args.port, args.seconds, args.connections, threads, str(work / "allocate.lua"), "/")
+            if results["POST …/actions (allocate)"]["requests"] > len(allocate):
+                print("allocate: more requests than prepared allocations, raise --allocations",
+                      file=sys.stderr)
         rss = worker_rss(server.pid)
     finally:
         server.terminate()
@@ -283,8 +351,9 @@ def measure(args, url: str, instance: str, token: str, codes: list[str], spare: 
     print("| endpoint | req/s | p50 ms | p99 ms | non-2xx | p99 / floor p99 | floor req/s / req/s |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
+        slower = f"{floor['rps'] / r['rps']:.2f}" if r["rps"] else "—"  # none answered in time
         print(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['non_2xx']} "
-              f"| {r['p99'] / floor['p99']:.2f} | {floor['rps'] / r['rps']:.2f} |")
+              f"| {r['p99'] / floor['p99']:.2f} | {slower} |")
     print(f"\nweb workers' RSS after the run (MB): {', '.join(str(m) for m in rss)}")
     print(json.dumps(results), file=sys.stderr)
 

@@ -37,6 +37,7 @@ CHECKED_AGAINST_WHAT_IS_STORED = {
     "/imports/{import_id}/commit": "a mapping to the columns of that import's file",
     "/deposits/{number}/devices": "cells read as a manifest reads them",
     "/devices/{public_id}/actions": "the checklist of the device's own category",
+    "/devices/{public_id}/media/{medium_id}/destruction": "a date not in the future",
     "/labels": "devices in scope, graded for a product label, as many as the format holds",
     "/requests/{request_id}/decision": "the request's own lines, each at most its quantity, and "
                                        "a comment unless all is approved",
