@@ -7,7 +7,7 @@ from recond.models.deposit import (
 from recond.models.device import Device, StorageMedium
 from recond.models.donation_receipt import DonationReceipt
 from recond.models.history import DeviceEvent, HistoryCheckpoint, StagePassage
-from recond.models.report_rollup import PassageDay, ReportRollup, StatusCount
+from recond.models.report_rollup import PassageDay, PassageDayTotal, ReportRollup, StatusCount
 from recond.models.sanitisation import (
     Certificate, SanitisationEvidence, SanitisationMethod, SanitisationRecord, Verification,
 )
@@ -45,7 +45,7 @@ from recond.models.hardware_capture import HardwareCapture
 __all__ = [
     "NO_PASSWORD", "AccountLink", "ALLOCATABLE_STATUSES", "Allocation", "Certificate", "AllocationStatus", "ApiToken", "Attendance",
     "Beneficiary", "Deposit", "JobReceipt", "DepositItem", "DepositStatus", "Device", "DeviceImport",
-    "DonationReceipt", "EmissionFactor", "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "HistoryCheckpoint", "StagePassage", "PassageDay", "ReportRollup", "StatusCount", "EquipmentRequest", "HardwareCapture", "Organisation",
+    "DonationReceipt", "EmissionFactor", "DonorContact", "DonorSite", "ReceptionScan", "DeviceEvent", "HistoryCheckpoint", "StagePassage", "PassageDay", "PassageDayTotal", "ReportRollup", "StatusCount", "EquipmentRequest", "HardwareCapture", "Organisation",
     "OrganisationKind", "OsImage", "Payment", "PaymentKind", "PriceEntry", "PublicHelp", "PriceGrid", "Purpose", "RequestLine",
     "RecoveryCode", "RecyclingLot", "RequestStatus", "SecurityEvent", "Role", "SanitisationMethod",
     "SanitisationRecord", "StorageMedium", "SanitisationEvidence", "ReleaseTraining", "SessionRevision",

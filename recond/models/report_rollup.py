@@ -32,6 +32,22 @@ class PassageDay(db.Model):
     seconds: Mapped[int] = mapped_column(BigInteger)
 
 
+class PassageDayTotal(db.Model):
+    """The same passages without their duration buckets: what the counts read (steps done, the
+    weekly flow), about a hundredth of `passage_day`'s rows. Rolled from `passage_day`."""
+
+    __tablename__ = "passage_day_total"
+
+    workshop_id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(30), primary_key=True)
+    from_status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    to_status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    passages: Mapped[int]
+    seconds: Mapped[int] = mapped_column(BigInteger)
+
+
 class StatusCount(db.Model):
     """The devices per workshop, category, status and grade at `ReportRollup.counted_at`."""
 
@@ -46,7 +62,7 @@ class StatusCount(db.Model):
 
 class ReportRollup(db.Model):
     """Where the rollups stand (one row, id 1, written by the first roll): every day before
-    `days_before` is in `passage_day`; `status_count` was counted at `counted_at`. No row: not
+    `days_before` is in `passage_day` (and its totals); `status_count` was counted at `counted_at`. No row: not
     rolled up yet, read live."""
 
     __tablename__ = "report_rollup"

@@ -2,9 +2,10 @@
 passages counted at four grains; and the devices counted by status. The worker keeps them in
 its maintenance round (every few minutes), `recond reports-rollup` on demand.
 
-A figure over a period reads its rolled days from `passage_day` and the rest (today, and any
-day not rolled yet) from `stage_passage` itself, counted the same way, so it is the same
-whether its days are rolled or not, and current to the last action. Without a worker (the
+A figure over a period reads its rolled days from `passage_day` (the lead times, which need the
+durations' buckets) or `passage_day_total` (the counts: a hundredth of the rows), and the rest
+(today, and any day not rolled yet) from `stage_passage` itself, counted the same way, so it is
+the same whether its days are rolled or not, and current to the last action. Without a worker (the
 embedded default) nothing is rolled and every figure is read from `stage_passage`.
 
 Why days rolled by the worker rather than counters the engine would update with each action:
@@ -24,7 +25,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from recond.clock import utcnow
 from recond.extensions import db
-from recond.models import Device, PassageDay, ReportRollup, StagePassage, StatusCount
+from recond.models import (
+    Device, PassageDay, PassageDayTotal, ReportRollup, StagePassage, StatusCount,
+)
 from recond.models.report_rollup import ALL_CATEGORIES, ALL_WORKSHOPS
 from recond.reports.filters import Filter
 
@@ -74,6 +77,7 @@ def rebuild(now: datetime | None = None) -> int:
     """Every day rolled again from the passages (after a backfill or a bulk load)."""
     rollup = state(for_update=True)
     db.session.execute(delete(PassageDay))
+    db.session.execute(delete(PassageDayTotal))
     rollup.days_before = None
     return refresh(now, every_day=True)
 
@@ -95,9 +99,11 @@ def _grains() -> list[tuple]:
 
 
 def roll_days(first: date, end: date) -> None:
-    """The passages of the days [first, end) counted into `passage_day` (replacing those days)."""
+    """The passages of the days [first, end) counted into `passage_day`, then its totals without
+    the buckets into `passage_day_total` (replacing those days in both)."""
     p = StagePassage
-    db.session.execute(delete(PassageDay).where(PassageDay.day >= first, PassageDay.day < end))
+    for table in (PassageDay, PassageDayTotal):
+        db.session.execute(delete(table).where(table.day >= first, table.day < end))
     since, until = datetime.combine(first, time.min), datetime.combine(end, time.min)
     columns = ["workshop_id", "category", "day", "action", "from_status", "to_status", "bucket",
                "passages", "seconds"]
@@ -109,6 +115,12 @@ def roll_days(first: date, end: date) -> None:
             workshop, category, *keys, func.count(), func.sum(p.seconds))
             .where(p.left_at >= since, p.left_at < until, *conditions)
             .group_by(*grouped, *keys)))
+    d = PassageDay
+    keys = [d.workshop_id, d.category, d.day, d.action, d.from_status, d.to_status]
+    db.session.execute(insert(PassageDayTotal).from_select(
+        [*(k.key for k in keys), "passages", "seconds"],
+        select(*keys, func.sum(d.passages), func.sum(d.seconds))
+        .where(d.day >= first, d.day < end).group_by(*keys)))
 
 
 def count_statuses() -> None:
@@ -131,7 +143,7 @@ def passages(f: Filter, keys: Iterable[str],
     found: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     days_before = state().days_before
     if days_before is not None and f.start < days_before:
-        t = PassageDay
+        t = PassageDay if "bucket" in keys else PassageDayTotal
         columns = [getattr(t, k) for k in keys]
         rows = db.session.execute(
             select(*columns, func.sum(t.passages), func.sum(t.seconds))

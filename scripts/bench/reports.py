@@ -12,7 +12,8 @@ engine: only the volume and the shape matter here. It measures in-process, as a 
 
 - **floors**: `SELECT status, count(*) FROM device GROUP BY status` with psycopg, nothing else
   (the bare aggregate the funnel would be without the rollups); and the steps done over 90
-  days summed bare from `passage_day` (the same aggregate over the pre-aggregated table);
+  days summed bare from `passage_day_total`, and the lead times' buckets of 90 days from
+  `passage_day` (the same aggregates over the pre-aggregated tables);
 - each figure's function of `recond.reports` (funnel, steps, weekly flow, lead times, stock),
   over 90 days and over the whole year (the history rows of eleven months), read from the
   rollups the worker keeps (`recond.reports.rollups`: `stage_passage`, filled from this
@@ -44,10 +45,14 @@ import device_list  # noqa: E402  (its seed and spread, reused)
 import scan_and_actions as base  # noqa: E402
 
 FLOOR = "SELECT status, count(*) FROM device GROUP BY status"
-# The same kind of aggregate over the pre-aggregated table, bare: the steps done in 90 days.
-ROLLED_FLOOR = ("SELECT action, sum(passages) FROM passage_day WHERE workshop_id = 0 "
+# The same aggregates over the pre-aggregated tables, bare: the steps done in 90 days (the
+# totals), and the lead times' duration buckets of 90 days.
+ROLLED_FLOOR = ("SELECT action, sum(passages) FROM passage_day_total WHERE workshop_id = 0 "
                 "AND category = '*' AND day >= date '2026-08-03' AND day < date '2026-11-01' "
                 "GROUP BY action")
+BUCKETS_FLOOR = ("SELECT from_status, to_status, bucket, sum(passages), sum(seconds) "
+                 "FROM passage_day WHERE workshop_id = 0 AND category = '*' "
+                 "AND day >= date '2026-08-03' AND day < date '2026-11-01' GROUP BY 1, 2, 3")
 # (rank reached, action, from, to, hours after the previous step: varied by the device's id)
 STEPS = [(2, "wipe", "received", "wiped", "(d.id % 7 + 1)"),
          (3, "install_os", "wiped", "os_installed", "(d.id % 5 + 1)"),
@@ -183,9 +188,14 @@ def main() -> None:
     def rolled_floor():
         conn.execute(ROLLED_FLOOR).fetchall()
 
+    def buckets_floor():
+        conn.execute(BUCKETS_FLOOR).fetchall()
+
     results = {"floor: count(*) by status (psycopg)": device_list.timed(floor, args.runs),
-               "floor: steps done, 90 days, bare on passage_day (psycopg)":
-                   device_list.timed(rolled_floor, args.runs)}
+               "floor: steps done, 90 days, bare on passage_day_total (psycopg)":
+                   device_list.timed(rolled_floor, args.runs),
+               "floor: lead times' buckets, 90 days, bare on passage_day (psycopg)":
+                   device_list.timed(buckets_floor, args.runs)}
     results["funnel (devices by status)"] = device_list.timed(
         figure(devices.funnel, periods["90 days"]), args.runs)
     results["stock ready by category and grade"] = device_list.timed(
@@ -205,7 +215,7 @@ def main() -> None:
         get(f"/reports/indicators.xlsx?{query}"), args.runs)
     conn.close()
     lowest = results["floor: count(*) by status (psycopg)"]["median"]
-    rolled = results["floor: steps done, 90 days, bare on passage_day (psycopg)"]["median"]
+    rolled = results["floor: steps done, 90 days, bare on passage_day_total (psycopg)"]["median"]
     print(f"\n{args.devices:,} devices, {events:,} history rows, {args.runs} runs each, "
           f"in-process\n")
     print("| what | median ms | p95 ms | median / count(*) floor | median / rollup floor |")

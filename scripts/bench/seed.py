@@ -310,7 +310,8 @@ def main() -> None:
         subprocess.run([base.VENV_BIN / "recond", "reports-rollup", "--rebuild"],
                        env=base.sh_env(url, instance), check=True)
         with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE passage_day")
+            for table in ("passage_day", "passage_day_total"):
+                conn.execute(f"VACUUM ANALYZE {table}")
         print(f"reports' rollups: {time.perf_counter() - t4:.1f} s", file=sys.stderr)
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         jobs = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024

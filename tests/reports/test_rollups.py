@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from recond import clock, lifecycle
 from recond.extensions import db
-from recond.models import PassageDay, StagePassage
+from recond.models import PassageDay, PassageDayTotal, StagePassage
 from recond.reports import filters, rollups
 from recond.reports.dashboard import dashboard
 from tests import workers
@@ -57,6 +57,15 @@ def test_every_figure_is_the_same_rolled_or_read_from_the_passages(world, story)
     assert rollups.state().days_before == (clock.utcnow() - rollups.MARGIN).date()
     assert [_figures(world, who, **_args(world, args)) for who, args in READERS] == live
     assert db.session.scalar(select(func.count()).select_from(PassageDay)) > 0
+    # The counts read the totals: the same passages as the buckets, summed without them.
+    d = PassageDay
+    keys = (d.workshop_id, d.category, d.day, d.action, d.from_status, d.to_status)
+    summed = {tuple(r[:6]): tuple(r[6:]) for r in db.session.execute(
+        select(*keys, func.sum(d.passages), func.sum(d.seconds)).group_by(*keys))}
+    t = PassageDayTotal
+    assert {tuple(r[:6]): tuple(r[6:]) for r in db.session.execute(select(
+        t.workshop_id, t.category, t.day, t.action, t.from_status, t.to_status, t.passages,
+        t.seconds))} == summed
 
 
 def test_what_happens_after_the_roll_counts_at_once_and_the_statuses_at_the_next_count(
@@ -124,10 +133,12 @@ def test_rolling_again_or_from_scratch_gives_the_same_rows(world, story):
 
 
 def _rows():
+    d, t = PassageDay, PassageDayTotal
     return sorted(tuple(r) for r in db.session.execute(select(
-        PassageDay.workshop_id, PassageDay.category, PassageDay.day, PassageDay.action,
-        PassageDay.from_status, PassageDay.to_status, PassageDay.bucket, PassageDay.passages,
-        PassageDay.seconds)))
+        d.workshop_id, d.category, d.day, d.action, d.from_status, d.to_status, d.bucket,
+        d.passages, d.seconds))), sorted(tuple(r) for r in db.session.execute(select(
+            t.workshop_id, t.category, t.day, t.action, t.from_status, t.to_status, t.passages,
+            t.seconds)))
 
 
 def test_two_workers_rolling_at_once_roll_each_day_once(pg_app, monkeypatch):
@@ -144,8 +155,9 @@ def test_two_workers_rolling_at_once_roll_each_day_once(pg_app, monkeypatch):
     # The second waited for the first's lock, then found the days rolled.
     assert sorted(outcomes) == [0, _days_over(story)], outcomes
     passages = db.session.scalar(select(func.count()).select_from(StagePassage))
-    assert db.session.scalar(select(func.sum(PassageDay.passages)).where(
-        PassageDay.workshop_id == 0, PassageDay.category == "*")) == passages
+    for table in (PassageDay, PassageDayTotal):
+        assert db.session.scalar(select(func.sum(table.passages)).where(
+            table.workshop_id == 0, table.category == "*")) == passages
 
 
 @pytest.mark.parametrize("ratio", [0.5, 0.9])
