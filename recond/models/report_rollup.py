@@ -62,8 +62,8 @@ class StatusCount(db.Model):
 
 class ReportRollup(db.Model):
     """Where the rollups stand (one row, id 1, written by the first roll): every day before
-    `days_before` is in `passage_day` (and its totals); `status_count` was counted at `counted_at`. No row: not
-    rolled up yet, read live."""
+    `days_before` is in `passage_day` and `passage_day_total`; `status_count` was counted at
+    `counted_at`. No row: not rolled up yet, read live."""
 
     __tablename__ = "report_rollup"
 

@@ -5,8 +5,8 @@ its maintenance round (every few minutes), `recond reports-rollup` on demand.
 A figure over a period reads its rolled days from `passage_day` (the lead times, which need the
 durations' buckets) or `passage_day_total` (the counts: a hundredth of the rows), and the rest
 (today, and any day not rolled yet) from `stage_passage` itself, counted the same way, so it is
-the same whether its days are rolled or not, and current to the last action. Without a worker (the
-embedded default) nothing is rolled and every figure is read from `stage_passage`.
+the same whether its days are rolled or not, and current to the last action. Without a worker
+(the embedded default) nothing is rolled and every figure is read from `stage_passage`.
 
 Why days rolled by the worker rather than counters the engine would update with each action:
 every action of a workshop would update the same few rows (today's, that workshop's) and wait
